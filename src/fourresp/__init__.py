@@ -1,0 +1,45 @@
+"""fourresp: The Four Responsibilities of the Learning Professional, as a Python library.
+
+The top level holds what every kind of document shares: the one loader
+(:func:`load`, :func:`validate`, :func:`to_document`), its :class:`Limits`, the
+library's JSON Schemas, and the exception tree. The capabilities live in
+subpackages: :mod:`fourresp.content` (the framework and its resources) and
+:mod:`fourresp.testing` (Hypothesis strategies for your own tests).
+
+>>> import fourresp
+>>> fourresp.document_kinds()
+('framework',)
+"""
+
+from fourresp._limits import DEFAULT_LIMITS, Limits
+from fourresp._load import document_kinds, load, to_document, validate
+from fourresp._schemas import schema, schema_names
+from fourresp._version import __version__
+from fourresp.errors import (
+    ArgumentError,
+    DocumentError,
+    FourrespError,
+    NotFoundError,
+    Problem,
+    SchemaNotFoundError,
+    UnknownKindError,
+)
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "ArgumentError",
+    "DocumentError",
+    "FourrespError",
+    "Limits",
+    "NotFoundError",
+    "Problem",
+    "SchemaNotFoundError",
+    "UnknownKindError",
+    "__version__",
+    "document_kinds",
+    "load",
+    "schema",
+    "schema_names",
+    "to_document",
+    "validate",
+]

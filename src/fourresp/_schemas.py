@@ -1,0 +1,181 @@
+"""The library's own JSON Schemas: a local registry, validators built once, located errors.
+
+Schemas ship inside the package (``fourresp/schemas/*.schema.json``) and are found
+through :mod:`importlib.resources`, so an installed wheel needs no source checkout.
+The :class:`referencing.Registry` holds only them: a ``$ref`` to anything else is a
+:class:`~fourresp.errors.SchemaNotFoundError`, never a network fetch.
+
+jsonschema is imported only when a document is first validated, so importing
+fourresp stays cheap.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+from collections.abc import Iterator
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from fourresp.errors import SchemaNotFoundError
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+    from referencing import Registry
+
+__all__ = ["schema", "schema_ids", "schema_names", "schema_problems", "validator_for"]
+
+_SUFFIX = ".schema.json"
+
+
+@functools.cache
+def _raw_schemas() -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for entry in resources.files("fourresp").joinpath("schemas").iterdir():
+        if entry.name.endswith(_SUFFIX):
+            found[entry.name[: -len(_SUFFIX)]] = json.loads(entry.read_text(encoding="utf-8"))
+    return dict(sorted(found.items()))
+
+
+def schema_names() -> tuple[str, ...]:
+    """The names of every schema the library ships, sorted (``("common", "framework", ...)``)."""
+    return tuple(_raw_schemas())
+
+
+def schema_ids() -> dict[str, str]:
+    """Each schema's name mapped to its ``$id``."""
+    return {name: body["$id"] for name, body in _raw_schemas().items()}
+
+
+def schema(name: str) -> dict[str, Any]:
+    """A copy of the JSON Schema called ``name`` (see :func:`schema_names`).
+
+    Raises :class:`~fourresp.errors.SchemaNotFoundError` for a name the library
+    does not ship.
+    """
+    try:
+        return copy.deepcopy(_raw_schemas()[name])
+    except KeyError:
+        known = ", ".join(schema_names())
+        raise SchemaNotFoundError(f"no schema called {name!r}; known schemas: {known}") from None
+
+
+@functools.cache
+def _registry() -> Registry[Any]:
+    from referencing import Registry, Resource
+    from referencing.exceptions import NoSuchResource
+
+    def refuse(uri: str) -> Resource[Any]:
+        # Only our own schemas are ever resolved; nothing is fetched.
+        raise NoSuchResource(ref=uri)
+
+    pairs = [(body["$id"], Resource.from_contents(body)) for body in _raw_schemas().values()]
+    registry: Registry[Any] = Registry(retrieve=refuse)  # type: ignore[call-arg]
+    return registry.with_resources(pairs).crawl()
+
+
+@functools.cache
+def validator_for(name: str) -> Validator:
+    """The draft 2020-12 validator for schema ``name``, built once and reused."""
+    from jsonschema import Draft202012Validator
+
+    body = _raw_schemas().get(name)
+    if body is None:
+        schema(name)  # raises SchemaNotFoundError with the known names
+    validator: Validator = Draft202012Validator(
+        body,
+        registry=_registry(),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+    return validator
+
+
+def schema_problems(name: str, instance: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Yield ``(path parts, message)`` for every way ``instance`` breaks schema ``name``.
+
+    Raises :class:`~fourresp.errors.SchemaNotFoundError` when a ``$ref`` points
+    outside the library's schemas.
+    """
+    from referencing.exceptions import Unresolvable
+
+    validator = validator_for(name)
+    try:
+        errors = sorted(validator.iter_errors(instance), key=_document_order)
+    except Unresolvable as exc:
+        raise SchemaNotFoundError(
+            f"schema {name!r} refers to {exc.ref!r}, which is not one of the library's "
+            "schemas (references are never fetched from a network)"
+        ) from None
+    for error in errors:
+        yield tuple(error.absolute_path), describe(error)
+
+
+def _document_order(error: ValidationError) -> tuple[str, ...]:
+    return tuple(f"{part:010d}" if isinstance(part, int) else part for part in error.path)
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_JSON_TYPES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    type(None): "null",
+}
+
+
+def _json_type(value: Any) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def describe(error: ValidationError) -> str:
+    """A message for people: what was expected, what was found, no huge reprs."""
+    keyword = error.validator
+    expected: Any = error.validator_value
+    found = error.instance
+    if keyword == "type":
+        wanted = " or ".join([expected] if isinstance(expected, str) else expected)
+        hint = ""
+        if "string" in wanted and isinstance(found, bool | int | float | type(None)):
+            hint = f"; YAML read {_shown(found)} as {_json_type(found)}, so quote it"
+        return f"expected {wanted}, found {_json_type(found)}{hint}"
+    if keyword == "required":
+        missing = [name for name in expected if isinstance(found, dict) and name not in found]
+        return "missing required " + ", ".join(f"'{name}'" for name in missing)
+    if keyword == "additionalProperties" or keyword == "unevaluatedProperties":
+        allowed = sorted((error.schema.get("properties") or {}).keys())
+        extra = sorted(set(found) - set(allowed)) if isinstance(found, dict) else []
+        names = ", ".join(f"'{name}'" for name in extra)
+        return f"unknown key {names}; allowed keys: {', '.join(allowed)}"
+    if keyword == "const":
+        return f"expected {_shown(expected)}, found {_shown(found)}"
+    if keyword == "enum":
+        options = ", ".join(_shown(option) for option in expected)
+        return f"expected one of {options}, found {_shown(found)}"
+    if keyword == "pattern":
+        rule = error.schema.get("x-pattern-hint") or f"match the pattern {expected}"
+        return f"{_shown(found)} must {rule}"
+    if keyword == "minLength" and expected == 1:
+        return "must not be empty"
+    if keyword in ("minItems", "maxItems", "minLength", "maxLength"):
+        size = len(found) if isinstance(found, list | str) else found
+        unit = "items" if keyword.endswith("Items") else "characters"
+        bound = "at least" if keyword.startswith("min") else "at most"
+        return f"must have {bound} {expected} {unit}, has {size}"
+    if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return f"{_shown(found)} is out of range ({keyword} {expected})"
+    if keyword == "format":
+        return f"{_shown(found)} is not a valid {expected}"
+    if keyword in ("oneOf", "anyOf") and error.context:
+        from jsonschema.exceptions import best_match
+
+        return describe(best_match(error.context))
+    return error.message if len(error.message) <= 200 else error.message[:199] + "…"

@@ -1,0 +1,434 @@
+"""Safe YAML reading: JSON-compatible values only, bounded, with source positions.
+
+We never let PyYAML construct objects. We read its *event* stream (libyaml's C
+parser when present, the pure-Python parser otherwise; both are iterative, so deep
+nesting cannot overflow the stack) and build plain dicts, lists and scalars
+ourselves. That is where the rules live:
+
+- plain scalars resolve by the YAML 1.2 core schema: ``no``, ``on`` and ``NO`` stay
+  strings (the "Norway problem"), dates stay strings, ``.inf`` and ``.nan`` are refused
+  because JSON cannot hold them;
+- only the standard JSON-compatible tags (``!!str``, ``!!int``, ...) are accepted, so
+  ``!!python/object`` and friends are refused, never constructed;
+- duplicate keys are refused, naming both lines;
+- aliases are shared, not copied, and each use counts its whole subtree against
+  ``Limits.max_nodes``, so an alias bomb is refused after a few events;
+- depth is checked as containers open.
+
+Positions are optional: the fast path builds values only; :func:`read_yaml` with
+``track_positions=True`` also returns a map from JSON path to ``(line, column)``,
+which the loader asks for only when it has problems to locate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+from fourresp._limits import Limits
+from fourresp._paths import Path, PathPart, format_path
+from fourresp.errors import DocumentError, Problem
+
+__all__ = ["Positions", "read_yaml"]
+
+Positions = dict[Path, tuple[int, int]]
+
+_Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_TAG = "tag:yaml.org,2002:"
+_SPECIAL: dict[str, Any] = {
+    "": None,
+    "~": None,
+    "null": None,
+    "Null": None,
+    "NULL": None,
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+}
+_NUMBER_START = frozenset("0123456789+-.")
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_OCT = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_NON_FINITE = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
+
+
+class _Fatal(Exception):
+    """Stop building: a problem after which the rest of the document means nothing."""
+
+
+class _Frame:
+    __slots__ = ("anchor", "container", "discard", "is_map", "key", "path", "seen", "size")
+
+    def __init__(
+        self, container: dict[str, Any] | list[Any], anchor: str | None, path: Path
+    ) -> None:
+        self.container = container
+        self.is_map = isinstance(container, dict)
+        self.key: str | None = None  # the pending key of a mapping, once read
+        self.discard = False  # the pending key was a duplicate: drop its value
+        self.anchor = anchor
+        self.size = 1
+        self.path = path
+        # first position of each key, kept only when tracking positions
+        self.seen: dict[str, tuple[int, int]] | None = None
+
+
+def read_yaml(
+    text: str,
+    *,
+    limits: Limits,
+    source: str | None,
+    track_positions: bool = False,
+) -> tuple[Any, Positions | None]:
+    """Parse one YAML document from ``text`` into JSON-compatible values.
+
+    Returns ``(value, positions)``; ``positions`` is ``None`` unless asked for. Raises
+    :class:`DocumentError` with every located problem found; when the fast pass finds
+    any, the document is read again with positions so each problem names its line.
+    """
+    builder = _Builder(limits=limits, source=source, track=track_positions)
+    value = builder.run(text)
+    if builder.problems:
+        if not track_positions:
+            # Re-read with positions: a duplicate key must name its first line too.
+            return read_yaml(text, limits=limits, source=source, track_positions=True)
+        raise DocumentError(builder.problems, source=source)
+    return value, builder.positions
+
+
+class _Builder:
+    def __init__(self, *, limits: Limits, source: str | None, track: bool) -> None:
+        self.limits = limits
+        self.source = source
+        self.track = track
+        self.problems: list[Problem] = []
+        self.positions: Positions | None = {} if track else None
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int] | None] = {}  # None while still open
+        self.nodes = 0
+        self.documents = 0
+        self.root: Any = None
+
+    # -- problems ---------------------------------------------------------------
+
+    def _path(self) -> Path:
+        """The path of the value being read now."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if top.is_map:
+            return top.path + ((top.key,) if top.key is not None else ())
+        return top.path + (len(top.container),)
+
+    def problem(self, code: str, message: str, mark: Any, path: Path | None = None) -> None:
+        line = mark.line + 1 if mark is not None else None
+        column = mark.column + 1 if mark is not None else None
+        self.problems.append(
+            Problem(
+                code=code,
+                message=message,
+                path=format_path(self._path() if path is None else path),
+                source=self.source,
+                line=line,
+                column=column,
+            )
+        )
+
+    def fatal(self, code: str, message: str, mark: Any) -> _Fatal:
+        self.problem(code, message, mark)
+        return _Fatal()
+
+    # -- the event loop ---------------------------------------------------------
+
+    def run(self, text: str) -> Any:
+        try:
+            self._consume(yaml.parse(text, Loader=_Parser))
+        except _Fatal:
+            pass
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            what = " ".join(part for part in (exc.context, exc.problem) if part)
+            self.problem("yaml-syntax", f"not valid YAML: {what or exc}", mark)
+        except yaml.reader.ReaderError as exc:
+            self._reader_problem(text, exc)
+        except yaml.YAMLError as exc:  # pragma: no cover - defensive: other parser errors
+            self.problem("yaml-syntax", f"not valid YAML: {exc}", None, ())
+        return self.root
+
+    def _reader_problem(self, text: str, exc: yaml.reader.ReaderError) -> None:
+        # libyaml reports a byte offset into the UTF-8 text; count lines up to it.
+        prefix = text.encode("utf-8")[: exc.position].decode("utf-8", "replace")
+        line = prefix.count("\n") + 1
+        column = len(prefix) - (prefix.rfind("\n") + 1) + 1
+        char = exc.character
+        shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+        self.problems.append(
+            Problem(
+                code="bad-character",
+                message=f"character {shown} is not allowed in a YAML document",
+                path="$",
+                source=self.source,
+                line=line,
+                column=column,
+            )
+        )
+
+    def _consume(self, events: Any) -> None:
+        scalar_event = yaml.ScalarEvent
+        mapping_start = yaml.MappingStartEvent
+        sequence_start = yaml.SequenceStartEvent
+        collection_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        alias_event = yaml.AliasEvent
+        for event in events:
+            kind = type(event)
+            if kind is scalar_event:
+                self._scalar(event)
+            elif kind is mapping_start or kind is sequence_start:
+                self._open(event, kind is mapping_start)
+            elif kind in collection_end:
+                self._close()
+            elif kind is alias_event:
+                self._alias(event)
+            elif kind is yaml.DocumentStartEvent:
+                self.documents += 1
+                if self.documents > 1:
+                    raise self.fatal(
+                        "multiple-documents",
+                        "a file holds one document; remove the extra '---' section",
+                        event.start_mark,
+                    )
+        if self.documents == 0:
+            self.problem("empty-document", "the document is empty", None, ())
+
+    # -- building ---------------------------------------------------------------
+
+    def _open(self, event: Any, is_map: bool) -> None:
+        tag = event.tag
+        expected = "map" if is_map else "seq"
+        if tag is not None and tag != "!" and tag != _TAG + expected:
+            raise self.fatal("bad-tag", _tag_message(tag), event.start_mark)
+        if len(self.stack) >= self.limits.max_depth:
+            raise self.fatal(
+                "too-deep",
+                f"nesting is deeper than {self.limits.max_depth} levels",
+                event.start_mark,
+            )
+        parent = self.stack[-1] if self.stack else None
+        if parent is not None and parent.is_map and parent.key is None:
+            raise self.fatal(
+                "complex-key", "mapping keys must be plain strings", event.start_mark
+            )
+        self._count(1, event)
+        container: dict[str, Any] | list[Any] = {} if is_map else []
+        path = self._path()
+        if self.track:
+            assert self.positions is not None
+            self.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = None  # open: an alias to it now is a cycle
+        frame = _Frame(container, event.anchor, path)
+        if self.track and is_map:
+            frame.seen = {}
+        self.stack.append(frame)
+
+    def _close(self) -> None:
+        frame = self.stack.pop()
+        if frame.anchor is not None:
+            self.anchors[frame.anchor] = (frame.container, frame.size)
+        self._attach(frame.container, frame.size, None)
+
+    def _alias(self, event: Any) -> None:
+        target = self.anchors.get(event.anchor, ())
+        if target == ():
+            raise self.fatal(
+                "yaml-syntax", f"alias *{event.anchor} names no anchor", event.start_mark
+            )
+        if target is None:
+            raise self.fatal(
+                "recursive-alias",
+                f"alias *{event.anchor} refers to a value that contains it",
+                event.start_mark,
+            )
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.is_map and top.key is None:
+            raise self.fatal("complex-key", "mapping keys must be plain strings", event.start_mark)
+        value, size = target
+        self._count(size, event)
+        self._attach(value, size, event)
+
+    def _scalar(self, event: Any) -> None:
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.is_map and top.key is None:
+            self._key(top, event)
+            return
+        self._count(1, event)
+        value = self._resolve(event)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, 1)
+        self._attach(value, 1, event)
+
+    def _key(self, frame: _Frame, event: Any) -> None:
+        key = event.value
+        if event.tag not in (None, "!", _TAG + "str"):
+            raise self.fatal("bad-tag", _tag_message(event.tag), event.start_mark)
+        if key == "<<" and event.implicit[0]:
+            raise self.fatal(
+                "merge-key",
+                "merge keys ('<<') are not supported; write the keys out",
+                event.start_mark,
+            )
+        container = frame.container
+        assert isinstance(container, dict)
+        mark = event.start_mark
+        if key in container:
+            first = frame.seen.get(key) if frame.seen is not None else None
+            where = f" (first at line {first[0]})" if first is not None else ""
+            self.problem(
+                "duplicate-key",
+                f"duplicate key {key!r} at line {mark.line + 1}{where}; "
+                "each key may appear once in a mapping",
+                mark,
+                frame.path + (key,),
+            )
+            # Keep the first value; read the duplicate's value and drop it.
+            frame.discard = True
+
+        elif frame.seen is not None:
+            frame.seen[key] = (mark.line + 1, mark.column + 1)
+        frame.key = key
+
+    def _count(self, size: int, event: Any) -> None:
+        self.nodes += size
+        if self.nodes > self.limits.max_nodes:
+            raise self.fatal(
+                "too-many-nodes",
+                f"the document has more than {self.limits.max_nodes} values once aliases "
+                "are expanded (each use of an alias counts its whole value)",
+                event.start_mark,
+            )
+
+    def _attach(self, value: Any, size: int, event: Any) -> None:
+        """Put a finished value into its parent; ``event`` is None for a closed container."""
+        if not self.stack:
+            self.root = value
+            if self.track and event is not None:
+                assert self.positions is not None
+                self.positions[()] = (event.start_mark.line + 1, event.start_mark.column + 1)
+            return
+        top = self.stack[-1]
+        top.size += size
+        if self.track and event is not None:
+            assert self.positions is not None
+            self.positions[self._path()] = (
+                event.start_mark.line + 1,
+                event.start_mark.column + 1,
+            )
+        if top.is_map:
+            key = top.key
+            assert key is not None
+            if top.discard:
+                top.discard = False
+            else:
+                top.container[key] = value  # type: ignore[call-overload]
+            top.key = None
+        else:
+            top.container.append(value)  # type: ignore[union-attr]
+
+    def _resolve(self, event: Any) -> Any:
+        value: str = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            if not event.implicit[0]:
+                return value  # quoted, or a block scalar: always a string
+            return self._resolve_plain(value, event)
+        if not tag.startswith(_TAG):
+            raise self.fatal("bad-tag", _tag_message(tag), event.start_mark)
+        name = tag[len(_TAG) :]
+        converter = _EXPLICIT.get(name)
+        if converter is None:
+            raise self.fatal("bad-tag", _tag_message(tag), event.start_mark)
+        try:
+            return converter(value)
+        except ValueError:
+            self.problem("bad-scalar", f"{value!r} is not a valid !!{name}", event.start_mark)
+            return None
+
+    def _resolve_plain(self, value: str, event: Any) -> Any:
+        special = _SPECIAL.get(value, _SPECIAL)
+        if special is not _SPECIAL:
+            return special
+        if value[0] not in _NUMBER_START:
+            return value
+        try:
+            if _INT.match(value):
+                return int(value)
+            if _FLOAT.match(value):
+                return float(value)
+            if _HEX.match(value):
+                return int(value[2:], 16)
+            if _OCT.match(value):
+                return int(value[2:], 8)
+        except ValueError:
+            self.problem(
+                "bad-scalar",
+                f"the number starting {value[:20]!r} is too long; quote it to keep it as text",
+                event.start_mark,
+            )
+            return None
+        if _NON_FINITE.match(value):
+            self.problem(
+                "bad-scalar",
+                f"{value!r} is not a number JSON can hold; quote it to keep it as text",
+                event.start_mark,
+            )
+            return None
+        return value
+
+
+def _explicit_bool(value: str) -> bool:
+    result = _SPECIAL.get(value)
+    if not isinstance(result, bool):
+        raise ValueError(value)
+    return result
+
+
+def _explicit_null(value: str) -> None:
+    if value not in _SPECIAL or _SPECIAL[value] is not None:
+        raise ValueError(value)
+
+
+def _explicit_float(value: str) -> float:
+    if not (_FLOAT.match(value) or _INT.match(value)):
+        raise ValueError(value)
+    return float(value)
+
+
+def _explicit_int(value: str) -> int:
+    if not _INT.match(value):
+        raise ValueError(value)
+    return int(value)
+
+
+_EXPLICIT: dict[str, Callable[[str], Any]] = {
+    "str": str,
+    "int": _explicit_int,
+    "float": _explicit_float,
+    "bool": _explicit_bool,
+    "null": _explicit_null,
+}
+
+
+def _tag_message(tag: str) -> str:
+    shown = "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+    return (
+        f"the tag {shown} is not allowed: documents hold only strings, numbers, "
+        "booleans, null, lists and mappings"
+    )

@@ -1,0 +1,43 @@
+"""The four responsibilities as typed, versioned content.
+
+>>> from fourresp.content import load_framework
+>>> framework = load_framework()
+>>> [r.id for r in framework.responsibilities]
+['client', 'learners', 'peers', 'self']
+>>> len(framework.aspects)
+20
+"""
+
+from fourresp.content._models import (
+    Aspect,
+    Book,
+    BookFormat,
+    Framework,
+    Introduction,
+    Licence,
+    Pledge,
+    Resources,
+    Responsibility,
+    Share,
+)
+from fourresp.content._pack import check_translation, default_pack_path, load_framework, validate_pack
+from fourresp.content._share import ShareLinks, share_links
+
+__all__ = [
+    "Aspect",
+    "Book",
+    "BookFormat",
+    "Framework",
+    "Introduction",
+    "Licence",
+    "Pledge",
+    "Resources",
+    "Responsibility",
+    "Share",
+    "ShareLinks",
+    "check_translation",
+    "default_pack_path",
+    "load_framework",
+    "share_links",
+    "validate_pack",
+]

@@ -1,0 +1,137 @@
+"""The exception tree of fourresp: every error the library raises on purpose.
+
+::
+
+    FourrespError                 the root: catch this to catch everything below
+    ├── DocumentError             a document (file, text, bytes or mapping) has problems;
+    │                             carries every Problem found, each located
+    ├── SchemaNotFoundError       a schema name or ``$ref`` the library does not hold
+    ├── UnknownKindError          a document kind the library does not know
+    ├── NotFoundError             a lookup by id found nothing (an aspect, a responsibility)
+    └── ArgumentError             a function was called with a value it cannot use
+
+Problems are plain values (:class:`Problem`), so an application can show them in a
+terminal (``str(error)``), send them as JSON (:meth:`DocumentError.as_json`) or
+filter them itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Literal
+
+import attrs
+
+__all__ = [
+    "ArgumentError",
+    "DocumentError",
+    "FourrespError",
+    "NotFoundError",
+    "Problem",
+    "SchemaNotFoundError",
+    "Severity",
+    "UnknownKindError",
+]
+
+Severity = Literal["error", "warning"]
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """One thing wrong with a document, and where it is.
+
+    ``path`` is a JSON path into the document (``$.responsibilities[1].aspects[0].id``).
+    ``line`` and ``column`` are 1-based and set only when the document was read from
+    text; ``source`` names the file (or is ``None`` for text, bytes and mappings).
+    ``code`` is a stable, short identifier (``duplicate-key``, ``schema``, ...) that
+    applications may match on; ``message`` is for people and may change wording.
+    """
+
+    code: str
+    message: str
+    path: str = "$"
+    source: str | None = None
+    line: int | None = None
+    column: int | None = None
+    severity: Severity = "error"
+
+    @property
+    def location(self) -> str:
+        """``file:line:column`` (or as much of it as is known), for terminals and editors."""
+        where = self.source if self.source is not None else "<document>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return where
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{self.location}: {prefix}{self.message} ({self.path})"
+
+    def as_json(self) -> dict[str, Any]:
+        """This problem as a JSON-able mapping (``None`` fields included, for a stable shape)."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "path": self.path,
+            "source": self.source,
+            "line": self.line,
+            "column": self.column,
+        }
+
+
+class FourrespError(Exception):
+    """The root of every exception fourresp raises on purpose."""
+
+
+class DocumentError(FourrespError, ValueError):
+    """A document could not be read, failed its schema, or failed a cross-reference check.
+
+    It carries *all* the problems found, not just the first, in document order where
+    that is known. ``str()`` gives one line per problem, ready for a terminal;
+    :meth:`as_json` gives a list of mappings for machines.
+    """
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Iterable[Problem], *, source: str | None = None) -> None:
+        self.problems = tuple(problems)
+        if not self.problems:
+            raise ValueError("DocumentError needs at least one problem")
+        self.source = source if source is not None else self.problems[0].source
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        count = len(self.problems)
+        name = self.source if self.source is not None else "document"
+        head = f"{name}: {count} problem{'s' if count != 1 else ''}"
+        return "\n  ".join([head, *map(str, self.problems)])
+
+    def as_json(self) -> list[dict[str, Any]]:
+        """Every problem as a JSON-able mapping (see :meth:`Problem.as_json`)."""
+        return [problem.as_json() for problem in self.problems]
+
+
+class SchemaNotFoundError(FourrespError, LookupError):
+    """A schema name or ``$ref`` that is not among the library's own schemas.
+
+    No schema is ever fetched from a network: an unknown reference is this error.
+    """
+
+
+class UnknownKindError(FourrespError, LookupError):
+    """A document kind that the library does not know (see ``fourresp.document_kinds()``)."""
+
+
+class NotFoundError(FourrespError, LookupError):
+    """A lookup by id (an aspect, a responsibility) that found nothing."""
+
+    def __str__(self) -> str:
+        # LookupError would otherwise show the repr of the argument.
+        return str(self.args[0]) if self.args else "not found"
+
+
+class ArgumentError(FourrespError, ValueError):
+    """A function was called with a value it cannot use (a malformed URL, a bad option)."""
