@@ -71,7 +71,9 @@ def structure_problems(exc: BaseException) -> Iterator[tuple[tuple[str | int, ..
     yield from _walk(exc, ())
 
 
-def _walk(exc: BaseException, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def _walk(
+    exc: BaseException, path: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if isinstance(exc, ClassValidationError | IterableValidationError):
         for child in exc.exceptions:
             # A missing key belongs to its object, not to a path that does not exist.

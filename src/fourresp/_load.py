@@ -115,9 +115,7 @@ class _Read:
             self._positions = _positions_of(self)
         return self._positions
 
-    def problem(
-        self, path: Path, code: str, message: str, severity: Severity = "error"
-    ) -> Problem:
+    def problem(self, path: Path, code: str, message: str, severity: Severity = "error") -> Problem:
         line = column = None
         if self.text is not None:
             positions = self.positions()
@@ -145,7 +143,9 @@ def _positions_of(read: _Read) -> Positions:
     if read.format == "json":
         return json_positions(read.text)[0]
     try:
-        positions = read_yaml(read.text, limits=read.limits, source=read.source, track_positions=True)[1]
+        positions = read_yaml(
+            read.text, limits=read.limits, source=read.source, track_positions=True
+        )[1]
     except DocumentError:  # pragma: no cover - the text was read once already
         return {}
     return positions or {}
@@ -179,8 +179,7 @@ def _decode(raw: bytes, source: str | None) -> str:
 def _too_large(size: int, limits: Limits, source: str | None) -> DocumentError:
     return _fail(
         "too-large",
-        f"the document is {size} bytes or more; the limit is {limits.max_bytes} "
-        "(Limits.max_bytes)",
+        f"the document is {size} bytes or more; the limit is {limits.max_bytes} (Limits.max_bytes)",
         source,
     )
 
@@ -197,7 +196,7 @@ def _read_file(path: os.PathLike[str] | str, limits: Limits) -> tuple[str, str]:
     return _decode(raw, name), name
 
 
-def _format_for(name: str | None, text: str, requested: Format | None) -> Format | None:
+def _format_for(name: str | None, requested: Format | None) -> Format | None:
     if requested is not None:
         return requested
     if name is not None:
@@ -254,7 +253,7 @@ def read(
         )
     if text.startswith("\ufeff"):
         text = text[1:]
-    chosen = _format_for(name, text, format)
+    chosen = _format_for(name, format)
     if chosen is None:
         stripped = text.lstrip()
         if stripped[:1] in ("{", "["):
@@ -318,7 +317,8 @@ def _run(read: _Read, kind: DocumentKind) -> tuple[Any, tuple[Problem, ...]]:
     from fourresp._schemas import schema_problems
 
     problems = [
-        read.problem(path, "schema", message) for path, message in schema_problems(kind.schema, read.data)
+        read.problem(path, "schema", message)
+        for path, message in schema_problems(kind.schema, read.data)
     ]
     if problems:
         return None, _sorted(problems)
@@ -328,7 +328,9 @@ def _run(read: _Read, kind: DocumentKind) -> tuple[Any, tuple[Problem, ...]]:
     try:
         obj = structure(data, kind.model)
     except Exception as exc:  # cattrs raises a tree of errors; flatten all of it
-        found = [read.problem(path, "structure", message) for path, message in structure_problems(exc)]
+        found = [
+            read.problem(path, "structure", message) for path, message in structure_problems(exc)
+        ]
         return None, _sorted(found)
     if kind.checks is not None:
         problems = [_locate_finding(read, finding) for finding in kind.checks(obj)]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -69,7 +69,7 @@ def _registry() -> Registry[Any]:
 
     def refuse(uri: str) -> Resource[Any]:
         # Only our own schemas are ever resolved; nothing is fetched.
-        raise NoSuchResource(ref=uri)
+        raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # attrs-made __init__
 
     pairs = [(body["$id"], Resource.from_contents(body)) for body in _raw_schemas().values()]
     registry: Registry[Any] = Registry(retrieve=refuse)  # type: ignore[call-arg]
@@ -84,6 +84,7 @@ def validator_for(name: str) -> Validator:
     body = _raw_schemas().get(name)
     if body is None:
         schema(name)  # raises SchemaNotFoundError with the known names
+        raise AssertionError("unreachable")
     validator: Validator = Draft202012Validator(
         body,
         registry=_registry(),
@@ -109,7 +110,18 @@ def schema_problems(name: str, instance: Any) -> Iterator[tuple[tuple[str | int,
             "schemas (references are never fetched from a network)"
         ) from None
     for error in errors:
-        yield tuple(error.absolute_path), describe(error)
+        path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            # One problem per unknown key, placed on the key itself.
+            allowed = sorted((_schema_of(error).get("properties") or {}).keys())
+            for key in error.instance:
+                if key not in allowed:
+                    yield (
+                        (*path, key),
+                        f"unknown key '{key}'; allowed keys: {', '.join(allowed)}",
+                    )
+            continue
+        yield path, describe(error)
 
 
 def _document_order(error: ValidationError) -> tuple[str, ...]:
@@ -151,7 +163,7 @@ def describe(error: ValidationError) -> str:
         missing = [name for name in expected if isinstance(found, dict) and name not in found]
         return "missing required " + ", ".join(f"'{name}'" for name in missing)
     if keyword == "additionalProperties" or keyword == "unevaluatedProperties":
-        allowed = sorted((error.schema.get("properties") or {}).keys())
+        allowed = sorted((_schema_of(error).get("properties") or {}).keys())
         extra = sorted(set(found) - set(allowed)) if isinstance(found, dict) else []
         names = ", ".join(f"'{name}'" for name in extra)
         return f"unknown key {names}; allowed keys: {', '.join(allowed)}"
@@ -161,7 +173,7 @@ def describe(error: ValidationError) -> str:
         options = ", ".join(_shown(option) for option in expected)
         return f"expected one of {options}, found {_shown(found)}"
     if keyword == "pattern":
-        rule = error.schema.get("x-pattern-hint") or f"match the pattern {expected}"
+        rule = _schema_of(error).get("x-pattern-hint") or f"match the pattern {expected}"
         return f"{_shown(found)} must {rule}"
     if keyword == "minLength" and expected == 1:
         return "must not be empty"
@@ -178,4 +190,9 @@ def describe(error: ValidationError) -> str:
         from jsonschema.exceptions import best_match
 
         return describe(best_match(error.context))
-    return error.message if len(error.message) <= 200 else error.message[:199] + "…"
+    message = str(error.message)
+    return message if len(message) <= 200 else message[:199] + "…"
+
+
+def _schema_of(error: ValidationError) -> Mapping[str, Any]:
+    return error.schema if isinstance(error.schema, Mapping) else {}

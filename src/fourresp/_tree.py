@@ -105,7 +105,7 @@ def _walk(
         else:
             fail(
                 "bad-type",
-                f"a {type(item).__name__} cannot appear in a document; use strings, "
+                f"a value of type {type(item).__name__} cannot appear in a document; use strings, "
                 "numbers, booleans, null, lists and mappings",
                 path,
             )

@@ -5,9 +5,12 @@ parser when present, the pure-Python parser otherwise; both are iterative, so de
 nesting cannot overflow the stack) and build plain dicts, lists and scalars
 ourselves. That is where the rules live:
 
-- plain scalars resolve by the YAML 1.2 core schema: ``no``, ``on`` and ``NO`` stay
-  strings (the "Norway problem"), dates stay strings, ``.inf`` and ``.nan`` are refused
-  because JSON cannot hold them;
+- a plain scalar is a number, boolean or null only where YAML 1.1 (what PyYAML and
+  many tools write) and YAML 1.2 (the current specification) agree; everything else
+  is a string. So ``no``, ``on`` and ``NO`` stay strings (the "Norway problem"), dates
+  stay strings, ``017`` and ``1e5`` (read differently by the two versions) stay
+  strings, and text that PyYAML wrote unquoted always reads back as text. ``.inf``
+  and ``.nan`` are refused because JSON cannot hold them;
 - only the standard JSON-compatible tags (``!!str``, ``!!int``, ...) are accepted, so
   ``!!python/object`` and friends are refused, never constructed;
 - duplicate keys are refused, naming both lines;
@@ -29,7 +32,7 @@ from typing import Any
 import yaml
 
 from fourresp._limits import Limits
-from fourresp._paths import Path, PathPart, format_path
+from fourresp._paths import Path, format_path
 from fourresp.errors import DocumentError, Problem
 
 __all__ = ["Positions", "read_yaml"]
@@ -53,10 +56,10 @@ _SPECIAL: dict[str, Any] = {
     "FALSE": False,
 }
 _NUMBER_START = frozenset("0123456789+-.")
-_INT = re.compile(r"[-+]?[0-9]+\Z")
-_OCT = re.compile(r"0o[0-7]+\Z")
+# Numbers both YAML 1.1 and YAML 1.2 read the same way (see the module docstring).
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_FLOAT = re.compile(r"(?:[-+]?[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?\Z")
 _NON_FINITE = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
 
 
@@ -126,7 +129,7 @@ class _Builder:
         top = self.stack[-1]
         if top.is_map:
             return top.path + ((top.key,) if top.key is not None else ())
-        return top.path + (len(top.container),)
+        return (*top.path, len(top.container))
 
     def problem(self, code: str, message: str, mark: Any, path: Path | None = None) -> None:
         line = mark.line + 1 if mark is not None else None
@@ -156,7 +159,10 @@ class _Builder:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             what = " ".join(part for part in (exc.context, exc.problem) if part)
-            self.problem("yaml-syntax", f"not valid YAML: {what or exc}", mark)
+            if "maximum nesting depth" in what:  # libyaml's own bound, below ours or not
+                self.problem("too-deep", "nesting is too deep for a YAML document", mark)
+            else:
+                self.problem("yaml-syntax", f"not valid YAML: {what or exc}", mark)
         except yaml.reader.ReaderError as exc:
             self._reader_problem(text, exc)
         except yaml.YAMLError as exc:  # pragma: no cover - defensive: other parser errors
@@ -223,9 +229,7 @@ class _Builder:
             )
         parent = self.stack[-1] if self.stack else None
         if parent is not None and parent.is_map and parent.key is None:
-            raise self.fatal(
-                "complex-key", "mapping keys must be plain strings", event.start_mark
-            )
+            raise self.fatal("complex-key", "mapping keys must be plain strings", event.start_mark)
         self._count(1, event)
         container: dict[str, Any] | list[Any] = {} if is_map else []
         path = self._path()
@@ -246,11 +250,11 @@ class _Builder:
         self._attach(frame.container, frame.size, None)
 
     def _alias(self, event: Any) -> None:
-        target = self.anchors.get(event.anchor, ())
-        if target == ():
+        if event.anchor not in self.anchors:
             raise self.fatal(
                 "yaml-syntax", f"alias *{event.anchor} names no anchor", event.start_mark
             )
+        target = self.anchors[event.anchor]
         if target is None:
             raise self.fatal(
                 "recursive-alias",
@@ -296,7 +300,7 @@ class _Builder:
                 f"duplicate key {key!r} at line {mark.line + 1}{where}; "
                 "each key may appear once in a mapping",
                 mark,
-                frame.path + (key,),
+                (*frame.path, key),
             )
             # Keep the first value; read the duplicate's value and drop it.
             frame.discard = True
@@ -374,8 +378,6 @@ class _Builder:
                 return float(value)
             if _HEX.match(value):
                 return int(value[2:], 16)
-            if _OCT.match(value):
-                return int(value[2:], 8)
         except ValueError:
             self.problem(
                 "bad-scalar",
@@ -405,8 +407,11 @@ def _explicit_null(value: str) -> None:
         raise ValueError(value)
 
 
+_ANY_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+
+
 def _explicit_float(value: str) -> float:
-    if not (_FLOAT.match(value) or _INT.match(value)):
+    if not _ANY_FLOAT.match(value):
         raise ValueError(value)
     return float(value)
 

@@ -20,7 +20,12 @@ from fourresp.content._models import (
     Responsibility,
     Share,
 )
-from fourresp.content._pack import check_translation, default_pack_path, load_framework, validate_pack
+from fourresp.content._pack import (
+    check_translation,
+    default_pack_path,
+    load_framework,
+    validate_pack,
+)
 from fourresp.content._share import ShareLinks, share_links
 
 __all__ = [

@@ -61,7 +61,9 @@ class Responsibility:
             if aspect.id == aspect_id:
                 return aspect
         known = ", ".join(aspect.id for aspect in self.aspects)
-        raise NotFoundError(f"responsibility {self.id!r} has no aspect {aspect_id!r}; it has {known}")
+        raise NotFoundError(
+            f"responsibility {self.id!r} has no aspect {aspect_id!r}; it has {known}"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -96,7 +98,7 @@ class Book:
 
 @attrs.frozen(kw_only=True)
 class Pledge:
-    """"Show your commitment": the invitation to join the supporters and get the badge."""
+    """ "Show your commitment": the invitation to join the supporters and get the badge."""
 
     title: str
     text: str
@@ -107,7 +109,7 @@ class Pledge:
 
 @attrs.frozen(kw_only=True)
 class Share:
-    """"Spread the word": the invitation to share, the hashtag and a default message.
+    """ "Spread the word": the invitation to share, the hashtag and a default message.
 
     See :func:`fourresp.content.share_links` for ready-made links to social networks.
     """

@@ -83,7 +83,9 @@ def check_translation(base: Framework, translation: Framework) -> tuple[Problem,
     problems: list[Problem] = []
 
     def report(path: tuple[str | int, ...], message: str) -> None:
-        problems.append(Problem(code="translation-mismatch", message=message, path=format_path(path)))
+        problems.append(
+            Problem(code="translation-mismatch", message=message, path=format_path(path))
+        )
 
     if translation.id != base.id:
         report(("id",), f"framework id is {translation.id!r}; the base pack's is {base.id!r}")

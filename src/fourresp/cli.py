@@ -1,0 +1,217 @@
+"""The ``fourresp`` command: a thin layer over the library.
+
+Exit codes, the same for every subcommand: 0 success, 1 the input has problems,
+2 the command was used wrongly. Results go to standard output, errors and
+progress to standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import fourresp
+from fourresp.errors import FourrespError, Problem
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+_EPILOG = """\
+examples:
+  fourresp info                      the four responsibilities and their aspects
+  fourresp info --format json        the same, as the framework document
+  fourresp validate my-pack.yaml     check a document; one line per problem
+  fourresp schema framework          print a JSON Schema
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse's own exit code is already 2
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="fourresp",
+        description="The Four Responsibilities of the Learning Professional.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"fourresp {fourresp.__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    info = commands.add_parser(
+        "info",
+        help="show the framework: responsibilities, aspects and resources",
+        epilog="examples:\n  fourresp info\n  fourresp info --pack ./my-pack --format json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    info.add_argument("--format", choices=("text", "json"), default="text")
+    info.add_argument(
+        "--pack", type=Path, help="a content pack (file or folder); default: built in"
+    )
+    info.set_defaults(handler=_info)
+
+    schema = commands.add_parser(
+        "schema",
+        help="print one of the library's JSON Schemas, or list them",
+        epilog="examples:\n  fourresp schema\n  fourresp schema framework > framework.schema.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    schema.add_argument("name", nargs="?", help="schema name; omit to list the names")
+    schema.set_defaults(handler=_schema)
+
+    validate = commands.add_parser(
+        "validate",
+        help="check documents against their schema and rules",
+        epilog="examples:\n  fourresp validate pack/framework.yaml\n"
+        "  fourresp validate --kind framework --format json a.json b.yaml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    validate.add_argument(
+        "--kind",
+        choices=fourresp.document_kinds(),
+        help="the kind of every file (default: each document's own 'kind' key)",
+    )
+    validate.add_argument("--format", choices=("text", "json"), default="text")
+    validate.set_defaults(handler=_validate)
+
+    demo = commands.add_parser("demo", help="show the library at work on its built-in content")
+    demo.set_defaults(handler=_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace, TextIO], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return handler(args, sys.stdout)
+    except FourrespError as exc:
+        print(f"fourresp: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except BrokenPipeError:  # e.g. `fourresp info | head`
+        return EXIT_OK
+
+
+# -- info ------------------------------------------------------------------------
+
+
+def _info(args: argparse.Namespace, out: TextIO) -> int:
+    from fourresp.content import load_framework
+
+    framework = load_framework(args.pack)
+    if args.format == "json":
+        json.dump(fourresp.to_document(framework), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return EXIT_OK
+    out.write(render_framework(framework))
+    return EXIT_OK
+
+
+def _wrap(text: str, indent: str) -> str:
+    return textwrap.fill(
+        " ".join(text.split()), width=88, initial_indent=indent, subsequent_indent=indent
+    )
+
+
+def render_framework(framework: Any) -> str:
+    """The framework as plain text for a terminal."""
+    lines = [framework.title + (f" {framework.subtitle}" if framework.subtitle else "")]
+    lines.append(
+        f"version {framework.version}, {framework.locale}, {len(framework.aspects)} aspects"
+    )
+    for number, item in enumerate(framework.responsibilities, start=1):
+        lines += ["", f"{number}. {item.heading}", _wrap(item.statement, "   "), ""]
+        for aspect in item.aspects:
+            lines.append(f"   - {aspect.title} [{aspect.id}]")
+            lines.append(_wrap(aspect.description, "       "))
+    resources = framework.resources
+    lines += ["", "Resources"]
+    for intro in (resources.questionnaire, resources.scenario):
+        lines.append(f"  {intro.title}: {intro.call_to_action}")
+    lines.append(f"  {resources.book.call_to_action}: {resources.book.title}")
+    lines.append(f"  {resources.pledge.title}: {resources.pledge.badge_call_to_action}")
+    lines.append(f"  {resources.share.title}: {resources.share.hashtag}")
+    lines += ["", _wrap(resources.licence.attribution, "")]
+    return "\n".join(lines) + "\n"
+
+
+# -- schema ----------------------------------------------------------------------
+
+
+def _schema(args: argparse.Namespace, out: TextIO) -> int:
+    if args.name is None:
+        out.write("\n".join(fourresp.schema_names()) + "\n")
+        return EXIT_OK
+    try:
+        body = fourresp.schema(args.name)
+    except fourresp.SchemaNotFoundError as exc:
+        print(f"fourresp schema: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    json.dump(body, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+    return EXIT_OK
+
+
+# -- validate --------------------------------------------------------------------
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    results: list[tuple[Path, tuple[Problem, ...]]] = []
+    for path in args.files:
+        results.append((path, fourresp.validate(path, kind=args.kind)))
+    has_errors = any(p.severity == "error" for _, problems in results for p in problems)
+    if args.format == "json":
+        report = [
+            {
+                "file": str(path),
+                "ok": not any(p.severity == "error" for p in problems),
+                "problems": [p.as_json() for p in problems],
+            }
+            for path, problems in results
+        ]
+        json.dump(report, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        for _, problems in results:
+            for problem in problems:
+                out.write(f"{problem}\n")
+        count = sum(len(problems) for _, problems in results)
+        print(
+            f"{len(results)} file{'s' if len(results) != 1 else ''} checked, "
+            f"{count} problem{'s' if count != 1 else ''}",
+            file=sys.stderr,
+        )
+    return EXIT_PROBLEMS if has_errors else EXIT_OK
+
+
+# -- demo ------------------------------------------------------------------------
+
+
+def _demo(_args: argparse.Namespace, out: TextIO) -> int:
+    from fourresp.content import default_pack_path, load_framework, share_links
+
+    framework = load_framework()
+    out.write(render_framework(framework))
+    problems = fourresp.validate(default_pack_path())
+    out.write(f"\nThe built-in pack validates with {len(problems)} problems.\n")
+    links = share_links("https://example.org/four-responsibilities", framework.resources.share)
+    out.write("\nShare links for a page at https://example.org/four-responsibilities:\n")
+    for network, link in links.as_dict().items():
+        out.write(f"  {network}: {link}\n")
+    return EXIT_OK

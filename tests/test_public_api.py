@@ -1,0 +1,93 @@
+"""The public surface, pinned: nothing leaks or disappears by accident."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+import pytest
+
+PUBLIC = {
+    "fourresp": [
+        "DEFAULT_LIMITS",
+        "ArgumentError",
+        "DocumentError",
+        "FourrespError",
+        "Limits",
+        "NotFoundError",
+        "Problem",
+        "SchemaNotFoundError",
+        "UnknownKindError",
+        "__version__",
+        "document_kinds",
+        "load",
+        "schema",
+        "schema_names",
+        "to_document",
+        "validate",
+    ],
+    "fourresp.errors": [
+        "ArgumentError",
+        "DocumentError",
+        "FourrespError",
+        "NotFoundError",
+        "Problem",
+        "SchemaNotFoundError",
+        "Severity",
+        "UnknownKindError",
+    ],
+    "fourresp.content": [
+        "Aspect",
+        "Book",
+        "BookFormat",
+        "Framework",
+        "Introduction",
+        "Licence",
+        "Pledge",
+        "Resources",
+        "Responsibility",
+        "Share",
+        "ShareLinks",
+        "check_translation",
+        "default_pack_path",
+        "load_framework",
+        "share_links",
+        "validate_pack",
+    ],
+    "fourresp.testing": [
+        "aspects",
+        "framework_documents",
+        "frameworks",
+        "identifiers",
+        "locales",
+        "resources",
+        "responsibilities",
+        "texts",
+        "versions",
+    ],
+    "fourresp.cli": ["main"],
+}
+
+
+@pytest.mark.parametrize("module_name", sorted(PUBLIC))
+def test_all_is_pinned(module_name):
+    module = importlib.import_module(module_name)
+    assert sorted(module.__all__) == sorted(PUBLIC[module_name])
+    for name in module.__all__:
+        assert hasattr(module, name), f"{module_name}.{name} is listed but missing"
+
+
+@pytest.mark.parametrize("module_name", sorted(PUBLIC))
+def test_every_public_callable_and_class_has_a_docstring(module_name):
+    module = importlib.import_module(module_name)
+    assert module.__doc__
+    for name in module.__all__:
+        value = getattr(module, name)
+        if inspect.isclass(value) or inspect.isfunction(value):
+            assert inspect.getdoc(value), f"{module_name}.{name} has no docstring"
+
+
+def test_package_ships_py_typed():
+    from importlib import resources
+
+    assert resources.files("fourresp").joinpath("py.typed").is_file()

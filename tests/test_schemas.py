@@ -1,0 +1,84 @@
+"""The shipped JSON Schemas: well-formed, documented for authors, resolved locally only."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+import fourresp
+from fourresp import _schemas
+
+
+@pytest.fixture(params=fourresp.schema_names())
+def named_schema(request):
+    return request.param, fourresp.schema(request.param)
+
+
+def test_every_schema_is_valid_draft_2020_12_with_an_id(named_schema):
+    name, body = named_schema
+    Draft202012Validator.check_schema(body)
+    assert body["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert body["$id"].endswith(f"/{name}.schema.json")
+
+
+def _properties(node: Any, path: str = "$") -> Iterator[tuple[str, dict]]:
+    if isinstance(node, dict):
+        for key, value in (node.get("properties") or {}).items():
+            yield f"{path}.properties.{key}", value
+        for key, value in node.items():
+            yield from _properties(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _properties(value, f"{path}[{index}]")
+
+
+def test_every_property_has_a_title_and_description(named_schema):
+    _, body = named_schema
+    for where, prop in _properties(body):
+        assert prop.get("title"), f"{where} has no title"
+        assert prop.get("description"), f"{where} has no description"
+
+
+def test_schema_returns_a_copy():
+    first = fourresp.schema("framework")
+    first["title"] = "changed"
+    assert fourresp.schema("framework")["title"] != "changed"
+
+
+def test_unknown_schema_name():
+    with pytest.raises(fourresp.SchemaNotFoundError, match="framework"):
+        fourresp.schema("nope")
+
+
+def test_every_reference_resolves_locally():
+    # Validating each shipped document exercises every $ref; an unresolved one raises.
+    for name in fourresp.schema_names():
+        list(_schemas.validator_for(name).iter_errors({}))
+
+
+def test_an_unknown_reference_is_a_clear_error_never_a_fetch(monkeypatch):
+    from jsonschema import Draft202012Validator
+
+    bad = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": "https://example.com/elsewhere.json",
+    }
+    validator = Draft202012Validator(bad, registry=_schemas._registry())
+    monkeypatch.setitem(_schemas._raw_schemas(), "bad", bad)
+    monkeypatch.setattr(_schemas, "validator_for", lambda name: validator)
+    with pytest.raises(fourresp.SchemaNotFoundError, match="never fetched"):
+        list(_schemas.schema_problems("bad", {}))
+
+
+def test_schemas_are_files_in_the_package():
+    from importlib import resources
+
+    folder = resources.files("fourresp").joinpath("schemas")
+    names = sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".schema.json"))
+    assert names == [f"{name}.schema.json" for name in fourresp.schema_names()]
+    for name in names:
+        json.loads(folder.joinpath(name).read_text(encoding="utf-8"))
