@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urldefrag, urljoin
 
 from fourresp.errors import SchemaNotFoundError
 
@@ -76,6 +77,53 @@ def _registry() -> Registry[Any]:
     return registry.with_resources(pairs).crawl()
 
 
+def _resolve(uri: str) -> tuple[str, Any]:
+    base, fragment = urldefrag(uri)
+    by_id = {body["$id"]: body for body in _raw_schemas().values()}
+    node: Any = by_id.get(base)
+    if node is None:
+        raise SchemaNotFoundError(
+            f"{uri!r} is not one of the library's schemas (references are never fetched "
+            "from a network)"
+        )
+    for part in (unquote(piece) for piece in fragment.split("/") if piece):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            raise SchemaNotFoundError(f"{uri!r} points at nothing in {base!r}")
+    return base, node
+
+
+def _inline(node: Any, base: str, expanding: tuple[str, ...]) -> Any:
+    """``node`` with every ``$ref`` replaced by what it points at, recursion excepted.
+
+    Following references is most of jsonschema's work on a large document; doing it
+    once here makes validation several times faster. The published schemas keep
+    their references. A recursive reference is left in place, made absolute, for
+    the registry to resolve.
+    """
+    if isinstance(node, list):
+        return [_inline(item, base, expanding) for item in node]
+    if not isinstance(node, dict):
+        return node
+    rest = {
+        key: _inline(value, base, expanding)
+        for key, value in node.items()
+        if key not in ("$ref", "$defs", "$id", "$schema")
+    }
+    reference = node.get("$ref")
+    if not isinstance(reference, str):
+        return rest
+    uri = urljoin(base, reference)
+    if uri in expanding:
+        return {"$ref": uri, **rest}
+    target_base, target = _resolve(uri)
+    return {**_inline(target, target_base, (*expanding, uri)), **rest}
+
+
 @functools.cache
 def validator_for(name: str) -> Validator:
     """The draft 2020-12 validator for schema ``name``, built once and reused."""
@@ -85,8 +133,9 @@ def validator_for(name: str) -> Validator:
     if body is None:
         schema(name)  # raises SchemaNotFoundError with the known names
         raise AssertionError("unreachable")
+    flat = {"$schema": body["$schema"], "$id": body["$id"], **_inline(body, body["$id"], ())}
     validator: Validator = Draft202012Validator(
-        body,
+        flat,
         registry=_registry(),
         format_checker=Draft202012Validator.FORMAT_CHECKER,
     )
@@ -109,6 +158,7 @@ def schema_problems(name: str, instance: Any) -> Iterator[tuple[tuple[str | int,
             f"schema {name!r} refers to {exc.ref!r}, which is not one of the library's "
             "schemas (references are never fetched from a network)"
         ) from None
+    seen: set[tuple[tuple[str | int, ...], str]] = set()
     for error in errors:
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
@@ -121,7 +171,10 @@ def schema_problems(name: str, instance: Any) -> Iterator[tuple[tuple[str | int,
                         f"unknown key '{key}'; allowed keys: {', '.join(allowed)}",
                     )
             continue
-        yield path, describe(error)
+        found = (path, describe(error))
+        if found not in seen:  # e.g. one 'required' error per missing key: say it once
+            seen.add(found)
+            yield found
 
 
 def _document_order(error: ValidationError) -> tuple[str, ...]:

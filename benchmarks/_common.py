@@ -1,0 +1,49 @@
+"""Helpers shared by the benchmark scripts: timing and a printed table."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+
+def best_of(function: Callable[[], object], *, repeat: int = 5) -> float:
+    """The fastest of ``repeat`` runs, in seconds: the least disturbed by a noisy machine."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def import_seconds(statement: str, *, repeat: int) -> list[float]:
+    """Time ``statement`` in ``repeat`` fresh interpreters (module caches cold each time)."""
+    probe = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    return [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(repeat)
+    ]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def table(rows: list[tuple[str, str, str, str]]) -> str:
+    """A Markdown table of (measure, figure, baseline, ratio)."""
+    head = ("measure", "fourresp", "baseline", "ratio")
+    widths = [max(len(str(row[i])) for row in [head, *rows]) for i in range(4)]
+    lines = ["| " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(head)) + " |"]
+    lines.append("| " + " | ".join("-" * widths[i] for i in range(4)) + " |")
+    for row in rows:
+        lines.append(
+            "| " + " | ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)) + " |"
+        )
+    return "\n".join(lines)
