@@ -109,3 +109,58 @@ def test_version_and_module_entry_point():
         [sys.executable, "-m", "fourresp", "--version"], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == f"fourresp {fourresp.__version__}"
+
+
+def _answers_file(tmp_path, change=None):
+    from fourresp.assessment import load_questionnaire
+
+    questionnaire = load_questionnaire()
+    answers = {item.id: 4 for item in questionnaire.items}
+    if change:
+        change(answers)
+    document = {
+        "kind": "response",
+        "questionnaire": questionnaire.id,
+        "version": questionnaire.version,
+        "answers": answers,
+    }
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def test_assess_prints_scores_and_bands(tmp_path, capsys):
+    assert main(["assess", "--answers", str(_answers_file(tmp_path))]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Overall:")
+    for title in ("client", "learners", "peers", "oneself"):
+        assert title in out
+
+
+def test_assess_json_validates_against_the_result_schema(tmp_path, capsys):
+    assert main(["assess", "--answers", str(_answers_file(tmp_path)), "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert fourresp.validate(document, kind="result") == ()
+
+
+def test_assess_refuses_invalid_answers_naming_items(tmp_path, capsys):
+    def spoil(answers):
+        answers["client-1"] = 9
+        answers["client-2"] = 2.5
+        answers["ghost"] = 3
+
+    assert main(["assess", "--answers", str(_answers_file(tmp_path, spoil))]) == 1
+    err = capsys.readouterr().err
+    for item_id in ("client-1", "client-2", "ghost"):
+        assert item_id in err
+
+
+def test_assess_refuses_a_boolean_answer_with_its_line(tmp_path, capsys):
+    def spoil(answers):
+        answers["client-2"] = True
+
+    path = _answers_file(tmp_path, spoil)
+    assert main(["assess", "--answers", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:1:" in err
+    assert "$.answers.client-2" in err

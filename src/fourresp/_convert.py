@@ -50,6 +50,13 @@ def _strict_bool(value: Any, _: type) -> bool:
     return value
 
 
+def _strict_number(value: Any, _: type) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"expected a number, found {type(value).__name__}")
+    return value
+
+
+converter.register_structure_hook_func(lambda t: t == (int | float), _strict_number)
 converter.register_structure_hook(str, _strict_str)
 converter.register_structure_hook(int, _strict_int)
 converter.register_structure_hook(float, _strict_float)

@@ -47,6 +47,9 @@ Positions = dict[Path, tuple[int, int]]
 # never imports the scenario engine. Each value is "module:attribute".
 _KIND_HOMES: dict[str, str] = {
     "framework": "fourresp.content._models:FRAMEWORK_KIND",
+    "questionnaire": "fourresp.assessment._models:QUESTIONNAIRE_KIND",
+    "response": "fourresp.assessment._models:RESPONSE_KIND",
+    "result": "fourresp.assessment._models:RESULT_KIND",
 }
 _META_KEYS = ("kind", "$schema")
 

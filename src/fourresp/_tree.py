@@ -85,7 +85,8 @@ def _walk(
             if depth >= limits.max_depth:
                 fail("too-deep", f"nesting is deeper than {limits.max_depth} levels", path)
                 break
-            out: Any = {} if copy else item
+            # Keys are placed now, in order; values arrive later from the stack.
+            out: Any = dict.fromkeys(key for key in item if isinstance(key, str)) if copy else item
             for key, child in item.items():
                 if not isinstance(key, str):
                     fail("bad-key", f"keys must be strings, not {type(key).__name__}", path)

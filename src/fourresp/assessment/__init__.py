@@ -1,0 +1,68 @@
+"""Self-assessment: questionnaires, a pluggable scoring engine, bands and feedback.
+
+>>> from fourresp.assessment import Response, load_questionnaire, score
+>>> questionnaire = load_questionnaire()
+>>> answers = {item.id: 4 for item in questionnaire.items}
+>>> result = score(questionnaire, Response(questionnaire=questionnaire.id,
+...     version=questionnaire.version, answers=answers))
+>>> [r.responsibility for r in result.responsibilities]
+['client', 'learners', 'peers', 'self']
+"""
+
+from fourresp.assessment._defaults import default_questionnaire_path, load_questionnaire
+from fourresp.assessment._engine import check_response, score
+from fourresp.assessment._models import (
+    Answers,
+    AspectFeedback,
+    AspectResult,
+    Band,
+    BandRef,
+    BandSet,
+    Highlight,
+    Highlights,
+    Item,
+    MissingPolicy,
+    Questionnaire,
+    Response,
+    ResponsibilityResult,
+    Result,
+    Scale,
+    ScaleLabel,
+    Score,
+    Scoring,
+)
+from fourresp.assessment._scorers import (
+    ENTRY_POINT_GROUP,
+    ScorerRegistry,
+    default_registry,
+    register_scorer,
+)
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Answers",
+    "AspectFeedback",
+    "AspectResult",
+    "Band",
+    "BandRef",
+    "BandSet",
+    "Highlight",
+    "Highlights",
+    "Item",
+    "MissingPolicy",
+    "Questionnaire",
+    "Response",
+    "ResponsibilityResult",
+    "Result",
+    "Scale",
+    "ScaleLabel",
+    "Score",
+    "ScorerRegistry",
+    "Scoring",
+    "check_response",
+    "default_questionnaire_path",
+    "default_registry",
+    "load_questionnaire",
+    "register_scorer",
+    "score",
+]

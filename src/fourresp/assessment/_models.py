@@ -1,0 +1,518 @@
+"""Questionnaire, response and result models.
+
+Frozen, keyword-only attrs classes, loaded through the one loader
+(:func:`fourresp.load`) and round-tripped by :func:`fourresp.to_document`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any, Literal
+
+import attrs
+
+from fourresp._load import DocumentKind, Finding
+
+__all__ = [
+    "QUESTIONNAIRE_KIND",
+    "RESPONSE_KIND",
+    "RESULT_KIND",
+    "Answers",
+    "AspectFeedback",
+    "AspectResult",
+    "Band",
+    "BandRef",
+    "BandSet",
+    "Highlight",
+    "Highlights",
+    "Item",
+    "MissingPolicy",
+    "Questionnaire",
+    "Response",
+    "ResponsibilityResult",
+    "Result",
+    "Scale",
+    "ScaleLabel",
+    "Score",
+    "Scoring",
+]
+
+Number = int | float
+
+
+@attrs.frozen(kw_only=True)
+class ScaleLabel:
+    """The label of one point on a scale (``1`` -> ``"Never"``)."""
+
+    value: Number
+    label: str
+
+
+@attrs.frozen(kw_only=True)
+class Scale:
+    """An answer scale: ``min`` to ``max`` in steps of ``step``, a label for each point."""
+
+    min: Number
+    max: Number
+    step: Number = 1
+    labels: tuple[ScaleLabel, ...] = ()
+
+    @property
+    def points(self) -> tuple[Number, ...]:
+        """Every allowed value, lowest first."""
+        count = round((self.max - self.min) / self.step)
+        return tuple(_tidy(self.min + index * self.step) for index in range(count + 1))
+
+    def label_for(self, value: Number) -> str | None:
+        """The label of ``value``, or None when the point has none."""
+        for item in self.labels:
+            if math.isclose(item.value, value, abs_tol=1e-9):
+                return item.label
+        return None
+
+    def allows(self, value: Number) -> bool:
+        """True when ``value`` is on the scale and on a step."""
+        if value < self.min - 1e-9 or value > self.max + 1e-9:
+            return False
+        steps = (value - self.min) / self.step
+        return math.isclose(steps, round(steps), abs_tol=1e-9)
+
+
+def _tidy(value: float) -> Number:
+    rounded = round(value, 9)
+    return int(rounded) if float(rounded).is_integer() else rounded
+
+
+@attrs.frozen(kw_only=True)
+class Item:
+    """One statement the respondent rates, measuring one aspect.
+
+    ``reverse`` items are keyed ``min + max - answer``: agreeing with them is the
+    weaker practice. ``weight`` (> 0) counts in weighted scorers. ``scale``
+    overrides the questionnaire's scale for this item.
+    """
+
+    id: str
+    text: str
+    aspect: str
+    reverse: bool = False
+    weight: float = 1.0
+    scale: Scale | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Band:
+    """A named range of percent scores, ``from_`` inclusive to ``to`` exclusive (100 included)."""
+
+    id: str
+    name: str
+    from_: float
+    to: float
+    doing_well: str
+    to_improve: str
+
+    def contains(self, percent: float) -> bool:
+        """True when ``percent`` falls in this band."""
+        return self.from_ <= percent < self.to or (self.to == 100 and percent == 100)
+
+
+@attrs.frozen(kw_only=True)
+class BandSet:
+    """The bands of one group: ``"overall"`` or a responsibility id.
+
+    In documents, ``bands`` is a mapping from group to its list of bands.
+    """
+
+    group: str
+    bands: tuple[Band, ...]
+
+
+@attrs.frozen(kw_only=True)
+class AspectFeedback:
+    """Advice for one aspect: what to say when it is a strength, and when it is not."""
+
+    aspect: str
+    doing_well: str
+    to_improve: str
+
+
+@attrs.frozen(kw_only=True)
+class Scoring:
+    """Which scorer turns answers into scores, and its parameters."""
+
+    scorer: str = "percent"
+    parameters: Mapping[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
+
+
+@attrs.frozen(kw_only=True)
+class MissingPolicy:
+    """What skipped answers do to a score.
+
+    A group (aspect, responsibility, overall) is scored when at least
+    ``min_answered_fraction`` of its items were answered, prorated from the answers
+    given; below that it reports "not enough answers" and has no score or band.
+    """
+
+    min_answered_fraction: float = 0.75
+
+
+@attrs.frozen(kw_only=True)
+class Highlights:
+    """How strengths and areas to improve are chosen among aspects."""
+
+    count: int = 3
+    strength_from: float = 75.0
+    improve_below: float = 60.0
+
+
+@attrs.frozen(kw_only=True)
+class Questionnaire:
+    """A self-assessment questionnaire: items on aspects, a scale, scoring, bands and feedback.
+
+    ``bands`` holds the overall bands under ``"overall"`` and each responsibility's
+    under its id.
+    """
+
+    id: str
+    version: str
+    framework: str
+    title: str
+    introduction: str
+    instructions: str
+    scale: Scale
+    items: tuple[Item, ...]
+    bands: tuple[BandSet, ...] = ()
+    aspect_feedback: tuple[AspectFeedback, ...] = ()
+    scoring: Scoring = Scoring()
+    missing: MissingPolicy = MissingPolicy()
+    highlights: Highlights = Highlights()
+
+    def item(self, item_id: str) -> Item:
+        """The item with ``item_id``; :class:`~fourresp.errors.NotFoundError` if absent."""
+        from fourresp.errors import NotFoundError
+
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise NotFoundError(f"questionnaire {self.id!r} has no item {item_id!r}")
+
+    def scale_of(self, item: Item) -> Scale:
+        """The scale that applies to ``item``."""
+        return item.scale if item.scale is not None else self.scale
+
+    def bands_for(self, group: str) -> tuple[Band, ...]:
+        """The bands of ``group`` (a responsibility id or ``"overall"``), or ()."""
+        for band_set in self.bands:
+            if band_set.group == group:
+                return band_set.bands
+        return ()
+
+    def feedback_for(self, aspect_id: str) -> AspectFeedback | None:
+        """The advice for ``aspect_id``, if the questionnaire has some."""
+        for feedback in self.aspect_feedback:
+            if feedback.aspect == aspect_id:
+                return feedback
+        return None
+
+
+@attrs.frozen
+class Answers(Mapping[str, Number | None]):
+    """Answers by item id; ``None`` means the item was skipped. Immutable and hashable."""
+
+    pairs: tuple[tuple[str, Number | None], ...]
+
+    @classmethod
+    def of(cls, answers: Mapping[str, Number | None] | Answers) -> Answers:
+        """Answers from any mapping of item id to value (or None for skipped)."""
+        if isinstance(answers, Answers):
+            return answers
+        return cls(tuple(answers.items()))
+
+    def __getitem__(self, key: str) -> Number | None:
+        for item_id, value in self.pairs:
+            if item_id == key:
+                return value
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return (item_id for item_id, _ in self.pairs)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
+def _answers(value: Mapping[str, Number | None] | Answers) -> Answers:
+    return Answers.of(value)
+
+
+@attrs.frozen(kw_only=True)
+class Response:
+    """One person's answers to one questionnaire (id and version must match it)."""
+
+    questionnaire: str
+    version: str
+    answers: Answers = attrs.field(converter=_answers)
+    respondent: str | None = None
+    started_at: str | None = None
+    completed_at: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class BandRef:
+    """The band a score fell in: its id and name."""
+
+    id: str
+    name: str
+
+
+@attrs.frozen(kw_only=True)
+class Score:
+    """The scores of one group of items (an aspect, a responsibility, or all).
+
+    ``raw`` is the (prorated) sum of keyed answers, ``mean`` their mean on the scale,
+    ``percent`` the percent of the maximum possible (0-100), ``value`` the
+    scorer's own figure, and ``band`` where ``percent`` falls. When fewer than the
+    policy's fraction of items were answered, ``status`` is ``"insufficient"`` and
+    the figures are None.
+    """
+
+    status: Literal["scored", "insufficient"]
+    answered: int
+    missing: int
+    raw: float | None = None
+    mean: float | None = None
+    percent: float | None = None
+    value: float | None = None
+    band: BandRef | None = None
+
+
+@attrs.frozen(kw_only=True)
+class AspectResult:
+    """The score of one aspect."""
+
+    aspect: str
+    title: str
+    responsibility: str
+    score: Score
+
+
+@attrs.frozen(kw_only=True)
+class ResponsibilityResult:
+    """The score of one responsibility and the feedback of the band it fell in."""
+
+    responsibility: str
+    title: str
+    score: Score
+    doing_well: str | None = None
+    to_improve: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Highlight:
+    """A strength or an area to improve: the aspect, its percent and the advice."""
+
+    aspect: str
+    title: str
+    responsibility: str
+    percent: float
+    advice: str
+
+
+@attrs.frozen(kw_only=True)
+class Result:
+    """What a questionnaire says about one response: overall, per responsibility, per aspect."""
+
+    questionnaire: str
+    version: str
+    scorer: str
+    overall: Score
+    responsibilities: tuple[ResponsibilityResult, ...]
+    aspects: tuple[AspectResult, ...]
+    strengths: tuple[Highlight, ...]
+    improvements: tuple[Highlight, ...]
+    overall_doing_well: str | None = None
+    overall_to_improve: str | None = None
+    respondent: str | None = None
+
+    def responsibility(self, responsibility_id: str) -> ResponsibilityResult:
+        """The result for one responsibility."""
+        from fourresp.errors import NotFoundError
+
+        for item in self.responsibilities:
+            if item.responsibility == responsibility_id:
+                return item
+        raise NotFoundError(f"no result for responsibility {responsibility_id!r}")
+
+    def aspect(self, aspect_id: str) -> AspectResult:
+        """The result for one aspect."""
+        from fourresp.errors import NotFoundError
+
+        for item in self.aspects:
+            if item.aspect == aspect_id:
+                return item
+        raise NotFoundError(f"no result for aspect {aspect_id!r}")
+
+
+# -- checks the schema cannot make ----------------------------------------------------
+
+
+def _scale_findings(scale: Scale, path: tuple[str | int, ...]) -> Iterator[Finding]:
+    if scale.max <= scale.min:
+        yield Finding(path=(*path, "max"), code="bad-scale", message="max must be above min")
+        return
+    steps = (scale.max - scale.min) / scale.step
+    if not math.isclose(steps, round(steps), abs_tol=1e-9):
+        yield Finding(
+            path=(*path, "step"),
+            code="bad-scale",
+            message=f"the step {scale.step} does not divide {scale.min}..{scale.max} evenly",
+        )
+    for index, label in enumerate(scale.labels):
+        if not scale.allows(label.value):
+            yield Finding(
+                path=(*path, "labels", index, "value"),
+                code="bad-scale",
+                message=f"label value {label.value} is not a point of the scale",
+            )
+
+
+def _band_findings(bands: tuple[Band, ...], path: tuple[str | int, ...]) -> Iterator[Finding]:
+    ordered = sorted(enumerate(bands), key=lambda pair: pair[1].from_)
+    expected = 0.0
+    for index, band in ordered:
+        where = (*path, index)
+        if band.to <= band.from_:
+            yield Finding(
+                path=(*where, "to"), code="band-range", message="'to' must be above 'from'"
+            )
+        if band.from_ > expected:
+            yield Finding(
+                path=(*where, "from"),
+                code="band-gap",
+                message=f"a score from {expected:g} to {band.from_:g} falls in no band",
+            )
+        elif band.from_ < expected:
+            yield Finding(
+                path=(*where, "from"),
+                code="band-overlap",
+                message=f"band {band.id!r} starts at {band.from_:g}, inside the band before it "
+                f"(which ends at {expected:g})",
+            )
+        expected = max(expected, band.to)
+    if bands and expected != 100:
+        yield Finding(
+            path=path, code="band-gap", message=f"scores from {expected:g} to 100 fall in no band"
+        )
+
+
+def questionnaire_findings(
+    questionnaire: Questionnaire, framework: Any = None
+) -> Iterator[Finding]:
+    """Every cross-reference problem in a questionnaire (see docs/assessment.md)."""
+    from fourresp.content import load_framework
+
+    yield from _scale_findings(questionnaire.scale, ("scale",))
+    if framework is None:
+        default = load_framework()
+        framework = default if default.id == questionnaire.framework else None
+    known_aspects = {aspect.id for aspect in framework.aspects} if framework is not None else None
+    seen: dict[str, int] = {}
+    for index, item in enumerate(questionnaire.items):
+        if item.id in seen:
+            yield Finding(
+                path=("items", index, "id"),
+                code="duplicate-id",
+                message=f"item id {item.id!r} is already used",
+                first=("items", seen[item.id], "id"),
+            )
+        else:
+            seen[item.id] = index
+        if known_aspects is not None and item.aspect not in known_aspects:
+            yield Finding(
+                path=("items", index, "aspect"),
+                code="unknown-aspect",
+                message=f"aspect {item.aspect!r} is not in framework {framework.id!r}",
+            )
+        if item.scale is not None:
+            yield from _scale_findings(item.scale, ("items", index, "scale"))
+    for band_set in questionnaire.bands:
+        group, bands = band_set.group, band_set.bands
+        if framework is not None and group != "overall" and group not in {r.id for r in framework}:
+            yield Finding(
+                path=("bands", group),
+                code="unknown-responsibility",
+                message=f"{group!r} is neither 'overall' nor a responsibility of {framework.id!r}",
+            )
+        yield from _band_findings(tuple(bands), ("bands", group))
+    for index, feedback in enumerate(questionnaire.aspect_feedback):
+        if known_aspects is not None and feedback.aspect not in known_aspects:
+            yield Finding(
+                path=("aspect_feedback", index, "aspect"),
+                code="unknown-aspect",
+                message=f"aspect {feedback.aspect!r} is not in framework {framework.id!r}",
+            )
+    from fourresp.assessment._scorers import default_registry
+
+    if questionnaire.scoring.scorer not in default_registry():
+        yield Finding(
+            path=("scoring", "scorer"),
+            code="unknown-scorer",
+            message=f"no scorer called {questionnaire.scoring.scorer!r}; known: "
+            + ", ".join(default_registry().names()),
+        )
+
+
+QUESTIONNAIRE_KIND = DocumentKind(
+    name="questionnaire",
+    schema="questionnaire",
+    model=Questionnaire,
+    summary="a self-assessment questionnaire: items, scale, scoring, bands and feedback",
+    checks=questionnaire_findings,
+)
+RESPONSE_KIND = DocumentKind(
+    name="response",
+    schema="response",
+    model=Response,
+    summary="one person's answers to a questionnaire",
+)
+RESULT_KIND = DocumentKind(
+    name="result",
+    schema="result",
+    model=Result,
+    summary="the scores, bands and feedback for one response",
+)
+
+
+def _register_hooks() -> None:
+    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+    from fourresp._convert import converter
+
+    converter.register_structure_hook(
+        Band, make_dict_structure_fn(Band, converter, from_=override(rename="from"))
+    )
+    converter.register_unstructure_hook(
+        Band,
+        make_dict_unstructure_fn(Band, converter, from_=override(rename="from")),
+    )
+    converter.register_structure_hook(
+        Answers, lambda data, _: Answers(tuple((str(k), v) for k, v in data.items()))
+    )
+    converter.register_unstructure_hook(Answers, lambda answers: dict(answers.pairs))
+
+    def structure_band_sets(data: Any, _: Any) -> tuple[BandSet, ...]:
+        return tuple(
+            BandSet(group=group, bands=converter.structure(bands, tuple[Band, ...]))
+            for group, bands in data.items()
+        )
+
+    band_sets = tuple[BandSet, ...]
+    converter.register_structure_hook_func(lambda t: t == band_sets, structure_band_sets)
+    converter.register_unstructure_hook_func(
+        lambda t: t == band_sets,
+        lambda sets: {s.group: [converter.unstructure(b, Band) for b in s.bands] for s in sets},
+    )
+
+
+_register_hooks()

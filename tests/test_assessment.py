@@ -1,0 +1,258 @@
+"""The scoring engine: bounds, keying, monotonicity, order, determinism, missing answers."""
+
+from __future__ import annotations
+
+import math
+
+import attrs
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import fourresp
+from fourresp import testing
+from fourresp.assessment import (
+    Response,
+    ScorerRegistry,
+    check_response,
+    load_questionnaire,
+    score,
+)
+from fourresp.typing import ScorerOutput
+
+questionnaire_and_answers = testing.questionnaires().flatmap(
+    lambda q: st.tuples(st.just(q), testing.answers_for(q))
+)
+
+
+def _response(questionnaire, answers):
+    return Response(questionnaire=questionnaire.id, version=questionnaire.version, answers=answers)
+
+
+def _all_scores(result):
+    yield result.overall
+    for item in result.responsibilities:
+        yield item.score
+    for item in result.aspects:
+        yield item.score
+
+
+@given(questionnaire_and_answers)
+def test_every_score_is_within_bounds(pair):
+    questionnaire, answers = pair
+    result = score(questionnaire, _response(questionnaire, answers))
+    for value in _all_scores(result):
+        assert value.status == "scored"
+        assert 0 <= value.percent <= 100
+        assert value.answered + value.missing > 0
+
+
+@given(testing.questionnaires(), st.booleans())
+def test_extremes_give_0_and_100_on_non_reversed_items(questionnaire, highest):
+    questionnaire = attrs.evolve(
+        questionnaire,
+        items=tuple(attrs.evolve(item, reverse=False) for item in questionnaire.items),
+    )
+    answers = {
+        item.id: questionnaire.scale_of(item).max if highest else questionnaire.scale_of(item).min
+        for item in questionnaire.items
+    }
+    result = score(questionnaire, _response(questionnaire, answers))
+    for value in _all_scores(result):
+        assert value.percent == (100 if highest else 0)
+
+
+@given(questionnaire_and_answers, st.data())
+def test_raising_one_answer_moves_its_responsibility_the_keyed_way(pair, data):
+    questionnaire, answers = pair
+    item = data.draw(st.sampled_from(questionnaire.items))
+    scale = questionnaire.scale_of(item)
+    assume(answers[item.id] < scale.max)
+    higher = dict(answers)
+    higher[item.id] = data.draw(st.sampled_from([p for p in scale.points if p > answers[item.id]]))
+    before = score(questionnaire, _response(questionnaire, answers))
+    after = score(questionnaire, _response(questionnaire, higher))
+    owner = fourresp.content.load_framework().responsibility_of(item.aspect).id
+    old, new = before.responsibility(owner).score.percent, after.responsibility(owner).score.percent
+    if item.reverse:
+        assert new <= old + 1e-9
+    else:
+        assert new >= old - 1e-9
+
+
+@given(questionnaire_and_answers, st.randoms(use_true_random=False))
+def test_item_and_answer_order_change_nothing(pair, rng):
+    questionnaire, answers = pair
+    items = list(questionnaire.items)
+    rng.shuffle(items)
+    shuffled_answers = list(answers.items())
+    rng.shuffle(shuffled_answers)
+    reordered = attrs.evolve(questionnaire, items=tuple(items))
+    first = score(questionnaire, _response(questionnaire, answers))
+    second = score(reordered, _response(reordered, dict(shuffled_answers)))
+    assert first == second
+
+
+@given(questionnaire_and_answers)
+def test_scoring_is_deterministic_and_results_round_trip(pair):
+    questionnaire, answers = pair
+    first = score(questionnaire, _response(questionnaire, answers))
+    assert first == score(questionnaire, _response(questionnaire, answers))
+    document = fourresp.to_document(first)
+    assert fourresp.validate(document) == ()
+    assert fourresp.load(document) == first
+
+
+@given(
+    testing.questionnaires().flatmap(
+        lambda q: st.tuples(st.just(q), testing.answers_for(q, skips=True))
+    )
+)
+def test_missing_answer_policy(pair):
+    questionnaire, answers = pair
+    result = score(questionnaire, _response(questionnaire, answers))
+    fraction = questionnaire.missing.min_answered_fraction
+    for value in _all_scores(result):
+        total = value.answered + value.missing
+        enough = value.answered > 0 and value.answered / total >= fraction
+        if value is result.overall and any(
+            r.score.status == "insufficient" for r in result.responsibilities
+        ):
+            assert value.status == "insufficient"
+        elif enough:
+            assert value.status == "scored"
+            assert value.percent is not None
+        else:
+            assert value.status == "insufficient"
+            assert value.percent is None
+            assert value.band is None
+
+
+@given(
+    testing.questionnaires().flatmap(
+        lambda q: st.tuples(st.just(q), testing.responses(q, valid=False))
+    )
+)
+def test_every_invalid_response_is_refused_whole(pair):
+    questionnaire, response = pair
+    assert check_response(questionnaire, response)
+    with pytest.raises(fourresp.DocumentError) as caught:
+        score(questionnaire, response)
+    assert all(problem.path.startswith("$.") for problem in caught.value.problems)
+
+
+def test_registered_plugin_scorer_is_used_end_to_end():
+    registry = ScorerRegistry()
+
+    @registry.scorer("lowest")
+    def lowest(answers, *, total_items, parameters):
+        worst = min((a.keyed - a.minimum) / (a.maximum - a.minimum) for a in answers)
+        return ScorerOutput(value=worst, percent=100 * worst)
+
+    questionnaire = load_questionnaire()
+    answers = {item.id: 5 for item in questionnaire.items}
+    answers["client-1"] = 1
+    result = score(
+        questionnaire, _response(questionnaire, answers), scorers=registry, scorer="lowest"
+    )
+    assert result.scorer == "lowest"
+    assert result.responsibility("client").score.percent == 0
+    assert fourresp.validate(fourresp.to_document(result)) == ()
+
+
+def test_a_name_claimed_twice_is_an_error():
+    registry = ScorerRegistry()
+    with pytest.raises(fourresp.ArgumentError, match="already registered"):
+        registry.register("sum", lambda answers, **_: ScorerOutput(value=0, percent=0))
+
+
+def test_a_misbehaving_plugin_is_refused_by_name():
+    registry = ScorerRegistry()
+    registry.register("broken", lambda answers, **_: ScorerOutput(value=math.nan, percent=120))
+    questionnaire = load_questionnaire()
+    answers = {item.id: 3 for item in questionnaire.items}
+    with pytest.raises(fourresp.ArgumentError, match="'broken'"):
+        score(questionnaire, _response(questionnaire, answers), scorers=registry, scorer="broken")
+
+
+def test_unknown_scorer_is_not_found():
+    questionnaire = load_questionnaire()
+    with pytest.raises(fourresp.NotFoundError, match="known"):
+        score(questionnaire, _response(questionnaire, {}), scorer="nope")
+
+
+def test_default_questionnaire_covers_every_aspect_and_validates():
+    questionnaire = load_questionnaire()
+    framework = fourresp.content.load_framework()
+    assert {item.aspect for item in questionnaire.items} == {a.id for a in framework.aspects}
+    assert any(item.reverse for item in questionnaire.items)
+    assert len(questionnaire.items) >= 20
+    assert questionnaire.scale.points == (1, 2, 3, 4, 5)
+    assert [label.label for label in questionnaire.scale.labels] == [
+        "Never",
+        "Rarely",
+        "Sometimes",
+        "Often",
+        "Always",
+    ]
+    for group in ["overall", *(r.id for r in framework)]:
+        assert questionnaire.bands_for(group)
+    assert all(questionnaire.feedback_for(a.id) for a in framework.aspects)
+    assert fourresp.load(fourresp.to_document(questionnaire)) == questionnaire
+
+
+def test_default_questionnaire_result_has_highlights():
+    questionnaire = load_questionnaire()
+    answers = {
+        item.id: (5 if item.aspect.startswith("client") else 2) for item in questionnaire.items
+    }
+    result = score(questionnaire, _response(questionnaire, answers))
+    assert result.strengths
+    assert result.improvements
+    assert all(h.percent >= 75 for h in result.strengths)
+    assert all(h.percent < 60 for h in result.improvements)
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (
+            lambda text: text.replace(
+                "      from: 50\n      to: 75", "      from: 55\n      to: 75", 1
+            ),
+            "band-gap",
+        ),
+        (
+            lambda text: text.replace(
+                "      from: 50\n      to: 75", "      from: 45\n      to: 75", 1
+            ),
+            "band-overlap",
+        ),
+        (
+            lambda text: text.replace("aspect: client-diagnose-need", "aspect: client-nope", 1),
+            "unknown-aspect",
+        ),
+        (lambda text: text.replace("  - id: client-2\n", "  - id: client-1\n", 1), "duplicate-id"),
+        (lambda text: text.replace("scorer: percent", "scorer: nope", 1), "unknown-scorer"),
+    ],
+)
+def test_questionnaire_validator_refuses_broken_documents(change, code, tmp_path):
+    from fourresp.assessment import default_questionnaire_path
+
+    path = tmp_path / "q.yaml"
+    path.write_text(
+        change(default_questionnaire_path().read_text(encoding="utf-8")), encoding="utf-8"
+    )
+    problems = fourresp.validate(path)
+    assert code in [problem.code for problem in problems]
+    assert all(problem.line is not None for problem in problems)
+
+
+def test_mapping_sources_keep_key_order():
+    document = {
+        "kind": "response",
+        "questionnaire": "q",
+        "version": "1.0",
+        "answers": {"b": 1, "a": 2, "c": None},
+    }
+    assert list(fourresp.load(document).answers) == ["b", "a", "c"]
