@@ -50,4 +50,10 @@ HOSTILE: dict[str, tuple[bytes, str, str, int | None]] = {
     "json-nan": (b'{"kind": NaN}', ".json", "bad-scalar", None),
     "two-documents": (b"kind: framework\n---\nkind: framework\n", ".yaml", "multiple-documents", 2),
     "not-a-mapping": (b"- just\n- a list\n", ".yaml", "unknown-kind", 1),
+    "json-100k-keys-no-kind": (
+        ("{" + ",".join(f'"k{i}": {i}' for i in range(100_000)) + "}").encode(),
+        ".json",
+        "unknown-kind",
+        1,
+    ),
 }

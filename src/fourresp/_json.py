@@ -13,13 +13,11 @@ from bisect import bisect_right
 from typing import Any
 
 from fourresp._limits import Limits
-from fourresp._paths import Path, PathPart, format_path
+from fourresp._paths import Path, PathPart, Positions, format_path
 from fourresp._tree import check_tree
 from fourresp.errors import DocumentError, Problem
 
 __all__ = ["json_positions", "read_json"]
-
-Positions = dict[Path, tuple[int, int]]
 
 
 class _DuplicateKey(Exception):

@@ -23,7 +23,7 @@ from typing import Any, Literal, TypeVar
 import attrs
 
 from fourresp._limits import DEFAULT_LIMITS, Limits
-from fourresp._paths import Path, PathPart, format_path
+from fourresp._paths import Path, PathPart, Positions, format_path, locate
 from fourresp.errors import DocumentError, Problem, Severity, UnknownKindError
 
 __all__ = [
@@ -41,7 +41,6 @@ __all__ = [
 T = TypeVar("T")
 Format = Literal["yaml", "json"]
 Source = str | bytes | bytearray | os.PathLike[str] | Mapping[str, Any]
-Positions = dict[Path, tuple[int, int]]
 
 # Kinds are named here and imported only when first used, so loading a framework
 # never imports the scenario engine. Each value is "module:attribute".
@@ -118,15 +117,16 @@ class _Read:
             self._positions = _positions_of(self)
         return self._positions
 
+    def _position(self, path: Path) -> tuple[int, int] | None:
+        assert self.text is not None
+        if not path and self.format == "json":
+            # The root is where the text starts: no need to index a large document.
+            return _first_value(self.text)
+        return locate(self.positions(), path)
+
     def problem(self, path: Path, code: str, message: str, severity: Severity = "error") -> Problem:
-        line = column = None
-        if self.text is not None:
-            positions = self.positions()
-            for cut in range(len(path), -1, -1):
-                found = positions.get(path[:cut])
-                if found is not None:
-                    line, column = found
-                    break
+        found = self._position(path) if self.text is not None else None
+        line, column = found if found is not None else (None, None)
         return Problem(
             code=code,
             message=message,
@@ -136,6 +136,12 @@ class _Read:
             column=column,
             severity=severity,
         )
+
+
+def _first_value(text: str) -> tuple[int, int]:
+    stripped = text.lstrip()
+    before = text[: len(text) - len(stripped)]
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
 
 
 def _positions_of(read: _Read) -> Positions:

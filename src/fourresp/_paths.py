@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 PathPart = str | int
 Path = tuple[PathPart, ...]
+#: JSON path -> (line, column), both 1-based, as the readers record them
+Positions = dict[Path, tuple[int, int]]
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_$][A-Za-z0-9_$-]*\Z")
 
@@ -25,3 +27,13 @@ def format_path(parts: Iterable[PathPart]) -> str:
             # stays on one line whatever the key holds.
             out.append(f"[{json.dumps(part, ensure_ascii=False)}]")
     return "".join(out)
+
+
+def locate(positions: Positions, path: Path) -> tuple[int, int] | None:
+    """The position of ``path``, or of its nearest recorded ancestor (values inside an
+    expanded YAML alias have none of their own)."""
+    for cut in range(len(path), -1, -1):
+        found = positions.get(path[:cut])
+        if found is not None:
+            return found
+    return None

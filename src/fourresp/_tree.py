@@ -7,12 +7,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from fourresp._limits import Limits
-from fourresp._paths import Path, format_path
+from fourresp._paths import Path, Positions, format_path
+from fourresp._paths import locate as find_position
 from fourresp.errors import DocumentError, Problem
 
 __all__ = ["check_tree", "plain_copy"]
 
-Positions = dict[Path, tuple[int, int]]
 _SCALARS = (str, int, float, bool, type(None))
 
 
@@ -52,14 +52,8 @@ def _walk(
     problems: list[Problem] = []
 
     def fail(code: str, message: str, path: Path) -> None:
-        line = column = None
-        if locate is not None:
-            positions = locate()
-            for cut in range(len(path), -1, -1):
-                found = positions.get(path[:cut])
-                if found is not None:
-                    line, column = found
-                    break
+        found = find_position(locate(), path) if locate is not None else None
+        line, column = found if found is not None else (None, None)
         problems.append(
             Problem(
                 code=code,

@@ -32,12 +32,11 @@ from typing import Any
 import yaml
 
 from fourresp._limits import Limits
-from fourresp._paths import Path, format_path
+from fourresp._paths import Path, Positions, format_path
 from fourresp.errors import DocumentError, Problem
 
 __all__ = ["Positions", "read_yaml"]
 
-Positions = dict[Path, tuple[int, int]]
 
 _Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

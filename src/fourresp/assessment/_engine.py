@@ -7,7 +7,7 @@ the order of the items or of the answers.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from fourresp._paths import format_path
@@ -291,16 +291,3 @@ def _highlights(
         highlight(r, False) for r in worst_first if percent(r) < settings.improve_below
     )[: settings.count]
     return strengths, improvements
-
-
-def iter_keyed(
-    questionnaire: Questionnaire, response: Response
-) -> Iterator[tuple[str, float | None]]:
-    """Each item's keyed answer (None when skipped), in questionnaire order."""
-    for item in questionnaire.items:
-        value = response.answers.get(item.id)
-        if value is None:
-            yield item.id, None
-            continue
-        scale = questionnaire.scale_of(item)
-        yield item.id, float(scale.min + scale.max - value if item.reverse else value)
