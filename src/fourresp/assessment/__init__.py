@@ -9,6 +9,13 @@
 ['client', 'learners', 'peers', 'self']
 """
 
+from fourresp.assessment._batch import (
+    BatchFormat,
+    BatchRow,
+    ResponseRow,
+    read_responses,
+    score_batch,
+)
 from fourresp.assessment._defaults import default_questionnaire_path, load_questionnaire
 from fourresp.assessment._engine import check_response, score
 from fourresp.assessment._models import (
@@ -31,6 +38,13 @@ from fourresp.assessment._models import (
     Score,
     Scoring,
 )
+from fourresp.assessment._reliability import (
+    GroupReliability,
+    ItemTotal,
+    Reliability,
+    ReliabilityAccumulator,
+    reliability,
+)
 from fourresp.assessment._scorers import (
     ENTRY_POINT_GROUP,
     ScorerRegistry,
@@ -46,12 +60,19 @@ __all__ = [
     "Band",
     "BandRef",
     "BandSet",
+    "BatchFormat",
+    "BatchRow",
+    "GroupReliability",
     "Highlight",
     "Highlights",
     "Item",
+    "ItemTotal",
     "MissingPolicy",
     "Questionnaire",
+    "Reliability",
+    "ReliabilityAccumulator",
     "Response",
+    "ResponseRow",
     "ResponsibilityResult",
     "Result",
     "Scale",
@@ -63,6 +84,9 @@ __all__ = [
     "default_questionnaire_path",
     "default_registry",
     "load_questionnaire",
+    "read_responses",
     "register_scorer",
+    "reliability",
     "score",
+    "score_batch",
 ]

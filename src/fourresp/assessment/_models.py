@@ -218,9 +218,18 @@ class Questionnaire:
 
 @attrs.frozen
 class Answers(Mapping[str, Number | None]):
-    """Answers by item id; ``None`` means the item was skipped. Immutable and hashable."""
+    """Answers by item id; ``None`` means the item was skipped. Immutable and hashable.
+
+    ``pairs`` keeps the order the answers were given in; lookups go through an index.
+    """
 
     pairs: tuple[tuple[str, Number | None], ...]
+    _index: dict[str, Number | None] = attrs.field(
+        init=False, repr=False, eq=False, hash=False, order=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_index", dict(self.pairs))
 
     @classmethod
     def of(cls, answers: Mapping[str, Number | None] | Answers) -> Answers:
@@ -230,16 +239,16 @@ class Answers(Mapping[str, Number | None]):
         return cls(tuple(answers.items()))
 
     def __getitem__(self, key: str) -> Number | None:
-        for item_id, value in self.pairs:
-            if item_id == key:
-                return value
-        raise KeyError(key)
+        return self._index[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
 
     def __iter__(self) -> Iterator[str]:
-        return (item_id for item_id, _ in self.pairs)
+        return iter(self._index)
 
     def __len__(self) -> int:
-        return len(self.pairs)
+        return len(self._index)
 
 
 def _answers(value: Mapping[str, Number | None] | Answers) -> Answers:

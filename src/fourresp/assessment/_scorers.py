@@ -29,8 +29,12 @@ S = TypeVar("S", bound=Callable[..., ScorerOutput])
 
 def _pomp(answers: Sequence[KeyedAnswer], weighted: bool) -> float:
     """Percent of maximum possible: 100 * sum(w * (keyed - min)) / sum(w * (max - min))."""
-    top = math.fsum((a.weight if weighted else 1.0) * (a.keyed - a.minimum) for a in answers)
-    span = math.fsum((a.weight if weighted else 1.0) * (a.maximum - a.minimum) for a in answers)
+    if weighted:
+        top = math.fsum([a.weight * (a.keyed - a.minimum) for a in answers])
+        span = math.fsum([a.weight * (a.maximum - a.minimum) for a in answers])
+    else:
+        top = math.fsum([a.keyed - a.minimum for a in answers])
+        span = math.fsum([a.maximum - a.minimum for a in answers])
     return min(100.0, max(0.0, 100.0 * top / span))
 
 
