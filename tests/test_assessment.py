@@ -256,3 +256,21 @@ def test_mapping_sources_keep_key_order():
         "answers": {"b": 1, "a": 2, "c": None},
     }
     assert list(fourresp.load(document).answers) == ["b", "a", "c"]
+
+
+@given(
+    testing.questionnaires().flatmap(
+        lambda q: st.tuples(
+            st.just(q), st.lists(testing.answers_for(q, skips=True), min_size=1, max_size=8)
+        )
+    )
+)
+def test_remembered_outcomes_equal_fresh_scoring(batch):
+    from fourresp.assessment import _engine
+
+    questionnaire, answer_sets = batch
+    responses = [_response(questionnaire, answers) for answers in answer_sets]
+    remembered = [score(questionnaire, response) for response in responses * 2]
+    for response, expected in zip(responses * 2, remembered, strict=True):
+        _engine._plans.clear()
+        assert score(questionnaire, response) == expected

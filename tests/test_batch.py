@@ -134,7 +134,7 @@ def test_a_worked_example():
 
 
 def test_skipped_items_leave_a_response_out_of_that_group_only():
-    answers = {item_id: 3 for item_id in ITEM_IDS}
+    answers = dict.fromkeys(ITEM_IDS, 3)
     answers[ITEM_IDS[0]] = None  # a client item
     report = reliability(QUESTIONNAIRE, [_response(QUESTIONNAIRE, answers)] * 3)
     assert report.group("overall").respondents == 0
@@ -158,7 +158,7 @@ def test_csv_rows_are_scored_like_single_responses():
 
 
 def test_bad_rows_are_reported_at_their_line_and_the_rest_go_on(tmp_path):
-    good = {"answers": {item_id: 4 for item_id in ITEM_IDS}, "respondent": "ok"}
+    good = {"answers": dict.fromkeys(ITEM_IDS, 4), "respondent": "ok"}
     lines = [
         json.dumps(good),
         "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -164,3 +165,98 @@ def test_assess_refuses_a_boolean_answer_with_its_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{path}:1:" in err
     assert "$.answers.client-2" in err
+
+
+def test_assess_markdown_and_chart(tmp_path, capsys):
+    from xml.etree import ElementTree
+
+    chart = tmp_path / "scores.svg"
+    path = _answers_file(tmp_path)
+    command = ["assess", "--answers", str(path), "--format", "markdown", "--chart", str(chart)]
+    assert main(command) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# Results: ")
+    assert re.search(r"^\| Responsibility to the client \| \d+% \| \w+ \| 6 of 6 \|$", out, re.M)
+    root = ElementTree.fromstring(chart.read_text(encoding="utf-8"))
+    assert root.get("role") == "img"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def _ask(monkeypatch, typed, *args):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(typed))
+    return main(["assess", *args])
+
+
+def test_assess_asks_in_the_terminal(monkeypatch, capsys, tmp_path):
+    from fourresp.assessment import load_questionnaire
+
+    count = len(load_questionnaire().items)
+    # A wrong entry is asked again; "b" goes back; a label works; Enter skips.
+    typed = "7\n4\nb\nalways\n\n" + "3\n" * (count - 2)
+    saved = tmp_path / "mine.yaml"
+    assert _ask(monkeypatch, typed, "--save", str(saved), "--respondent", "ada") == 0
+    captured = capsys.readouterr()
+    assert "Please type one of 1, 2, 3, 4, 5" in captured.err
+    assert "1 Never" in captured.err
+    assert f"You answered {count - 1} of {count} statements (1 skipped)." in captured.err
+    assert captured.out.startswith("Overall:")
+    response = fourresp.load(saved, kind="response")
+    first, second = (item.id for item in load_questionnaire().items[:2])
+    assert response.answers[first] == 5
+    assert response.answers[second] is None
+    assert response.respondent == "ada"
+
+
+def test_assess_can_finish_early(monkeypatch, capsys):
+    assert _ask(monkeypatch, "4\nq\n") == 0
+    captured = capsys.readouterr()
+    assert "You answered 1 of" in captured.err
+    assert "not enough answers" in captured.out
+
+
+def test_assess_at_the_end_of_input_scores_what_was_given(monkeypatch, capsys):
+    assert _ask(monkeypatch, "") == 0
+    assert "You answered 0 of" in capsys.readouterr().err
+
+
+def _batch_file(tmp_path, rows):
+    from fourresp.assessment import load_questionnaire
+
+    ids = [item.id for item in load_questionnaire().items]
+    lines = [",".join(["respondent", *ids])]
+    lines += [",".join([name, *[str(value)] * len(ids)]) for name, value in rows]
+    path = tmp_path / "batch.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_assess_batch_text_json_and_csv(tmp_path, capsys):
+    path = _batch_file(tmp_path, [("ada", 4), ("bo", 2), ("cy", 5)])
+    assert main(["assess-batch", str(path), "--reliability"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[0].startswith("line 2")
+    assert "Reliability of 3 responses" in captured.out
+    assert "3 scored, 0 refused" in captured.err
+
+    assert main(["assess-batch", str(path), "--format", "json", "--reliability"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row["kind"] for row in rows] == ["result", "result", "result", "reliability"]
+    for row in rows[:3]:
+        assert fourresp.validate(row["result"], kind="result") == ()
+    assert rows[3]["groups"][0]["group"] == "overall"
+
+    assert main(["assess-batch", str(path), "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("line,respondent,overall_percent,overall_band,client_percent")
+    assert lines[1].startswith("2,ada,65.00,developing,66.67,developing")
+
+
+def test_assess_batch_reports_bad_rows_and_exits_1(tmp_path, capsys):
+    path = _batch_file(tmp_path, [("ada", 4), ("bad", 9), ("cy", 5)])
+    assert main(["assess-batch", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 2
+    assert f"{path}:3:" in captured.err
+    assert "2 scored, 1 refused" in captured.err

@@ -30,6 +30,8 @@ examples:
   fourresp info --format json        the same, as the framework document
   fourresp validate my-pack.yaml     check a document; one line per problem
   fourresp schema framework          print a JSON Schema
+  fourresp assess                    take the self-assessment in the terminal
+  fourresp assess-batch answers.csv  score a file of responses, one row each
 """
 
 
@@ -86,17 +88,9 @@ def _build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.set_defaults(handler=_validate)
 
-    assess = commands.add_parser(
-        "assess",
-        help="score a self-assessment from an answers file",
-        epilog="examples:\n  fourresp assess --answers answers.yaml\n"
-        "  fourresp assess --answers answers.json --format json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    assess.add_argument("--answers", type=Path, required=True, help="a response document")
-    assess.add_argument("--questionnaire", type=Path, help="default: the built-in questionnaire")
-    assess.add_argument("--format", choices=("text", "json"), default="text")
-    assess.set_defaults(handler=_assess)
+    from fourresp._cli_assess import add_commands as add_assessment_commands
+
+    add_assessment_commands(commands)
 
     demo = commands.add_parser("demo", help="show the library at work on its built-in content")
     demo.set_defaults(handler=_demo)
@@ -212,49 +206,6 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_PROBLEMS if has_errors else EXIT_OK
 
 
-# -- assess --------------------------------------------------------------------
-
-
-def _assess(args: argparse.Namespace, out: TextIO) -> int:
-    from fourresp.assessment import load_questionnaire, score
-
-    questionnaire = load_questionnaire(args.questionnaire)
-    response = fourresp.load(args.answers, kind="response")
-    try:
-        result = score(questionnaire, response)
-    except fourresp.DocumentError as exc:
-        for problem in exc.problems:
-            print(f"{args.answers}: {problem.message} ({problem.path})", file=sys.stderr)
-        return EXIT_PROBLEMS
-    if args.format == "json":
-        json.dump(fourresp.to_document(result), out, indent=2, ensure_ascii=False)
-        out.write("\n")
-    else:
-        out.write(render_result(result))
-    return EXIT_OK
-
-
-def _percent(value: float | None) -> str:
-    return "not enough answers" if value is None else f"{value:5.1f}%"
-
-
-def render_result(result: Any) -> str:
-    """A questionnaire result as plain text for a terminal."""
-    overall = result.overall
-    band = f" ({overall.band.name})" if overall.band is not None else ""
-    lines = [f"Overall: {_percent(overall.percent)}{band}"]
-    for item in result.responsibilities:
-        band = f"  {item.score.band.name}" if item.score.band is not None else ""
-        lines.append(f"  {item.title:<32} {_percent(item.score.percent)}{band}")
-    if result.strengths:
-        lines += ["", "What you do well:"]
-        lines += [f"  - {h.title} ({h.percent:.0f}%): {h.advice}" for h in result.strengths]
-    if result.improvements:
-        lines += ["", "Where you can improve:"]
-        lines += [f"  - {h.title} ({h.percent:.0f}%): {h.advice}" for h in result.improvements]
-    return "\n".join(lines) + "\n"
-
-
 # -- demo ------------------------------------------------------------------------
 
 
@@ -265,6 +216,7 @@ def _demo(_args: argparse.Namespace, out: TextIO) -> int:
     out.write(render_framework(framework))
     problems = fourresp.validate(default_pack_path())
     out.write(f"\nThe built-in pack validates with {len(problems)} problems.\n")
+    from fourresp._cli_assess import render_result
     from fourresp.assessment import Response, load_questionnaire, score
 
     questionnaire = load_questionnaire()

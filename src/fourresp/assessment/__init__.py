@@ -45,6 +45,7 @@ from fourresp.assessment._reliability import (
     ReliabilityAccumulator,
     reliability,
 )
+from fourresp.assessment._report import result_chart, result_markdown
 from fourresp.assessment._scorers import (
     ENTRY_POINT_GROUP,
     ScorerRegistry,
@@ -87,6 +88,8 @@ __all__ = [
     "read_responses",
     "register_scorer",
     "reliability",
+    "result_chart",
+    "result_markdown",
     "score",
     "score_batch",
 ]

@@ -295,7 +295,13 @@ def read_responses(
             stream: IO[str] = open(name, encoding="utf-8-sig", newline="")  # noqa: SIM115
         except OSError as exc:
             raise DocumentError(
-                [Problem(code="unreadable", message=f"cannot read the file: {exc.strerror}")],
+                [
+                    Problem(
+                        code="unreadable",
+                        message=f"cannot read the file: {exc.strerror}",
+                        source=name,
+                    )
+                ],
                 source=name,
             ) from None
         with stream:

@@ -1,0 +1,372 @@
+"""The ``assess`` and ``assess-batch`` commands: the self-assessment in a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any, TextIO
+
+import fourresp
+from fourresp._convert import unstructure
+from fourresp._files import document_text, write_atomically
+from fourresp.assessment import (
+    BatchRow,
+    Questionnaire,
+    Reliability,
+    ReliabilityAccumulator,
+    Response,
+    Result,
+    load_questionnaire,
+    result_chart,
+    result_markdown,
+    score,
+    score_batch,
+)
+
+__all__ = ["add_commands", "render_reliability", "render_result"]
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_INTERRUPTED = 0, 1, 130
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``assess`` and ``assess-batch`` to the ``fourresp`` subcommands."""
+    assess = commands.add_parser(
+        "assess",
+        help="take the self-assessment in the terminal, or score an answers file",
+        description="With no --answers, asks each question in the terminal (Enter skips, "
+        "b goes back, q finishes early) and prints your result. Prompts go to standard "
+        "error, the result to standard output.",
+        epilog="examples:\n  fourresp assess\n  fourresp assess --save my-answers.yaml\n"
+        "  fourresp assess --answers answers.yaml\n"
+        "  fourresp assess --answers answers.json --format json\n"
+        "  fourresp assess --answers answers.yaml --format markdown --chart scores.svg",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    assess.add_argument("--answers", type=Path, help="a response document; omit to be asked")
+    assess.add_argument("--questionnaire", type=Path, help="default: the built-in questionnaire")
+    assess.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    assess.add_argument("--chart", type=Path, metavar="OUT.svg", help="also write an SVG chart")
+    assess.add_argument(
+        "--save", type=Path, metavar="FILE", help="when asked: save the answers as a document"
+    )
+    assess.add_argument("--respondent", help="when asked: an id to record with the answers")
+    assess.set_defaults(handler=assess_command)
+
+    batch = commands.add_parser(
+        "assess-batch",
+        help="score a JSON Lines or CSV file of responses, one row per respondent",
+        description="Scores each row as it is read (constant memory). Rows that do not fit "
+        "are reported on standard error with their line, and the rest go on; the exit code "
+        "is 1 when any row was refused.",
+        epilog="examples:\n  fourresp assess-batch responses.csv\n"
+        "  fourresp assess-batch responses.jsonl --format json > results.jsonl\n"
+        "  fourresp assess-batch responses.csv --reliability",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    batch.add_argument("file", type=Path, metavar="FILE.jsonl|FILE.csv")
+    batch.add_argument("--questionnaire", type=Path, help="default: the built-in questionnaire")
+    batch.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default="text",
+        help="json: one JSON object per line; csv: one row per respondent",
+    )
+    batch.add_argument(
+        "--reliability",
+        action="store_true",
+        help="also report Cronbach's alpha and item-total correlations "
+        "(last line in json; on standard error with csv)",
+    )
+    batch.set_defaults(handler=assess_batch_command)
+
+
+# -- one respondent --------------------------------------------------------------
+
+
+def assess_command(args: argparse.Namespace, out: TextIO) -> int:
+    """``fourresp assess``: score an answers file, or ask the questions."""
+    questionnaire = load_questionnaire(args.questionnaire)
+    if args.answers is not None:
+        response = fourresp.load(args.answers, kind="response")
+    else:
+        asked = ask(questionnaire, sys.stdin, sys.stderr, respondent=args.respondent)
+        if asked is None:
+            print("Stopped; nothing was scored or saved.", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        response = asked
+        if args.save is not None:
+            write_atomically(args.save, document_text(fourresp.to_document(response), args.save))
+            print(f"Answers saved to {args.save}.", file=sys.stderr)
+    try:
+        result = score(questionnaire, response)
+    except fourresp.DocumentError as exc:
+        where = args.answers if args.answers is not None else "answers"
+        for problem in exc.problems:
+            print(f"{where}: {problem.message} ({problem.path})", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.format == "json":
+        json.dump(fourresp.to_document(result), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    elif args.format == "markdown":
+        out.write(result_markdown(result, questionnaire=questionnaire))
+    else:
+        out.write(render_result(result))
+    if args.chart is not None:
+        write_atomically(args.chart, result_chart(result))
+        print(f"Chart written to {args.chart}.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    return textwrap.fill(
+        " ".join(text.split()), width=80, initial_indent=indent, subsequent_indent=indent
+    )
+
+
+def ask(
+    questionnaire: Questionnaire,
+    answers_in: TextIO,
+    prompts: TextIO,
+    *,
+    respondent: str | None = None,
+) -> Response | None:
+    """Ask every item in turn; the response, or None when interrupted (Ctrl-C).
+
+    Enter skips an item, ``b`` goes back one, ``q`` (or the end of input) finishes
+    early with the items not reached left unanswered. A scale point may be typed as
+    its number or its label.
+    """
+    from fourresp.content import load_framework
+
+    owner = {a.id: r.title for r in load_framework() for a in r.aspects}
+
+    def say(text: str = "") -> None:
+        prompts.write(text + "\n")
+        prompts.flush()
+
+    say(questionnaire.title)
+    say(_wrap(questionnaire.introduction, ""))
+    say()
+    say(_wrap(questionnaire.instructions, ""))
+    say("Press Enter to skip a statement, b to go back, q to finish early.")
+    answers: dict[str, float | None] = {}
+    items = questionnaire.items
+    index = 0
+    try:
+        while index < len(items):
+            item = items[index]
+            scale = questionnaire.scale_of(item)
+            choices = {str(p): p for p in scale.points}
+            labels = "  ".join(
+                f"{p} {scale.label_for(p)}" if scale.label_for(p) else str(p) for p in scale.points
+            )
+            for point in scale.points:
+                label = scale.label_for(point)
+                if label:
+                    choices[label.casefold()] = point
+            say()
+            say(f"[{index + 1}/{len(items)}] {owner.get(item.aspect, '')}".rstrip())
+            say(_wrap(item.text))
+            say(f"  {labels}")
+            prompts.write("> ")
+            prompts.flush()
+            line = answers_in.readline()
+            if not line:  # end of input
+                say()
+                break
+            typed = line.strip().casefold()
+            if typed == "q":
+                break
+            if typed == "b":
+                index = max(0, index - 1)
+                continue
+            if typed == "":
+                answers[item.id] = None
+            elif typed in choices:
+                answers[item.id] = choices[typed]
+            else:
+                say(
+                    f"  Please type one of {', '.join(str(p) for p in scale.points)} "
+                    "(or Enter to skip, b to go back, q to finish)."
+                )
+                continue
+            index += 1
+    except KeyboardInterrupt:
+        say()
+        return None
+    for item in items:
+        answers.setdefault(item.id, None)
+    given = sum(value is not None for value in answers.values())
+    say()
+    say(
+        f"You answered {given} of {len(items)} statements"
+        + (f" ({len(items) - given} skipped)." if given < len(items) else ".")
+    )
+    say()
+    return Response(
+        questionnaire=questionnaire.id,
+        version=questionnaire.version,
+        answers=answers,
+        respondent=respondent,
+    )
+
+
+def _percent(value: float | None) -> str:
+    return "not enough answers" if value is None else f"{value:5.1f}%"
+
+
+def render_result(result: Result) -> str:
+    """A questionnaire result as plain text for a terminal."""
+    overall = result.overall
+    band = f" ({overall.band.name})" if overall.band is not None else ""
+    lines = [f"Overall: {_percent(overall.percent)}{band}"]
+    for item in result.responsibilities:
+        band = f"  {item.score.band.name}" if item.score.band is not None else ""
+        lines.append(f"  {item.title:<32} {_percent(item.score.percent)}{band}")
+    if result.strengths:
+        lines += ["", "What you do well:"]
+        lines += [f"  - {h.title} ({h.percent:.0f}%): {h.advice}" for h in result.strengths]
+    if result.improvements:
+        lines += ["", "Where you can improve:"]
+        lines += [f"  - {h.title} ({h.percent:.0f}%): {h.advice}" for h in result.improvements]
+    return "\n".join(lines) + "\n"
+
+
+# -- a batch ---------------------------------------------------------------------
+
+
+class _Progress:
+    """A count on standard error, only when it is a terminal (silent in pipes and CI)."""
+
+    def __init__(self, stream: TextIO, every: int = 500) -> None:
+        self._stream = stream
+        self._every = every
+        self._on = stream.isatty()
+        self._count = 0
+
+    def tick(self) -> None:
+        self._count += 1
+        if self._on and self._count % self._every == 0:
+            self._stream.write(f"\rscored {self._count:,} rows")
+            self._stream.flush()
+
+    def done(self) -> None:
+        if self._on and self._count >= self._every:
+            self._stream.write("\r" + " " * 30 + "\r")
+            self._stream.flush()
+
+
+def _row_json(row: BatchRow) -> dict[str, Any]:
+    if row.result is None:
+        return {
+            "kind": "refused",
+            "line": row.line,
+            "respondent": row.respondent,
+            "problems": [p.as_json() for p in row.problems],
+        }
+    return {"kind": "result", "line": row.line, "result": fourresp.to_document(row.result)}
+
+
+def _csv_header() -> list[str]:
+    from fourresp.content import load_framework
+
+    header = ["line", "respondent", "overall_percent", "overall_band"]
+    for responsibility in load_framework():
+        header += [f"{responsibility.id}_percent", f"{responsibility.id}_band"]
+    return header
+
+
+def _csv_cells(row: BatchRow, header: list[str]) -> list[str]:
+    assert row.result is not None
+    values: dict[str, Any] = {"line": row.line, "respondent": row.respondent or ""}
+    groups = [("overall", row.result.overall)] + [
+        (r.responsibility, r.score) for r in row.result.responsibilities
+    ]
+    for name, group in groups:
+        values[f"{name}_percent"] = "" if group.percent is None else f"{group.percent:.2f}"
+        values[f"{name}_band"] = group.band.id if group.band is not None else ""
+    return [str(values.get(column, "")) for column in header]
+
+
+def _row_text(row: BatchRow) -> str:
+    assert row.result is not None
+    result = row.result
+    parts = [f"line {row.line:<6}", f"{(row.respondent or '-')[:24]:<24}"]
+    overall = result.overall
+    figure = "n/a" if overall.percent is None else f"{overall.percent:.1f}%"
+    parts.append(f"overall {figure:>6} {overall.band.name if overall.band else '':<12}")
+    for item in result.responsibilities:
+        figure = "n/a" if item.score.percent is None else f"{item.score.percent:.0f}%"
+        parts.append(f"{item.responsibility} {figure}")
+    return "  ".join(parts).rstrip()
+
+
+def render_reliability(report: Reliability) -> str:
+    """Reliability figures as plain text for a terminal."""
+
+    def figure(value: float | None) -> str:
+        return "   -  " if value is None else f"{value:6.3f}"
+
+    plural = "" if report.responses == 1 else "s"
+    lines = [f"Reliability of {report.responses} response{plural} (Cronbach's alpha)"]
+    for group in report.groups:
+        note = f"  ({group.note})" if group.note else ""
+        lines.append(
+            f"  {group.group:<10} alpha {figure(group.alpha)}  "
+            f"{group.items} items, {group.respondents} complete responses{note}"
+        )
+    lines += ["", "Corrected item-total correlations (and alpha if the item is deleted)"]
+    for group in report.groups[1:] or report.groups:
+        for entry in group.item_total:
+            note = f"  ({entry.note})" if entry.note else ""
+            lines.append(
+                f"  {group.group:<10} {entry.item:<24} r {figure(entry.correlation)}  "
+                f"alpha without {figure(entry.alpha_if_deleted)}{note}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def assess_batch_command(args: argparse.Namespace, out: TextIO) -> int:
+    """``fourresp assess-batch``: score a file of responses row by row."""
+    questionnaire = load_questionnaire(args.questionnaire)
+    accumulator = ReliabilityAccumulator(questionnaire) if args.reliability else None
+    progress = _Progress(sys.stderr)
+    scored = refused = 0
+    writer = csv.writer(out, lineterminator="\n") if args.format == "csv" else None
+    header = _csv_header()
+    if writer is not None:
+        writer.writerow(header)
+    try:
+        for row in score_batch(args.file, questionnaire, reliability=accumulator):
+            progress.tick()
+            if row.result is None:
+                refused += 1
+                for problem in row.problems:
+                    print(problem, file=sys.stderr)
+                if args.format == "json":
+                    out.write(json.dumps(_row_json(row), ensure_ascii=False) + "\n")
+                continue
+            scored += 1
+            if args.format == "json":
+                out.write(json.dumps(_row_json(row), ensure_ascii=False) + "\n")
+            elif writer is not None:
+                writer.writerow(_csv_cells(row, header))
+            else:
+                out.write(_row_text(row) + "\n")
+    finally:
+        progress.done()
+    if accumulator is not None:
+        report = accumulator.report()
+        if args.format == "json":
+            body = {"kind": "reliability", **unstructure(report)}
+            out.write(json.dumps(body, ensure_ascii=False) + "\n")
+        elif args.format == "csv":
+            sys.stderr.write(render_reliability(report))
+        else:
+            out.write("\n" + render_reliability(report))
+    print(f"{scored} scored, {refused} refused", file=sys.stderr)
+    return EXIT_PROBLEMS if refused else EXIT_OK
