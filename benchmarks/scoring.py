@@ -59,7 +59,9 @@ def hand_loop(questionnaire: Questionnaire, rows: list[dict[str, int]]) -> int:
     framework = load_framework()
     owner = {a.id: r.id for r in framework for a in r.aspects}
     low, high = questionnaire.scale.min, questionnaire.scale.max
-    plan = [(item.id, item.reverse, item.aspect, owner[item.aspect]) for item in questionnaire.items]
+    plan = [
+        (item.id, item.reverse, item.aspect, owner[item.aspect]) for item in questionnaire.items
+    ]
     grand_total = 0
     for answers in rows:
         by_aspect: dict[str, int] = {}
