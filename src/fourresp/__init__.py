@@ -3,12 +3,14 @@
 The top level holds what every kind of document shares: the one loader
 (:func:`load`, :func:`validate`, :func:`to_document`), its :class:`Limits`, the
 library's JSON Schemas, and the exception tree. The capabilities live in
-subpackages: :mod:`fourresp.content` (the framework and its resources) and
-:mod:`fourresp.testing` (Hypothesis strategies for your own tests).
+subpackages: :mod:`fourresp.content` (the framework and its resources),
+:mod:`fourresp.assessment` (the self-assessment), :mod:`fourresp.badges` (badges
+and Open Badges), :mod:`fourresp.charts` and :mod:`fourresp.testing` (Hypothesis
+strategies for your own tests).
 
 >>> import fourresp
->>> fourresp.document_kinds()
-('framework',)
+>>> "framework" in fourresp.document_kinds()
+True
 """
 
 from fourresp._limits import DEFAULT_LIMITS, Limits
@@ -19,6 +21,7 @@ from fourresp.errors import (
     ArgumentError,
     DocumentError,
     FourrespError,
+    MissingExtraError,
     NotFoundError,
     Problem,
     SchemaNotFoundError,
@@ -31,6 +34,7 @@ __all__ = [
     "DocumentError",
     "FourrespError",
     "Limits",
+    "MissingExtraError",
     "NotFoundError",
     "Problem",
     "SchemaNotFoundError",

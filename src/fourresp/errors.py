@@ -8,7 +8,8 @@
     ├── SchemaNotFoundError       a schema name or ``$ref`` the library does not hold
     ├── UnknownKindError          a document kind the library does not know
     ├── NotFoundError             a lookup by id found nothing (an aspect, a responsibility)
-    └── ArgumentError             a function was called with a value it cannot use
+    ├── ArgumentError             a function was called with a value it cannot use
+    └── MissingExtraError         a feature needs an optional extra that is not installed
 
 Problems are plain values (:class:`Problem`), so an application can show them in a
 terminal (``str(error)``), send them as JSON (:meth:`DocumentError.as_json`) or
@@ -26,6 +27,7 @@ __all__ = [
     "ArgumentError",
     "DocumentError",
     "FourrespError",
+    "MissingExtraError",
     "NotFoundError",
     "Problem",
     "SchemaNotFoundError",
@@ -135,3 +137,7 @@ class NotFoundError(FourrespError, LookupError):
 
 class ArgumentError(FourrespError, ValueError):
     """A function was called with a value it cannot use (a malformed URL, a bad option)."""
+
+
+class MissingExtraError(FourrespError, ImportError):
+    """A feature needs an optional extra that is not installed (``pip install fourresp[png]``)."""

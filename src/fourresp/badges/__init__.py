@@ -1,0 +1,71 @@
+"""Badges: shields-style badges, the Four Responsibilities emblem, and Open Badges.
+
+- :func:`badge`: a label and a message in one of five styles (flat, flat-square,
+  plastic, for-the-badge, social), text measured with DejaVu Sans metrics.
+- :func:`emblem`: the initiative's round emblem, optionally with a supporter's
+  name and the year; :func:`result_badge` and :func:`verdict_badge` for results.
+- :func:`bake` / :func:`unbake`: Open Badges 2.0 assertions and 3.0 credentials
+  inside SVG; builders :func:`ob2_issuer`, :func:`ob2_badge_class`,
+  :func:`ob2_assertion` and :func:`ob3_credential`.
+- :func:`to_png` through the optional ``png`` extra.
+
+Every SVG is well-formed, accessible (``role="img"``, a title), deterministic,
+free of scripts and external references, and escapes every string it is given.
+
+>>> from fourresp.badges import badge, bake, unbake
+>>> svg = bake(badge("pledge", "signed"), {"type": "Assertion", "id": "urn:uuid:1"})
+>>> unbake(svg).payload["id"]
+'urn:uuid:1'
+"""
+
+from fourresp.badges._baking import OB2_NAMESPACE, OB3_NAMESPACE, BakedBadge, bake, unbake
+from fourresp.badges._colours import COLOURS, contrast_ratio
+from fourresp.badges._emblem import (
+    DETAILED_FROM,
+    THEMES,
+    Theme,
+    emblem,
+    result_badge,
+    verdict_badge,
+)
+from fourresp.badges._metrics import text_width
+from fourresp.badges._openbadges import (
+    OB2_CONTEXT,
+    OB3_CONTEXTS,
+    hashed_identity,
+    ob2_assertion,
+    ob2_badge_class,
+    ob2_issuer,
+    ob3_credential,
+)
+from fourresp.badges._png import to_png
+from fourresp.badges._shields import MAX_TEXT, STYLES, Logo, badge
+
+__all__ = [
+    "COLOURS",
+    "DETAILED_FROM",
+    "MAX_TEXT",
+    "OB2_CONTEXT",
+    "OB2_NAMESPACE",
+    "OB3_CONTEXTS",
+    "OB3_NAMESPACE",
+    "STYLES",
+    "THEMES",
+    "BakedBadge",
+    "Logo",
+    "Theme",
+    "badge",
+    "bake",
+    "contrast_ratio",
+    "emblem",
+    "hashed_identity",
+    "ob2_assertion",
+    "ob2_badge_class",
+    "ob2_issuer",
+    "ob3_credential",
+    "result_badge",
+    "text_width",
+    "to_png",
+    "unbake",
+    "verdict_badge",
+]

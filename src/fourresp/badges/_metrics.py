@@ -1,0 +1,124 @@
+"""Text measurement from a real font: DejaVu Sans advance widths.
+
+The table in ``data/dejavu-sans.json`` holds the advance width of every code
+point DejaVu Sans (regular and bold) maps to a glyph, read from the font files by
+``scripts/generate_font_metrics.py``. A text's width is the sum of its
+characters' advances, which is what a renderer lays out (kerning aside: badges
+never rely on it, and renderers that apply it only make text narrower).
+
+Code points the font does not cover are measured by these rules:
+
+- combining marks, format characters (zero-width joiners, variation selectors)
+  and other zero-width characters: 0;
+- wide and full-width characters (CJK ideographs, kana, hangul, full-width
+  forms): 1 em, as the fonts that draw them use;
+- emoji and other pictographs: 1.3 em, the widest advance of common colour
+  emoji fonts;
+- anything else: 1 em.
+
+Before measuring, whitespace is normalised the way SVG renderers do it for text
+without ``xml:space="preserve"``: tabs and line breaks count as spaces, runs of
+spaces collapse to one, and leading and trailing spaces go.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from importlib import resources
+
+__all__ = ["FontMetrics", "metrics", "normalise_space", "text_width"]
+
+_SPACE_RUN = re.compile(r"[ \t\r\n]+")
+_PICTOGRAPHS = (
+    (0x1F000, 0x1FAFF),
+    (0x2600, 0x27BF),
+    (0x2B00, 0x2BFF),
+    (0x1FC00, 0x1FFFD),
+)
+
+
+def normalise_space(text: str) -> str:
+    """``text`` with whitespace as an SVG renderer shows it: single spaces, none at the ends."""
+    if " " not in text and "\t" not in text and "\n" not in text and "\r" not in text:
+        return text
+    return _SPACE_RUN.sub(" ", text).strip(" ")
+
+
+def _fallback_em(code_point: int) -> float:
+    char = chr(code_point)
+    category = unicodedata.category(char)
+    if category in ("Mn", "Me", "Cf") or code_point in (0x200B, 0xFEFF):
+        return 0.0
+    if any(low <= code_point <= high for low, high in _PICTOGRAPHS):
+        return 1.3
+    return 1.0
+
+
+class FontMetrics:
+    """Advance widths of one font, in font units, with the fallbacks above."""
+
+    def __init__(self, name: str, units_per_em: int, widths: dict[int, int]) -> None:
+        self.name = name
+        self.units_per_em = units_per_em
+        self._widths = widths
+        # Latin-1 as a list: ASCII text is measured with one C-level map() over bytes.
+        fallback = units_per_em
+        self._latin = [widths.get(code, fallback) for code in range(256)]
+        self._latin[0x09] = self._latin[0x0A] = self._latin[0x0D] = self._latin[0x20]
+
+    def covers(self, char: str) -> bool:
+        """True when the font has a glyph for ``char``."""
+        return ord(char) in self._widths
+
+    def units(self, text: str) -> float:
+        """The width of ``text`` (already normalised) in font units."""
+        if text.isascii():
+            return float(sum(map(self._latin.__getitem__, text.encode("ascii"))))
+        total = 0.0
+        widths, em = self._widths, self.units_per_em
+        for char in text:
+            code_point = ord(char)
+            width = widths.get(code_point)
+            total += width if width is not None else _fallback_em(code_point) * em
+        return total
+
+    def width(self, text: str, size: float, *, letter_spacing: float = 0.0) -> float:
+        """The width in pixels of ``text`` (normalised first) at font ``size`` pixels."""
+        text = normalise_space(text)
+        spacing = letter_spacing * len(text) if letter_spacing else 0.0
+        return self.units(text) * size / self.units_per_em + spacing
+
+
+@functools.cache
+def _tables() -> dict[str, FontMetrics]:
+    raw = resources.files("fourresp.badges").joinpath("data", "dejavu-sans.json").read_text()
+    data = json.loads(raw)
+    out = {}
+    for weight in ("regular", "bold"):
+        table = data[weight]
+        widths: dict[int, int] = {}
+        for first, run in table["runs"]:
+            for offset, width in enumerate(run):
+                widths[first + offset] = width
+        out[weight] = FontMetrics(f"{table['font']} {weight}", table["units_per_em"], widths)
+    return out
+
+
+def metrics(*, bold: bool = False) -> FontMetrics:
+    """The DejaVu Sans metrics, regular or bold (loaded once)."""
+    return _tables()["bold" if bold else "regular"]
+
+
+def text_width(
+    text: str, *, size: float = 11, bold: bool = False, letter_spacing: float = 0.0
+) -> float:
+    """How wide ``text`` is in pixels when drawn in DejaVu Sans at ``size`` pixels.
+
+    >>> from fourresp.badges import text_width
+    >>> round(text_width("fourresp"), 2)
+    51.94
+    """
+    return metrics(bold=bold).width(text, size, letter_spacing=letter_spacing)
