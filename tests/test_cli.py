@@ -260,3 +260,36 @@ def test_assess_batch_reports_bad_rows_and_exits_1(tmp_path, capsys):
     assert len(captured.out.splitlines()) == 2
     assert f"{path}:3:" in captured.err
     assert "2 scored, 1 refused" in captured.err
+
+
+def test_badge_bake_and_unbake_commands(tmp_path, capsys):
+    from xml.etree import ElementTree
+
+    svg_path = tmp_path / "badge.svg"
+    assert (
+        main(["badge", "questionnaire", "established", "--color", "blue", "-o", str(svg_path)]) == 0
+    )
+    ElementTree.fromstring(svg_path.read_text(encoding="utf-8"))
+    assert main(["badge", "emblem", "--name", "Ada", "--year", "2026", "--size", "128"]) == 0
+    assert ">Ada</text>" in capsys.readouterr().out
+    payload = {"type": "Assertion", "id": "https://example.org/assertions/1"}
+    json_path = tmp_path / "assertion.json"
+    json_path.write_text(json.dumps(payload), encoding="utf-8")
+    baked = tmp_path / "baked.svg"
+    assert main(["bake", str(svg_path), str(json_path), "-o", str(baked)]) == 0
+    capsys.readouterr()
+    assert main(["unbake", str(baked)]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == payload
+    assert "Open Badges 2.0 assertion" in captured.err
+    assert main(["unbake", str(svg_path)]) == 1
+
+
+def test_badge_command_errors(tmp_path, capsys):
+    assert main(["badge", "only-one"]) == 2
+    assert main(["badge", "a", "b", "--color", "blurple"]) == 1
+    assert "unknown colour" in capsys.readouterr().err
+    broken = tmp_path / "broken.svg"
+    broken.write_text("<svg", encoding="utf-8")
+    assert main(["unbake", str(broken)]) == 1
+    assert "not well-formed" in capsys.readouterr().err

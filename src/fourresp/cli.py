@@ -32,6 +32,7 @@ examples:
   fourresp schema framework          print a JSON Schema
   fourresp assess                    take the self-assessment in the terminal
   fourresp assess-batch answers.csv  score a file of responses, one row each
+  fourresp badge emblem -o me.svg    the Four Responsibilities emblem
 """
 
 
@@ -91,6 +92,10 @@ def _build_parser() -> argparse.ArgumentParser:
     from fourresp._cli_assess import add_commands as add_assessment_commands
 
     add_assessment_commands(commands)
+
+    from fourresp._cli_badges import add_commands as add_badge_commands
+
+    add_badge_commands(commands)
 
     demo = commands.add_parser("demo", help="show the library at work on its built-in content")
     demo.set_defaults(handler=_demo)

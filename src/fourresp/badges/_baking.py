@@ -35,7 +35,6 @@ OB2_NAMESPACE = "http://openbadges.org"
 OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
 _ELEMENTS = {OB2_NAMESPACE: "assertion", OB3_NAMESPACE: "credential"}
 _SVG_NAMESPACE = "http://www.w3.org/2000/svg"
-_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
 _MAX_BYTES = 16 * 1024 * 1024
 Version = Literal["2.0", "3.0"]
 
@@ -130,8 +129,6 @@ def _tag_end(data: bytes, start: int) -> int:
 
 
 def _version_of(payload: Any) -> Version:
-    if isinstance(payload, str):
-        return "3.0"
     if isinstance(payload, dict):
         context = payload.get("@context")
         contexts = context if isinstance(context, list) else [context]
@@ -162,33 +159,36 @@ def _attribute(value: str) -> str:
 
 def bake(
     svg: str,
-    payload: Any,
+    payload: Any = None,
     *,
-    version: Version | None = None,
     verify: str | None = None,
+    version: Version | None = None,
 ) -> str:
-    """``svg`` with ``payload`` baked in as the first child of its root.
+    """``svg`` with an Open Badges assertion or credential baked in as its root's first child.
 
-    ``payload`` is the assertion (2.0) or credential (3.0) as JSON-ready data, or a
-    compact JWS/JWT string, which goes in the ``verify`` attribute with no JSON.
-    ``version`` defaults to 3.0 for a credential (its ``@context`` or ``type``
-    says so) or a string, else 2.0. For 2.0 JSON, ``verify`` defaults to the
-    assertion's ``id`` when that is an ``https`` URL.
+    ``payload`` is the assertion (2.0) or credential (3.0) as JSON-ready data; any
+    JSON value but null is carried exactly. ``verify`` is the ``verify``
+    attribute: a signed badge's compact JWS/JWT (then ``payload`` may be left
+    out), or a hosted assertion's URL, which for 2.0 defaults to the payload's
+    ``id`` when that is an ``https`` URL. ``version`` defaults to 3.0 for a
+    credential (its ``@context`` or ``type`` says so) or a bare JWT, else 2.0.
 
     Raises :class:`~fourresp.errors.DocumentError` when ``svg`` is not a
-    well-formed SVG, and :class:`~fourresp.errors.ArgumentError` for a payload JSON
-    cannot carry.
+    well-formed SVG, and :class:`~fourresp.errors.ArgumentError` when there is
+    nothing to bake or the payload cannot be written as JSON.
     """
-    chosen: Version = version if version is not None else _version_of(payload)
-    if chosen not in ("2.0", "3.0"):
-        raise ArgumentError(f"the Open Badges version is '2.0' or '3.0', not {chosen!r}")
-    namespace = OB2_NAMESPACE if chosen == "2.0" else OB3_NAMESPACE
+    if payload is None and verify is None:
+        raise ArgumentError("bake what? give a payload, a verify value (a JWS or JWT), or both")
+    if version is None:
+        version = "3.0" if payload is None else _version_of(payload)
+    if version not in ("2.0", "3.0"):
+        raise ArgumentError(f"the Open Badges version is '2.0' or '3.0', not {version!r}")
+    if verify is not None and (not isinstance(verify, str) or not verify.strip()):
+        raise ArgumentError("verify is a non-empty string: a JWS, a JWT or a URL")
+    namespace = OB2_NAMESPACE if version == "2.0" else OB3_NAMESPACE
     element = _ELEMENTS[namespace]
-    if isinstance(payload, str):
-        if not _JWS.fullmatch(payload):
-            raise ArgumentError("a string payload is a compact JWS or JWT (three base64url parts)")
-        verify, body = payload, ""
-    else:
+    body = ""
+    if payload is not None:
         try:
             text = json.dumps(payload, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
         except (TypeError, ValueError) as exc:
@@ -196,7 +196,7 @@ def bake(
         body = _cdata(text)
         if (
             verify is None
-            and chosen == "2.0"
+            and version == "2.0"
             and isinstance(payload, dict)
             and isinstance(payload.get("id"), str)
             and payload["id"].startswith("https://")

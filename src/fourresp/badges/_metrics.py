@@ -31,6 +31,7 @@ from importlib import resources
 
 __all__ = ["FontMetrics", "metrics", "normalise_space", "text_width"]
 
+_MEMO_LIMIT = 4096  # texts whose widths are remembered (labels and messages repeat)
 _SPACE_RUN = re.compile(r"[ \t\r\n]+")
 _PICTOGRAPHS = (
     (0x1F000, 0x1FAFF),
@@ -68,6 +69,7 @@ class FontMetrics:
         fallback = units_per_em
         self._latin = [widths.get(code, fallback) for code in range(256)]
         self._latin[0x09] = self._latin[0x0A] = self._latin[0x0D] = self._latin[0x20]
+        self._memo: dict[str, float] = {}
 
     def covers(self, char: str) -> bool:
         """True when the font has a glyph for ``char``."""
@@ -75,8 +77,19 @@ class FontMetrics:
 
     def units(self, text: str) -> float:
         """The width of ``text`` (already normalised) in font units."""
+        found = self._memo.get(text)
+        if found is not None:
+            return found
         if text.isascii():
-            return float(sum(map(self._latin.__getitem__, text.encode("ascii"))))
+            width = float(sum(map(self._latin.__getitem__, text.encode("ascii"))))
+        else:
+            width = self._units(text)
+        if len(self._memo) >= _MEMO_LIMIT:
+            self._memo.clear()
+        self._memo[text] = width
+        return width
+
+    def _units(self, text: str) -> float:
         total = 0.0
         widths, em = self._widths, self.units_per_em
         for char in text:

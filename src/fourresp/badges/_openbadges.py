@@ -9,8 +9,8 @@ numbers (``secrets.token_hex(16)`` makes a good salt).
 
 A 3.0 credential is returned unsigned; pass ``signer`` (a function of the
 credential) to have it signed by the app's own key: it returns either the
-credential with a ``proof`` added (baked as JSON) or a compact JWT (baked in the
-``verify`` attribute).
+credential with a ``proof`` added (bake it as the payload) or a compact JWT (bake
+it as ``verify``).
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import math
 import re
 import zlib
@@ -25,7 +26,7 @@ from collections.abc import Sequence
 import attrs
 
 from fourresp.badges._colours import contrast_text, parse_colour
-from fourresp.badges._metrics import metrics, normalise_space
+from fourresp.badges._metrics import FontMetrics, metrics, normalise_space
 from fourresp.errors import ArgumentError
 
 __all__ = ["MAX_TEXT", "STYLES", "Logo", "badge", "clean_text", "escape"]
@@ -45,13 +46,19 @@ def clean_text(text: str) -> str:
         text = _FORBIDDEN.sub("", text)
     text = normalise_space(text)
     if len(text) > MAX_TEXT:
-        text = text[: MAX_TEXT - 1].rstrip() + "\u2026"
+        text = text[:MAX_TEXT].rstrip() + "\u2026"
     return text
 
 
 def escape(text: str) -> str:
     """``text`` escaped for XML text and double-quoted attributes."""
     return text.translate(_ESCAPES)
+
+
+def _escaped(text: str) -> str:
+    if "&" in text or "<" in text or ">" in text or '"' in text:
+        return text.translate(_ESCAPES)
+    return text
 
 
 @attrs.frozen(kw_only=True)
@@ -99,40 +106,38 @@ class Logo:
         return f"data:{self.media_type};base64,{base64.b64encode(self.data).decode('ascii')}"
 
 
-@attrs.frozen
 class _Style:
-    height: int
-    radius: int
-    size: int
-    padding: int
-    baseline: int
-    shadow: bool
-    upper: bool = False
-    spacing: float = 0.0
-    bold_label: bool = False
-    bold_message: bool = False
+    """The geometry and type of one badge style, with what the template needs worked out."""
 
+    def __init__(
+        self,
+        name: str,
+        code: str,
+        *,
+        height: int,
+        radius: int,
+        size: int,
+        padding: int,
+        baseline: int,
+        shadow: bool,
+        upper: bool = False,
+        spacing: float = 0.0,
+        bold_label: bool = False,
+        bold_message: bool = False,
+        gradient: str = "",
+    ) -> None:
+        self.name, self.code = name, code  # the code keeps ids of different styles apart
+        self.height, self.radius, self.size, self.padding = height, radius, size, padding
+        self.baseline, self.shadow, self.upper, self.spacing = baseline, shadow, upper, spacing
+        self.bold_label, self.bold_message, self.gradient = bold_label, bold_message, gradient
+        self.baseline10 = baseline * 10
+        self.attributes = f' letter-spacing="{round(spacing * 10)}"' if spacing else ""
+        self.bold_attributes = ' font-weight="bold"' + self.attributes
+        self.text_group = (
+            f'<g text-anchor="middle" font-family="{_FONT}" font-size="{size * 10}" '
+            'transform="scale(.1)">'
+        )
 
-_STYLES = {
-    "flat": _Style(height=20, radius=3, size=11, padding=5, baseline=14, shadow=True),
-    "flat-square": _Style(height=20, radius=0, size=11, padding=5, baseline=14, shadow=False),
-    "plastic": _Style(height=18, radius=4, size=11, padding=5, baseline=13, shadow=True),
-    "for-the-badge": _Style(
-        height=28,
-        radius=0,
-        size=10,
-        padding=9,
-        baseline=18,
-        shadow=False,
-        upper=True,
-        spacing=1.0,
-        bold_message=True,
-    ),
-    "social": _Style(
-        height=20, radius=3, size=11, padding=6, baseline=14, shadow=False, bold_label=True
-    ),
-}
-STYLES = tuple(_STYLES)
 
 _GRADIENTS = {
     "flat": '<stop offset="0" stop-color="#bbb" stop-opacity=".1"/>'
@@ -144,6 +149,59 @@ _GRADIENTS = {
     '<stop offset="1" stop-opacity=".1"/>',
 }
 
+_STYLES = {
+    "flat": _Style(
+        "flat",
+        "f",
+        height=20,
+        radius=3,
+        size=11,
+        padding=5,
+        baseline=14,
+        shadow=True,
+        gradient=_GRADIENTS["flat"],
+    ),
+    "flat-square": _Style(
+        "flat-square", "s", height=20, radius=0, size=11, padding=5, baseline=14, shadow=False
+    ),
+    "plastic": _Style(
+        "plastic",
+        "p",
+        height=18,
+        radius=4,
+        size=11,
+        padding=5,
+        baseline=13,
+        shadow=True,
+        gradient=_GRADIENTS["plastic"],
+    ),
+    "for-the-badge": _Style(
+        "for-the-badge",
+        "b",
+        height=28,
+        radius=0,
+        size=10,
+        padding=9,
+        baseline=18,
+        shadow=False,
+        upper=True,
+        spacing=1.0,
+        bold_message=True,
+    ),
+    "social": _Style(
+        "social",
+        "o",
+        height=20,
+        radius=3,
+        size=11,
+        padding=6,
+        baseline=14,
+        shadow=False,
+        bold_label=True,
+    ),
+}
+STYLES = tuple(_STYLES)
+
 
 def _link(url: str | None) -> str | None:
     if url is None:
@@ -153,29 +211,79 @@ def _link(url: str | None) -> str | None:
     return escape(url)
 
 
-def _text(
-    x_centre: float,
-    style: _Style,
-    text: str,
-    length: float,
-    colour: str,
-    bold: bool,
-) -> str:
-    weight = ' font-weight="bold"' if bold else ""
-    spacing = f' letter-spacing="{style.spacing:g}"' if style.spacing else ""
-    body = escape(text)
-    shadow = ""
-    if style.shadow:
-        shade = "#010101" if colour == "#fff" else "#fff"
-        shadow = (
-            f'<text aria-hidden="true" x="{x_centre:g}" y="{style.baseline + 1}" '
-            f'fill="{shade}" fill-opacity=".3" textLength="{length:g}"{weight}{spacing}>'
-            f"{body}</text>"
+class _Part:
+    """A label or message ready for a style: cleaned, escaped, measured, fingerprinted.
+
+    Labels and messages repeat (a page of badges reuses a few words), so parts are
+    remembered in a bounded table; a new text costs one measurement.
+    """
+
+    __slots__ = ("bold", "box", "crc", "length10", "plain", "style", "tails", "text", "width")
+
+    def __init__(self, raw: str, style: _Style, bold: bool) -> None:
+        self.style, self.bold = style, bold
+        self.tails: dict[str, tuple[str, str, str]] = {}
+        plain = clean_text(raw)
+        if style.upper:
+            plain = plain.upper()
+        font = _fonts()[1 if bold else 0]
+        width = (
+            font.units(plain) * style.size / font.units_per_em + style.spacing * len(plain)
+            if plain
+            else 0.0
         )
-    return (
-        f'{shadow}<text x="{x_centre:g}" y="{style.baseline}" fill="{colour}" '
-        f'textLength="{length:g}"{weight}{spacing}>{body}</text>'
-    )
+        self.plain = plain
+        self.text = _escaped(plain)
+        self.width = width
+        self.box = math.ceil(width)
+        self.length10 = round(width * 10)
+        self.crc = format(zlib.crc32(plain.encode("utf-8", "surrogatepass")), "08x")
+
+
+_PARTS: dict[tuple[str, str, bool], _Part] = {}
+_PARTS_LIMIT = 4096
+
+
+def _part(raw: str, style: _Style, bold: bool) -> _Part:
+    if not isinstance(raw, str):
+        raise ArgumentError(f"badge text is a string, not {type(raw).__name__}")
+    key = (raw, style.name, bold)
+    found = _PARTS.get(key)
+    if found is None:
+        found = _Part(raw, style, bold)
+        if len(_PARTS) >= _PARTS_LIMIT:
+            _PARTS.clear()
+        _PARTS[key] = found
+    return found
+
+
+def _texts(x10: int, part: _Part, colour: str) -> str:
+    """A text element (and its shadow) in the x10 coordinates of the text group.
+
+    Everything but the position depends on the part and the colour only, so it is
+    worked out once per colour and kept with the part.
+    """
+    tail = part.tails.get(colour)
+    if tail is None:
+        style = part.style
+        extra = style.bold_attributes if part.bold else style.attributes
+        main = (
+            f'" y="{style.baseline10}" fill="{colour}" '
+            f'textLength="{part.length10}"{extra}>{part.text}</text>'
+        )
+        if style.shadow:
+            shade = "#010101" if colour == "#fff" else "#fff"
+            shadow = (
+                f'" y="{style.baseline10 + 10}" fill="{shade}" fill-opacity=".3" '
+                f'textLength="{part.length10}"{extra}>{part.text}</text><text x="'
+            )
+            tail = ('<text aria-hidden="true" x="', shadow, main)
+        else:
+            tail = ('<text x="', "", main)
+        part.tails[colour] = tail
+    if tail[1]:
+        return f"{tail[0]}{x10}{tail[1]}{x10}{tail[2]}"
+    return f"{tail[0]}{x10}{tail[2]}"
 
 
 def badge(
@@ -213,101 +321,79 @@ def badge(
     if chosen is None:
         raise ArgumentError(f"unknown badge style {style!r}; known: {', '.join(STYLES)}")
     left_fill, right_fill = parse_colour(label_color), parse_colour(color)
-    label, message = clean_text(label), clean_text(message)
-    name = clean_text(title) if title is not None else (f"{label}: {message}" if label else message)
-    if chosen.upper:
-        label, message = label.upper(), message.upper()
-    if isinstance(logo, str):
+    left_part = _part(label, chosen, chosen.bold_label)
+    right_part = _part(message, chosen, chosen.bold_message)
+    if title is not None:
+        name = _escaped(clean_text(title))
+    elif left_part.plain:
+        name = f"{left_part.text}: {right_part.text}"
+    else:
+        name = right_part.text
+    name = name or "badge"  # an image always has an accessible name
+    if logo is not None and not isinstance(logo, Logo):
         logo = Logo.from_data_uri(logo)
-    if isinstance(links, str):
-        links = (links,)
-    link_pair = tuple(_link(url) for url in (links or ()))
-    if len(link_pair) > 2:
-        raise ArgumentError("a badge takes one link, or two (label and message)")
+    link_pair: tuple[str | None, ...] = ()
+    if links:
+        link_pair = tuple(_link(url) for url in ((links,) if isinstance(links, str) else links))
+        if len(link_pair) > 2:
+            raise ArgumentError("a badge takes one link, or two (label and message)")
     if id_suffix is None:
-        key = "\x1f".join((label, message, left_fill, right_fill, style, name))
-        id_suffix = format(zlib.crc32(key.encode("utf-8", "surrogatepass")), "08x")
+        id_suffix = f"{left_part.crc}{right_part.crc}{_colour_code(left_fill, right_fill)}"
     elif not _ID_SUFFIX.fullmatch(id_suffix):
         raise ArgumentError("id_suffix is up to 32 letters, digits, '-' or '_'")
 
-    size, pad, height = chosen.size, chosen.padding, chosen.height
-    label_text_width = (
-        metrics(bold=chosen.bold_label).width(label, size, letter_spacing=chosen.spacing)
-        if label
-        else 0.0
-    )
-    message_text_width = metrics(bold=chosen.bold_message).width(
-        message, size, letter_spacing=chosen.spacing
-    )
-    logo_width = 14 if logo is not None else 0
-    logo_gap = 3 if logo is not None and label else 0
-    left = math.ceil(label_text_width) + logo_width + logo_gap + 2 * pad if (label or logo) else 0
-    right = math.ceil(message_text_width) + 2 * pad
+    pad, height = chosen.padding, chosen.height
+    logo_width = 0 if logo is None else (17 if left_part.plain else 14)
+    left = left_part.box + logo_width + 2 * pad if (left_part.plain or logo is not None) else 0
+    right = right_part.box + 2 * pad
+    if chosen.name == "social":
+        return _social(left_part, right_part, name, left, right, chosen, logo, link_pair, id_suffix)
     width = left + right
-    left_text, right_text = contrast_text(left_fill), contrast_text(right_fill)
-    if style == "social":
-        return _social(
-            label,
-            message,
-            name,
-            left,
-            right,
-            height,
-            chosen,
-            logo,
-            link_pair,
-            id_suffix,
-            label_text_width,
-            message_text_width,
-        )
-
-    ids = f"fr{id_suffix}"
-    title_text = escape(name)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{title_text}">'
-        f"<title>{title_text}</title>"
-    ]
-    gradient = _GRADIENTS.get(style)
-    if gradient:
-        out.append(f'<linearGradient id="{ids}-s" x2="0" y2="100%">{gradient}</linearGradient>')
+    ids = f"fr{chosen.code}{id_suffix}"
+    label_text = (
+        _texts((pad + logo_width) * 10 + left_part.box * 5, left_part, contrast_text(left_fill))
+        if left_part.plain
+        else ""
+    )
+    message_text = _texts(left * 10 + right * 5, right_part, contrast_text(right_fill))
     if chosen.radius:
-        out.append(
+        defs = (
+            f'<linearGradient id="{ids}-s" x2="0" y2="100%">{chosen.gradient}</linearGradient>'
             f'<clipPath id="{ids}-r"><rect width="{width}" height="{height}" '
             f'rx="{chosen.radius}" fill="#fff"/></clipPath>'
-            f'<g clip-path="url(#{ids}-r)" shape-rendering="crispEdges">'
         )
+        group = f'<g clip-path="url(#{ids}-r)" shape-rendering="crispEdges">'
+        overlay = f'<rect width="{width}" height="{height}" fill="url(#{ids}-s)"/>'
     else:
-        out.append('<g shape-rendering="crispEdges">')
-    if left:
-        out.append(f'<rect width="{left}" height="{height}" fill="{left_fill}"/>')
-    out.append(f'<rect x="{left}" width="{right}" height="{height}" fill="{right_fill}"/>')
-    if gradient:
-        out.append(f'<rect width="{width}" height="{height}" fill="url(#{ids}-s)"/>')
-    out.append(f'</g><g text-anchor="middle" font-family="{_FONT}" font-size="{size}">')
-    if logo is not None:
-        out.append(
-            f'<image x="{pad}" y="{(height - 14) // 2}" width="14" height="14" '
-            f'href="{logo.data_uri()}"/>'
-        )
-    if label:
-        start = pad + logo_width + logo_gap
-        centre = start + math.ceil(label_text_width) / 2
-        out.append(_text(centre, chosen, label, round(label_text_width, 1), left_text, False))
-    out.append(
-        _text(
-            left + right / 2,
-            chosen,
-            message,
-            round(message_text_width, 1),
-            right_text,
-            chosen.bold_message,
-        )
+        defs = overlay = ""
+        group = '<g shape-rendering="crispEdges">'
+    left_rect = f'<rect width="{left}" height="{height}" fill="{left_fill}"/>' if left else ""
+    image = (
+        ""
+        if logo is None
+        else f'<image x="{pad}" y="{(height - 14) // 2}" width="14" height="14" '
+        f'href="{logo.data_uri()}"/>'
     )
-    out.append("</g>")
-    body = "".join(out)
-    body = _wrap_links(body, link_pair, left, right, height)
-    return body + "</svg>"
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{name}"><title>{name}</title>'
+        f"{defs}{group}{left_rect}"
+        f'<rect x="{left}" width="{right}" height="{height}" fill="{right_fill}"/>{overlay}</g>'
+        f"{image}{chosen.text_group}{label_text}{message_text}</g>"
+    )
+    if link_pair:
+        svg = _wrap_links(svg, link_pair, left, right, height)
+    return svg + "</svg>"
+
+
+@functools.lru_cache(maxsize=1024)
+def _colour_code(left: str, right: str) -> str:
+    return format(zlib.crc32(f"{left}{right}".encode("ascii")) & 0xFFFF, "04x")
+
+
+@functools.cache
+def _fonts() -> tuple[FontMetrics, FontMetrics]:
+    return metrics(), metrics(bold=True)
 
 
 def _wrap_links(
@@ -330,29 +416,26 @@ def _wrap_links(
 
 
 def _social(
-    label: str,
-    message: str,
+    left_part: _Part,
+    right_part: _Part,
     name: str,
     left: int,
     right: int,
-    height: int,
     style: _Style,
     logo: Logo | None,
     links: tuple[str | None, ...],
     id_suffix: str,
-    label_text_width: float,
-    message_text_width: float,
 ) -> str:
     """GitHub-like social style: a grey rounded button and a white speech bubble."""
-    ids = f"fr{id_suffix}"
-    title_text = escape(name)
+    ids = f"fr{style.code}{id_suffix}"
+    height = style.height
     gap = 6  # between the button and the bubble, where the bubble's arrow sits
     left = max(left, 2 * style.padding)
     width = left + gap + right + 1
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{title_text}">'
-        f"<title>{title_text}</title>"
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{name}">'
+        f"<title>{name}</title>"
         f'<linearGradient id="{ids}-s" x2="0" y2="100%">{_GRADIENTS["social"]}</linearGradient>'
         f'<g stroke="#d5d5d5" shape-rendering="crispEdges">'
         f'<rect x=".5" y=".5" width="{left - 1}" height="{height - 1}" rx="2" fill="#fcfcfc"/>'
@@ -363,24 +446,22 @@ def _social(
         f'<path d="M{left + gap + 0.5:g} 6.5 l-3 3.5 3 3.5" fill="#fafafa" stroke="#d5d5d5"/>'
         f'<path d="M{left + gap + 1.5:g} 7 v6" stroke="#fafafa"/>'
         "</g>"
-        f'<g text-anchor="middle" font-family="{_FONT}" font-size="{style.size}" '
-        'font-weight="bold" fill="#333">'
     ]
     if logo is not None:
         out.append(
             f'<image x="{style.padding}" y="{(height - 14) // 2}" width="14" height="14" '
             f'href="{logo.data_uri()}"/>'
         )
-    if label:
+    out.append(style.text_group.replace("<g ", '<g fill="#333" ', 1))
+    if left_part.plain:
         start = style.padding + (17 if logo is not None else 0)
-        centre = start + math.ceil(label_text_width) / 2
         out.append(
-            f'<text x="{centre:g}" y="{style.baseline}" '
-            f'textLength="{round(label_text_width, 1):g}">{escape(label)}</text>'
+            f'<text x="{start * 10 + left_part.box * 5}" y="{style.baseline10}" '
+            f'font-weight="bold" textLength="{left_part.length10}">{left_part.text}</text>'
         )
     out.append(
-        f'<text x="{left + gap + right / 2:g}" y="{style.baseline}" font-weight="normal" '
-        f'textLength="{round(message_text_width, 1):g}">{escape(message)}</text></g>'
+        f'<text x="{(left + gap) * 10 + right * 5}" y="{style.baseline10}" '
+        f'textLength="{right_part.length10}">{right_part.text}</text></g>'
     )
     body = _wrap_links("".join(out), links, left, gap + right, height)
     return body + "</svg>"
