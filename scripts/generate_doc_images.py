@@ -25,9 +25,7 @@ def pictures() -> dict[str, str]:
     }
     out["badge-verdict.svg"] = verdict_badge("recognised as a true professional", passed=True)
     for theme in ("classic", "light", "dark", "mono"):
-        out[f"emblem-{theme}.svg"] = emblem(
-            name="Ada Lovelace", year=2026, theme=theme, size=256
-        )
+        out[f"emblem-{theme}.svg"] = emblem(name="Ada Lovelace", year=2026, theme=theme, size=256)
     out["emblem-small.svg"] = emblem(size=64)
     questionnaire = load_questionnaire()
     levels = {"client": 4, "learners": 4, "peers": 3, "self": 2}
