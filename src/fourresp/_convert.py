@@ -56,7 +56,19 @@ def _strict_number(value: Any, _: type) -> int | float:
     return value
 
 
+def _strict_int_or_bool(value: Any, _: type) -> int | bool:
+    if not isinstance(value, int):  # bool is an int
+        raise TypeError(f"expected a whole number or true/false, found {type(value).__name__}")
+    return value
+
+
+def _strict_int_bool_or_none(value: Any, _: type) -> int | bool | None:
+    return None if value is None else _strict_int_or_bool(value, int)
+
+
 converter.register_structure_hook_func(lambda t: t == (int | float), _strict_number)
+converter.register_structure_hook_func(lambda t: t == (int | bool), _strict_int_or_bool)
+converter.register_structure_hook_func(lambda t: t == (int | bool | None), _strict_int_bool_or_none)
 converter.register_structure_hook(str, _strict_str)
 converter.register_structure_hook(int, _strict_int)
 converter.register_structure_hook(float, _strict_float)

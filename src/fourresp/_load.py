@@ -49,6 +49,8 @@ _KIND_HOMES: dict[str, str] = {
     "questionnaire": "fourresp.assessment._models:QUESTIONNAIRE_KIND",
     "response": "fourresp.assessment._models:RESPONSE_KIND",
     "result": "fourresp.assessment._models:RESULT_KIND",
+    "scenario": "fourresp.scenario._kind:SCENARIO_KIND",
+    "run": "fourresp.scenario._runner:RUN_KIND",
 }
 _META_KEYS = ("kind", "$schema")
 

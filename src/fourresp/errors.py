@@ -9,6 +9,8 @@
     ├── UnknownKindError          a document kind the library does not know
     ├── NotFoundError             a lookup by id found nothing (an aspect, a responsibility)
     ├── ArgumentError             a function was called with a value it cannot use
+    ├── ChoiceError               a scenario choice that is unknown or not open now
+    ├── ResumeError               a saved run that no longer fits its scenario
     └── MissingExtraError         a feature needs an optional extra that is not installed
 
 Problems are plain values (:class:`Problem`), so an application can show them in a
@@ -25,11 +27,13 @@ import attrs
 
 __all__ = [
     "ArgumentError",
+    "ChoiceError",
     "DocumentError",
     "FourrespError",
     "MissingExtraError",
     "NotFoundError",
     "Problem",
+    "ResumeError",
     "SchemaNotFoundError",
     "Severity",
     "UnknownKindError",
@@ -141,3 +145,22 @@ class ArgumentError(FourrespError, ValueError):
 
 class MissingExtraError(FourrespError, ImportError):
     """A feature needs an optional extra that is not installed (``pip install fourresp[png]``)."""
+
+
+class ChoiceError(FourrespError, ValueError):
+    """A scenario choice that does not exist, is not open now, or comes after the end.
+
+    The run it was asked of is unchanged (runs are immutable).
+    """
+
+
+class ResumeError(FourrespError, ValueError):
+    """A saved run that does not fit the scenario it is resumed against.
+
+    ``step`` is the number (from 0) of the first recorded step that no longer fits,
+    or None when the save as a whole does not fit (another scenario).
+    """
+
+    def __init__(self, message: str, *, step: int | None = None) -> None:
+        super().__init__(message)
+        self.step = step

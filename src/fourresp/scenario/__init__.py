@@ -1,0 +1,100 @@
+"""Practice scenarios: branching stories whose choices mark the framework's aspects.
+
+- Models (:class:`Scenario`, :class:`Scene`, :class:`Choice`, conditions, effects,
+  :class:`Ending`), loaded and checked through the one loader (``kind: scenario``).
+- :func:`check_scenario`: the static validator (every diagnostic at once, score
+  ranges per ending, the longest path); codes in docs/scenario-diagnostics.md.
+- :class:`Runner`: play, undo, save and resume (``kind: run``), scorecards.
+- :func:`to_dot` and :func:`to_mermaid` for authors.
+
+>>> from fourresp.scenario import Runner, check_scenario, load_scenario
+>>> scenario = load_scenario()
+>>> check_scenario(scenario).diagnostics
+()
+"""
+
+from fourresp.scenario._compiled import fingerprint
+from fourresp.scenario._defaults import default_scenario_path, load_scenario
+from fourresp.scenario._export import to_dot, to_mermaid
+from fourresp.scenario._models import (
+    BY_RULES,
+    AllOf,
+    AnyOf,
+    AspectTotal,
+    Choice,
+    Condition,
+    Effects,
+    Ending,
+    EndingRule,
+    Mark,
+    Not,
+    ResponsibilityTotal,
+    Scenario,
+    Scene,
+    Update,
+    Variable,
+    VariableIs,
+    Visited,
+)
+from fourresp.scenario._runner import Run, RunDocument, Runner, SavedStep, Step
+from fourresp.scenario._scorecard import (
+    AspectScore,
+    FeedbackItem,
+    ResponsibilityScore,
+    Scorecard,
+    scorecard_chart,
+    scorecard_markdown,
+)
+from fourresp.scenario._validate import (
+    DEFAULT_STATE_LIMIT,
+    Diagnostic,
+    EndingReport,
+    ScenarioReport,
+    ScoreRange,
+    check_scenario,
+    check_structure,
+)
+
+__all__ = [
+    "BY_RULES",
+    "DEFAULT_STATE_LIMIT",
+    "AllOf",
+    "AnyOf",
+    "AspectScore",
+    "AspectTotal",
+    "Choice",
+    "Condition",
+    "Diagnostic",
+    "Effects",
+    "Ending",
+    "EndingReport",
+    "EndingRule",
+    "FeedbackItem",
+    "Mark",
+    "Not",
+    "ResponsibilityScore",
+    "ResponsibilityTotal",
+    "Run",
+    "RunDocument",
+    "Runner",
+    "SavedStep",
+    "Scenario",
+    "ScenarioReport",
+    "Scene",
+    "ScoreRange",
+    "Scorecard",
+    "Step",
+    "Update",
+    "Variable",
+    "VariableIs",
+    "Visited",
+    "check_scenario",
+    "check_structure",
+    "default_scenario_path",
+    "fingerprint",
+    "load_scenario",
+    "scorecard_chart",
+    "scorecard_markdown",
+    "to_dot",
+    "to_mermaid",
+]

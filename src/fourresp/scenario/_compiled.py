@@ -1,0 +1,207 @@
+"""A scenario compiled for play and analysis: indexes, and conditions as closures.
+
+Scenes, variables and aspects become small integers; each condition becomes a
+function of the run's state (variable values, net marks per aspect, scenes
+visited); each choice's effects become tuples. The runner and the validator's
+state-space exploration both work on this form, so they agree by construction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from fourresp.content import Framework
+from fourresp.scenario._models import (
+    BY_RULES,
+    AllOf,
+    AnyOf,
+    AspectTotal,
+    Choice,
+    Condition,
+    Not,
+    ResponsibilityTotal,
+    Scenario,
+    Variable,
+    VariableIs,
+    Visited,
+)
+
+__all__ = ["CompiledChoice", "CompiledScenario", "Test", "choice_digest", "fingerprint"]
+
+# A condition as a function of (variables, nets by aspect, scenes visited).
+Test = Callable[[tuple[Any, ...], Mapping[str, int], frozenset[str]], bool]
+
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def fingerprint(scenario: Scenario) -> str:
+    """``sha256:`` and the hex digest of the scenario's canonical JSON document."""
+    from fourresp._load import to_document
+
+    text = json.dumps(to_document(scenario), sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def choice_digest(choice: Choice) -> str:
+    """A short digest of what a choice means: its target and its effects."""
+    from fourresp._convert import unstructure
+
+    meaning = {"goto": choice.goto, "effects": unstructure(choice.effects)}
+    text = json.dumps(meaning, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class CompiledChoice:
+    """A choice ready to play: target index, test, marks and updates as tuples."""
+
+    __slots__ = ("choice", "digest", "id", "marks", "nets", "target", "test", "updates")
+
+    def __init__(
+        self,
+        choice: Choice,
+        target: int,
+        test: Test | None,
+        updates: tuple[tuple[int, str, Any, int | None, int | None], ...],
+        owners: Mapping[str, str],
+    ) -> None:
+        self.choice = choice
+        self.id = choice.id
+        self.target = target  # -1 when the target scene does not exist
+        self.test = test
+        self.marks = tuple((mark.aspect, mark.net) for mark in choice.effects.marks)
+        self.updates = updates
+        self.digest = choice_digest(choice)
+        nets: dict[str, int] = {}
+        for aspect, net in self.marks:
+            owner = owners.get(aspect)
+            if owner is not None:
+                nets[owner] = nets.get(owner, 0) + net
+        self.nets = nets  # net marks per responsibility
+
+
+class CompiledScenario:
+    """The scenario with everything the runner and the validator look up made direct."""
+
+    def __init__(self, scenario: Scenario, framework: Framework) -> None:
+        self.scenario = scenario
+        self.framework = framework
+        self.scene_ids = [scene.id for scene in scenario.scenes]
+        self.scene_index = {scene_id: index for index, scene_id in enumerate(self.scene_ids)}
+        self.owners = {a.id: r.id for r in framework for a in r.aspects}
+        self.aspects_of = {r.id: tuple(a.id for a in r.aspects) for r in framework}
+        self.variables: tuple[Variable, ...] = scenario.variables
+        self.var_index = {variable.name: index for index, variable in enumerate(self.variables)}
+        self.initial = tuple(variable.initial for variable in self.variables)
+        self.endings = {ending.id: ending for ending in scenario.endings}
+        self.choices: list[tuple[CompiledChoice, ...]] = [
+            tuple(self._choice(choice) for choice in scene.choices) for scene in scenario.scenes
+        ]
+        self.scene_endings: list[str | None] = [scene.ending for scene in scenario.scenes]
+        self.rules: tuple[tuple[str, Test | None], ...] = tuple(
+            (rule.ending, self.test(rule.condition)) for rule in scenario.ending_rules
+        )
+        self.start = self.scene_index.get(scenario.start, -1)
+        self._fingerprint: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """The scenario's fingerprint (worked out once)."""
+        if self._fingerprint is None:
+            self._fingerprint = fingerprint(self.scenario)
+        return self._fingerprint
+
+    def _choice(self, choice: Choice) -> CompiledChoice:
+        updates: list[tuple[int, str, Any, int | None, int | None]] = []
+        for update in choice.effects.set:
+            index = self.var_index.get(update.var, -1)
+            variable = self.variables[index] if index >= 0 else None
+            low = variable.min if variable is not None else None
+            high = variable.max if variable is not None else None
+            if update.add is not None:
+                updates.append((index, "add", update.add, low, high))
+            else:
+                updates.append((index, "to", update.to, low, high))
+        return CompiledChoice(
+            choice,
+            self.scene_index.get(choice.goto, -1),
+            self.test(choice.condition),
+            tuple(updates),
+            self.owners,
+        )
+
+    def test(self, condition: Condition | None) -> Test | None:
+        """``condition`` as a function of the state; None for "always"."""
+        if condition is None:
+            return None
+        return self._compile(condition)
+
+    def _compile(self, condition: Condition) -> Test:
+        if isinstance(condition, AllOf):
+            parts = tuple(self._compile(c) for c in condition.all)
+            return lambda v, n, s: all(part(v, n, s) for part in parts)
+        if isinstance(condition, AnyOf):
+            parts = tuple(self._compile(c) for c in condition.any)
+            return lambda v, n, s: any(part(v, n, s) for part in parts)
+        if isinstance(condition, Not):
+            inner = self._compile(condition.not_)
+            return lambda v, n, s: not inner(v, n, s)
+        if isinstance(condition, VariableIs):
+            compare, value = _OPS[condition.op], condition.value
+            index = self.var_index.get(condition.var)
+            if index is None:  # undeclared: the validator says so; it never holds
+                return lambda v, n, s: False
+            return lambda v, n, s: compare(v[index], value)
+        if isinstance(condition, AspectTotal):
+            compare, value, aspect = _OPS[condition.op], condition.value, condition.aspect
+            return lambda v, n, s: compare(n.get(aspect, 0), value)
+        if isinstance(condition, ResponsibilityTotal):
+            compare, value = _OPS[condition.op], condition.value
+            aspects = self.aspects_of.get(condition.responsibility, ())
+            return lambda v, n, s: compare(sum(n.get(a, 0) for a in aspects), value)
+        if isinstance(condition, Visited):
+            scene = condition.visited
+            return lambda v, n, s: scene in s
+        raise TypeError(f"not a condition: {condition!r}")
+
+    def apply(self, choice: CompiledChoice, variables: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The variables after ``choice``'s updates (integers clamped to their bounds)."""
+        if not choice.updates:
+            return variables
+        values = list(variables)
+        for index, kind, value, low, high in choice.updates:
+            if index < 0:
+                continue
+            new = values[index] + value if kind == "add" else value
+            if low is not None and new < low:
+                new = low
+            if high is not None and new > high:
+                new = high
+            values[index] = new
+        return tuple(values)
+
+    def ending_for(
+        self,
+        scene: int,
+        variables: tuple[Any, ...],
+        nets: Mapping[str, int],
+        visited: frozenset[str],
+    ) -> str | None:
+        """The ending a run gets at ``scene``: its own, the first rule that holds, or None."""
+        ending = self.scene_endings[scene]
+        if ending is None or ending != BY_RULES:
+            return ending
+        for ending_id, test in self.rules:
+            if test is None or test(variables, nets, visited):
+                return ending_id
+        return None
