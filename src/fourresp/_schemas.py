@@ -134,6 +134,8 @@ def validator_for(name: str) -> Validator:
         schema(name)  # raises SchemaNotFoundError with the known names
         raise AssertionError("unreachable")
     flat = {"$schema": body["$schema"], "$id": body["$id"], **_inline(body, body["$id"], ())}
+    if "$defs" in body:  # a recursive reference left in place resolves against these
+        flat["$defs"] = body["$defs"]
     validator: Validator = Draft202012Validator(
         flat,
         registry=_registry(),
@@ -239,6 +241,11 @@ def describe(error: ValidationError) -> str:
         return f"{_shown(found)} is out of range ({keyword} {expected})"
     if keyword == "format":
         return f"{_shown(found)} is not a valid {expected}"
+    if keyword in ("oneOf", "anyOf") and _schema_of(error).get("x-hint"):
+        return f"{_shown(found)} must {_schema_of(error)['x-hint']}"
+    if keyword == "maxProperties" and _schema_of(error).get("maxProperties") is not None:
+        keys = ", ".join(f"'{key}'" for key in found) if isinstance(found, dict) else ""
+        return f"too many keys ({keys}): these do not go together"
     if keyword in ("oneOf", "anyOf") and error.context:
         from jsonschema.exceptions import best_match
 

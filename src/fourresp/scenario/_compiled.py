@@ -30,10 +30,37 @@ from fourresp.scenario._models import (
     Visited,
 )
 
-__all__ = ["CompiledChoice", "CompiledScenario", "Test", "choice_digest", "fingerprint"]
+__all__ = [
+    "CompiledChoice",
+    "CompiledScenario",
+    "Test",
+    "choice_digest",
+    "fingerprint",
+    "responsibility_key",
+    "with_totals",
+]
 
-# A condition as a function of (variables, nets by aspect, scenes visited).
+# A condition as a function of (variables, net marks, scenes visited). The net marks
+# map each aspect id to its net, and "@" + a responsibility id to that responsibility's.
 Test = Callable[[tuple[Any, ...], Mapping[str, int], frozenset[str]], bool]
+
+
+def responsibility_key(responsibility: str) -> str:
+    """The key of a responsibility's total among the net marks a test reads."""
+    return "@" + responsibility
+
+
+def with_totals(nets: dict[str, int], owners: Mapping[str, str]) -> dict[str, int]:
+    """``nets`` (by aspect) with each responsibility's total added under its key."""
+    totals: dict[str, int] = {}
+    for aspect, net in nets.items():
+        owner = owners.get(aspect)
+        if owner is not None:
+            key = "@" + owner
+            totals[key] = totals.get(key, 0) + net
+    nets.update(totals)
+    return nets
+
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
@@ -167,8 +194,8 @@ class CompiledScenario:
             return lambda v, n, s: compare(n.get(aspect, 0), value)
         if isinstance(condition, ResponsibilityTotal):
             compare, value = _OPS[condition.op], condition.value
-            aspects = self.aspects_of.get(condition.responsibility, ())
-            return lambda v, n, s: compare(sum(n.get(a, 0) for a in aspects), value)
+            key = responsibility_key(condition.responsibility)
+            return lambda v, n, s: compare(n.get(key, 0), value)
         if isinstance(condition, Visited):
             scene = condition.visited
             return lambda v, n, s: scene in s

@@ -284,6 +284,7 @@ def _register_hooks() -> None:
     converter.register_unstructure_hook(
         Not, make_dict_unstructure_fn(Not, converter, not_=override(rename="not"))
     )
+
     def keyed(cls: type[Any], key: str) -> None:
         many = tuple[cls, ...]  # type: ignore[valid-type]
 

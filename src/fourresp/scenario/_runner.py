@@ -21,7 +21,7 @@ import attrs
 from fourresp._load import DocumentKind
 from fourresp.content import Framework, load_framework
 from fourresp.errors import ChoiceError, ResumeError
-from fourresp.scenario._compiled import CompiledChoice, CompiledScenario
+from fourresp.scenario._compiled import CompiledChoice, CompiledScenario, with_totals
 from fourresp.scenario._models import Choice, Ending, Scenario, Scene, Visited
 from fourresp.scenario._scorecard import (
     AspectScore,
@@ -234,7 +234,7 @@ class Runner:
         if compiled.scene_endings[index] is None:
             return False, None
         values = tuple(value for _, value in variables)
-        nets = {aspect: counts[2] for aspect, counts in marks.items()}
+        nets = with_totals({a: counts[2] for a, counts in marks.items()}, compiled.owners)
         return True, compiled.ending_for(index, values, nets, tracked)
 
     def scene(self, run: Run) -> Scene:
@@ -263,7 +263,7 @@ class Runner:
                 yield choice
                 continue
             if nets is None:
-                nets = _nets(run)
+                nets = with_totals(_nets(run), compiled.owners)
             if choice.test(values, nets, run._tracked):
                 yield choice
 

@@ -28,7 +28,7 @@ import attrs
 from fourresp._paths import PathPart, format_path
 from fourresp.content import Framework, load_framework
 from fourresp.errors import Severity
-from fourresp.scenario._compiled import CompiledScenario
+from fourresp.scenario._compiled import CompiledScenario, responsibility_key
 from fourresp.scenario._graphs import reachable, reverse, strongly_connected
 from fourresp.scenario._models import (
     BY_RULES,
@@ -794,18 +794,23 @@ class _Exploration:
             for choice in scene.choices
             if choice.condition is not None
         ] + [rule.condition for rule in scenario.ending_rules if rule.condition is not None]
-        tracked_aspects: set[str] = set()
+        # Only what conditions read is part of a state: the nets of the aspects and the
+        # totals of the responsibilities they compare, and the scenes they ask about.
+        tracked: set[str] = set()
         tracked_scenes: set[str] = set()
         for condition in conditions:
             for atom in _atoms(condition):
                 if isinstance(atom, AspectTotal):
-                    tracked_aspects.add(atom.aspect)
+                    tracked.add(atom.aspect)
                 elif isinstance(atom, ResponsibilityTotal):
-                    tracked_aspects.update(compiled.aspects_of.get(atom.responsibility, ()))
+                    tracked.add(responsibility_key(atom.responsibility))
                 elif isinstance(atom, Visited):
                     tracked_scenes.add(atom.visited)
-        self.aspects = tuple(sorted(tracked_aspects))
+        self.aspects = tuple(sorted(tracked))
+        # what each choice adds to each tracked value
+        self.moves: dict[int, tuple[int, ...]] = {}
         self.scenes = tuple(sorted(tracked_scenes))
+        self.live, self.clamps = self._reductions(conditions)
         self.states: list[tuple[Any, ...]] = []
         self.edges: list[list[tuple[int, Any]]] = []  # per state: (target state, choice)
         self.endings: dict[int, str | None] = {}  # terminal state -> ending (None: no rule)
@@ -814,13 +819,105 @@ class _Exploration:
         self.complete = False
         self._run()
 
+    def _reductions(
+        self, conditions: list[Condition]
+    ) -> tuple[list[tuple[bool, ...]], list[tuple[tuple[float, float], ...] | None]]:
+        """What each scene's states may forget without changing anything that follows.
+
+        A variable nobody reads from a scene onwards is *dead* there: its value is
+        replaced by the initial one, so states that differ only in it merge. A
+        tracked total only matters through the values conditions compare it with:
+        beyond what any later choice could still add or take away, all values
+        behave alike and are clamped together. Both are exact.
+        """
+        compiled = self.compiled
+        scenario = compiled.scenario
+        count = len(compiled.scene_ids)
+        adjacency = [[c.target for c in compiled.choices[s] if c.target >= 0] for s in range(count)]
+        reads: list[set[str]] = [set() for _ in range(count)]
+        rule_reads: set[str] = set()
+        for rule in scenario.ending_rules:
+            if rule.condition is not None:
+                rule_reads.update(_read_keys(rule.condition))
+        for position, scene in enumerate(scenario.scenes):
+            for choice in scene.choices:
+                if choice.condition is not None:
+                    reads[position].update(_read_keys(choice.condition))
+            if scene.ending == BY_RULES:
+                reads[position].update(rule_reads)
+        back = reverse(adjacency)
+        names = [v.name for v in compiled.variables]
+        live_by_var = [
+            reachable(back, [s for s in range(count) if "var:" + name in reads[s]])
+            for name in names
+        ]
+        live = [tuple(bool(flags[s]) for flags in live_by_var) for s in range(count)]
+        clamps: list[tuple[tuple[float, float], ...] | None] = [None] * count
+        keys = self.aspects
+        if not keys or compiled.start < 0:
+            return live, clamps
+        components = strongly_connected(adjacency, [compiled.start])
+        if any(len(c) > 1 or c[0] in adjacency[c[0]] for c in components):
+            return live, clamps  # round a loop the reachable range is unbounded: keep all
+        bounds: dict[str, tuple[int, int]] = {}
+        for condition in conditions:
+            for atom in _atoms(condition):
+                key = (
+                    atom.aspect
+                    if isinstance(atom, AspectTotal)
+                    else responsibility_key(atom.responsibility)
+                    if isinstance(atom, ResponsibilityTotal)
+                    else None
+                )
+                if key is not None:
+                    low, high = bounds.get(key, (atom.value, atom.value))  # type: ignore[union-attr]
+                    bounds[key] = (min(low, atom.value), max(high, atom.value))  # type: ignore[union-attr]
+        up = [[0.0] * len(keys) for _ in range(count)]
+        down = [[0.0] * len(keys) for _ in range(count)]
+        for component in components:  # sinks first
+            node = component[0]
+            for option in compiled.choices[node]:
+                if option.target < 0:
+                    continue
+                move = self._move(option)
+                for k in range(len(keys)):
+                    up[node][k] = max(up[node][k], move[k] + up[option.target][k])
+                    down[node][k] = min(down[node][k], move[k] + down[option.target][k])
+        for component in components:
+            node = component[0]
+            clamps[node] = tuple(
+                (bounds[key][0] - up[node][k] - 1, bounds[key][1] - down[node][k] + 1)
+                for k, key in enumerate(keys)
+            )
+        return live, clamps
+
+    def _reduce(
+        self, scene: int, variables: tuple[Any, ...], totals: tuple[int, ...]
+    ) -> tuple[tuple[Any, ...], tuple[int, ...]]:
+        live = self.live[scene]
+        if not all(live):
+            initial = self.compiled.initial
+            variables = tuple(
+                value if alive else initial[i]
+                for i, (value, alive) in enumerate(zip(variables, live, strict=True))
+            )
+        clamp = self.clamps[scene]
+        if clamp is not None:
+            totals = tuple(
+                int(min(max(t, low), high)) for t, (low, high) in zip(totals, clamp, strict=True)
+            )
+        return variables, totals
+
     def _run(self) -> None:
         compiled = self.compiled
         if compiled.start < 0:
             return
         aspects, scenes = self.aspects, self.scenes
         start_flags = tuple(compiled.scenario.start == scene for scene in scenes)
-        first = (compiled.start, compiled.initial, (0,) * len(aspects), start_flags)
+        start_vars, start_totals = self._reduce(
+            compiled.start, compiled.initial, (0,) * len(aspects)
+        )
+        first = (compiled.start, start_vars, start_totals, start_flags)
         seen = {first: 0}
         self.states.append(first)
         self.edges.append([])
@@ -845,18 +942,19 @@ class _Exploration:
                     continue
                 new_totals = totals
                 if aspects and choice.marks:
-                    moved = dict(nets)
-                    for aspect, net in choice.marks:
-                        if aspect in moved:
-                            moved[aspect] += net
-                    new_totals = tuple(moved[a] for a in aspects)
+                    move = self._move(choice)
+                    if any(move):
+                        new_totals = tuple(t + m for t, m in zip(totals, move, strict=True))
                 target_id = scene_ids[choice.target]
                 new_flags = (
                     tuple(flag or s == target_id for s, flag in zip(scenes, flags, strict=True))
                     if scenes
                     else flags
                 )
-                state = (choice.target, compiled.apply(choice, variables), new_totals, new_flags)
+                new_vars, new_totals = self._reduce(
+                    choice.target, compiled.apply(choice, variables), new_totals
+                )
+                state = (choice.target, new_vars, new_totals, new_flags)
                 found = seen.get(state)
                 if found is None:
                     if len(self.states) >= self.limit:
@@ -870,6 +968,21 @@ class _Exploration:
             if not offered_any:
                 self.stuck.add(number)
         self.complete = True
+
+    def _move(self, choice: Any) -> tuple[int, ...]:
+        found = self.moves.get(id(choice))
+        if found is None:
+            owners = self.compiled.owners
+            gains: dict[str, int] = {}
+            for aspect, net in choice.marks:
+                gains[aspect] = gains.get(aspect, 0) + net
+                owner = owners.get(aspect)
+                if owner is not None:
+                    key = responsibility_key(owner)
+                    gains[key] = gains.get(key, 0) + net
+            found = tuple(gains.get(key, 0) for key in self.aspects)
+            self.moves[id(choice)] = found
+        return found
 
     def ranges(self, responsibilities: list[str]) -> dict[str, dict[str, tuple[float, float]]]:
         """Per ending, per responsibility: (min, max) of net marks over every way there."""
@@ -979,6 +1092,19 @@ class _Exploration:
     def can_end(self) -> bytearray:
         adjacency = [[target for target, _ in edges] for edges in self.edges]
         return reachable(reverse(adjacency), list(self.endings))
+
+
+def _read_keys(condition: Condition) -> Iterator[str]:
+    """What a condition reads: ``var:NAME``, an aspect id, ``@RESPONSIBILITY``, ``seen:SCENE``."""
+    for atom in _atoms(condition):
+        if isinstance(atom, VariableIs):
+            yield "var:" + atom.var
+        elif isinstance(atom, AspectTotal):
+            yield atom.aspect
+        elif isinstance(atom, ResponsibilityTotal):
+            yield responsibility_key(atom.responsibility)
+        elif isinstance(atom, Visited):
+            yield "seen:" + atom.visited
 
 
 def check_scenario(
