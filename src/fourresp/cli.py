@@ -33,6 +33,8 @@ examples:
   fourresp assess                    take the self-assessment in the terminal
   fourresp assess-batch answers.csv  score a file of responses, one row each
   fourresp badge emblem -o me.svg    the Four Responsibilities emblem
+  fourresp play                      a day in the life of an L&D specialist
+  fourresp graph --format mermaid    the scenario's graph, for authors
 """
 
 
@@ -75,7 +77,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser(
         "validate",
-        help="check documents against their schema and rules",
+        help="check documents against their schema and rules (exit 1 on any problem)",
         epilog="examples:\n  fourresp validate pack/framework.yaml\n"
         "  fourresp validate --kind framework --format json a.json b.yaml",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -87,6 +89,11 @@ def _build_parser() -> argparse.ArgumentParser:
         help="the kind of every file (default: each document's own 'kind' key)",
     )
     validate.add_argument("--format", choices=("text", "json"), default="text")
+    validate.add_argument(
+        "--allow-warnings",
+        action="store_true",
+        help="exit 0 when there are warnings but no errors (by default any problem exits 1)",
+    )
     validate.set_defaults(handler=_validate)
 
     from fourresp._cli_assess import add_commands as add_assessment_commands
@@ -96,6 +103,10 @@ def _build_parser() -> argparse.ArgumentParser:
     from fourresp._cli_badges import add_commands as add_badge_commands
 
     add_badge_commands(commands)
+
+    from fourresp._cli_scenario import add_commands as add_scenario_commands
+
+    add_scenario_commands(commands)
 
     demo = commands.add_parser("demo", help="show the library at work on its built-in content")
     demo.set_defaults(handler=_demo)
@@ -186,7 +197,8 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     results: list[tuple[Path, tuple[Problem, ...]]] = []
     for path in args.files:
         results.append((path, fourresp.validate(path, kind=args.kind)))
-    has_errors = any(p.severity == "error" for _, problems in results for p in problems)
+    failing = ("error",) if args.allow_warnings else ("error", "warning")
+    has_errors = any(p.severity in failing for _, problems in results for p in problems)
     if args.format == "json":
         report = [
             {
