@@ -55,6 +55,9 @@ __all__ = [
     "resources",
     "responses",
     "responsibilities",
+    "runs",
+    "scenario_documents",
+    "scenarios",
     "texts",
     "versions",
 ]
@@ -419,3 +422,175 @@ def responses(
         return make(answers, questionnaire_id, version)
 
     return broken()
+
+
+# -- scenarios ---------------------------------------------------------------------
+
+
+def scenarios(
+    *,
+    min_scenes: int = 2,
+    max_scenes: int = 12,
+    loops: bool = True,
+    variables: bool = True,
+) -> st.SearchStrategy[Any]:
+    """Valid scenarios on the default framework's aspects: the validator finds no error.
+
+    Scenes are laid out in order; every non-ending scene has an unconditional
+    choice to a later scene (so every run can end), every scene has a way in, and
+    the last scenes end the run, one ending each (so every ending is reachable).
+    With ``variables``, a boolean is set by some choices and read by conditions,
+    and with ``loops``, some scenes get a way back to an earlier scene, guarded by
+    a bounded counter, so every loop has an exit. Choices mark random aspects + or -.
+    """
+    from fourresp.content import load_framework
+    from fourresp.scenario import (
+        AnyOf,
+        Choice,
+        Effects,
+        Ending,
+        Mark,
+        Scenario,
+        Scene,
+        Update,
+        Variable,
+        VariableIs,
+        Visited,
+    )
+
+    aspect_ids = [aspect.id for aspect in load_framework().aspects]
+    marks = st.lists(
+        st.builds(
+            lambda aspect, sign, weight: Mark(aspect=aspect, sign=sign, weight=weight),
+            st.sampled_from(aspect_ids),
+            st.sampled_from(["+", "-"]),
+            st.integers(1, 3),
+        ),
+        max_size=2,
+    )
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Scenario:
+        count = draw(st.integers(min_scenes, max_scenes))
+        ending_count = draw(st.integers(1, min(3, count - 1)))
+        terminals = set(range(count - ending_count, count))
+        scene_ids = [f"scene-{number}" for number in range(count)]
+        choices: list[list[Choice]] = [[] for _ in range(count)]
+        with_flag = variables and draw(st.booleans())
+        with_loops = loops and draw(st.booleans())
+
+        def choice(source: int, target: int, **extra: Any) -> Choice:
+            number = len(choices[source])
+            updates = extra.pop("updates", ())
+            return Choice(
+                id=f"choice-{number}",
+                text=draw(texts(max_size=40)),
+                goto=scene_ids[target],
+                feedback=draw(st.none() | texts(max_size=40)),
+                effects=Effects(marks=tuple(draw(marks)), set=tuple(updates)),
+                **extra,
+            )
+
+        last_open = count - ending_count - 1  # the last scene that offers choices
+        for scene in range(1, count):
+            # a way in from an earlier scene that offers choices
+            source = draw(st.integers(0, min(scene - 1, last_open)))
+            choices[source].append(choice(source, scene))
+        for scene in range(last_open + 1):
+            if not choices[scene]:  # an unconditional way on
+                target = draw(st.integers(scene + 1, count - 1))
+                choices[scene].append(choice(scene, target))
+            for _ in range(draw(st.integers(0, 2))):
+                target = draw(st.integers(scene + 1, count - 1))
+                extra: dict[str, Any] = {}
+                if with_flag and draw(st.booleans()):
+                    extra["updates"] = (Update(var="flag", to=draw(st.booleans())),)
+                if with_flag and draw(st.booleans()):
+                    # holds at least on the first visit: the scene itself counts as visited
+                    extra["condition"] = AnyOf(
+                        any=(
+                            VariableIs(var="flag", op="==", value=draw(st.booleans())),
+                            Visited(visited=scene_ids[scene]),
+                        )
+                    )
+                choices[scene].append(choice(scene, target, **extra))
+            if with_loops and scene > 0 and draw(st.booleans()):
+                back = draw(st.integers(0, scene))
+                looped = choice(
+                    scene,
+                    back,
+                    condition=VariableIs(var="laps", op="<", value=2),
+                    updates=(Update(var="laps", add=1),),
+                )
+                choices[scene].append(looped)
+        endings = [
+            Ending(
+                id=f"ending-{number}",
+                title=draw(texts(max_size=30)),
+                verdict=draw(texts(max_size=30)),
+                debrief=draw(texts(max_size=60)),
+                passed=draw(st.none() | st.booleans()),
+            )
+            for number in range(ending_count)
+        ]
+        scenes = []
+        for number in range(count):
+            ending = endings[sorted(terminals).index(number)].id if number in terminals else None
+            scenes.append(
+                Scene(
+                    id=scene_ids[number],
+                    text=draw(texts(max_size=60)),
+                    act=draw(st.none() | texts(max_size=20)),
+                    speaker=draw(st.none() | texts(max_size=20)),
+                    choices=tuple(choices[number]),
+                    ending=ending,
+                )
+            )
+        declared = []
+        updated = {u.var for s in scenes for c in s.choices for u in c.effects.set}
+        read = any(c.condition is not None for s in scenes for c in s.choices)
+        if with_flag and ("flag" in updated or read):
+            declared.append(Variable(name="flag", type="boolean", initial=False))
+        if "laps" in updated:  # set and read by the same looping choices
+            declared.append(Variable(name="laps", type="integer", initial=0, min=0, max=2))
+        return Scenario(
+            id=draw(identifiers()),
+            version=draw(versions()),
+            title=draw(texts(max_size=40)),
+            introduction=draw(texts(max_size=80)),
+            start=scene_ids[0],
+            scenes=tuple(scenes),
+            endings=tuple(endings),
+            variables=tuple(declared),
+        )
+
+    return build()
+
+
+def scenario_documents(**kwargs: Any) -> st.SearchStrategy[dict[str, Any]]:
+    """Scenario documents as plain mappings (``kind: scenario`` included), ready to dump."""
+    from fourresp import to_document
+
+    return scenarios(**kwargs).map(to_document)
+
+
+def runs(scenario: Any, *, max_steps: int = 50) -> st.SearchStrategy[Any]:
+    """Runs of ``scenario``: random play-throughs of up to ``max_steps`` open choices.
+
+    Each value is a :class:`~fourresp.scenario.Run`; it may or may not be finished.
+    """
+    from fourresp.scenario import Runner
+
+    runner = Runner(scenario)
+
+    @st.composite
+    def play(draw: st.DrawFn) -> Any:
+        run = runner.start()
+        for _ in range(draw(st.integers(0, max_steps))):
+            options = runner.choices(run)
+            if not options:
+                break
+            run = runner.choose(run, draw(st.sampled_from(options)).id)
+        return run
+
+    return play()
