@@ -507,3 +507,18 @@ def test_cli_play_graph_and_validate(tmp_path, capsys):
     assert main(["play", "--choices", "ask-about-results,fly-away"]) == 1
     assert "choice 2 ('fly-away')" in capsys.readouterr().err
     assert main(["validate", str(default_scenario_path())]) == 0
+
+
+def test_every_code_the_validator_can_give_is_documented():
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    guide = (root / "docs" / "scenario-diagnostics.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z-]+)` \|", guide, re.M))
+    source = (root / "src" / "fourresp" / "scenario" / "_validate.py").read_text(encoding="utf-8")
+    emitted = set(re.findall(r'code="([a-z-]+)"', source)) | set(
+        re.findall(r'self\.add\(\s*"([a-z-]+)"', source)
+    )
+    assert emitted
+    assert emitted <= documented, emitted - documented
+    assert documented <= set(DEFECTS) | {"state-space-too-large"}  # each one is tested above
