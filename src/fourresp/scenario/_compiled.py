@@ -37,7 +37,6 @@ __all__ = [
     "choice_digest",
     "fingerprint",
     "responsibility_key",
-    "with_totals",
 ]
 
 # A condition as a function of (variables, net marks, scenes visited). The net marks
@@ -48,18 +47,6 @@ Test = Callable[[tuple[Any, ...], Mapping[str, int], frozenset[str]], bool]
 def responsibility_key(responsibility: str) -> str:
     """The key of a responsibility's total among the net marks a test reads."""
     return "@" + responsibility
-
-
-def with_totals(nets: dict[str, int], owners: Mapping[str, str]) -> dict[str, int]:
-    """``nets`` (by aspect) with each responsibility's total added under its key."""
-    totals: dict[str, int] = {}
-    for aspect, net in nets.items():
-        owner = owners.get(aspect)
-        if owner is not None:
-            key = "@" + owner
-            totals[key] = totals.get(key, 0) + net
-    nets.update(totals)
-    return nets
 
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -92,7 +79,17 @@ def choice_digest(choice: Choice) -> str:
 class CompiledChoice:
     """A choice ready to play: target index, test, marks and updates as tuples."""
 
-    __slots__ = ("choice", "digest", "id", "marks", "nets", "target", "test", "updates")
+    __slots__ = (
+        "choice",
+        "digest",
+        "id",
+        "marks",
+        "moves",
+        "nets",
+        "target",
+        "test",
+        "updates",
+    )
 
     def __init__(
         self,
@@ -115,6 +112,13 @@ class CompiledChoice:
             if owner is not None:
                 nets[owner] = nets.get(owner, 0) + net
         self.nets = nets  # net marks per responsibility
+        # what the choice adds to the net marks a test reads: aspects and "@" + responsibility
+        moves: dict[str, int] = {}
+        for aspect, net in self.marks:
+            moves[aspect] = moves.get(aspect, 0) + net
+        for owner, net in nets.items():
+            moves["@" + owner] = net
+        self.moves = tuple(moves.items())
 
 
 class CompiledScenario:

@@ -21,7 +21,7 @@ import attrs
 from fourresp._load import DocumentKind
 from fourresp.content import Framework, load_framework
 from fourresp.errors import ChoiceError, ResumeError
-from fourresp.scenario._compiled import CompiledChoice, CompiledScenario, with_totals
+from fourresp.scenario._compiled import CompiledChoice, CompiledScenario
 from fourresp.scenario._models import Choice, Ending, Scenario, Scene, Visited
 from fourresp.scenario._scorecard import (
     AspectScore,
@@ -64,93 +64,128 @@ class RunDocument:
     steps: tuple[SavedStep, ...] = ()
 
 
+class _Meta:
+    """What every run of one runner shares: the scenario's identity and lookups."""
+
+    __slots__ = ("compiled", "fingerprint", "scenario", "version")
+
+    def __init__(self, compiled: CompiledScenario) -> None:
+        self.compiled = compiled
+        self.scenario = compiled.scenario.id
+        self.version = compiled.scenario.version
+        self.fingerprint = compiled.fingerprint
+
+
 class Run:
-    """The state of one play-through. Immutable; :meth:`Runner.choose` returns a new run.
+    """The state of one play-through. Immutable: :meth:`Runner.choose` returns a new run.
 
     ``scene`` is the current scene id; ``finished`` is true once it is a last scene,
     and ``ending`` then names the ending (None only if no ending rule matched, which
-    the validator reports).
-    ``variables`` and ``marks`` are read-only mappings; ``steps`` the path so far.
+    the validator reports). ``variables`` and ``marks`` are read-only mappings;
+    ``steps`` is the path so far and ``previous`` the run one step back.
     """
 
     __slots__ = (
-        "_marks",
+        "_choice",
+        "_meta",
+        "_nets",
+        "_scene",
         "_tracked",
-        "_variables",
+        "_values",
         "ending",
-        "fingerprint",
         "finished",
         "length",
         "previous",
-        "scenario",
-        "scene",
-        "step",
-        "version",
     )
 
-    def __init__(
-        self,
-        *,
-        scenario: str,
-        version: str,
-        fingerprint: str,
-        scene: str,
-        variables: tuple[tuple[str, Any], ...],
-        marks: Mapping[str, tuple[int, int, int]],
-        tracked: frozenset[str],
-        ending: str | None,
-        finished: bool,
-        step: Step | None,
-        previous: Run | None,
-    ) -> None:
-        self.scenario = scenario
-        self.version = version
-        self.fingerprint = fingerprint
-        self.scene = scene
-        self._variables = variables
-        self._marks = marks
-        self._tracked = tracked
-        self.ending = ending
-        self.finished = finished
-        self.step = step
-        self.previous = previous
-        self.length: int = 0 if previous is None else previous.length + 1
+    _choice: CompiledChoice | None
+    _meta: _Meta
+    _nets: dict[str, int]
+    _scene: int
+    _tracked: frozenset[str]
+    _values: tuple[Any, ...]
+    ending: str | None
+    finished: bool
+    length: int
+    previous: Run | None
+
+    @property
+    def scenario(self) -> str:
+        """The id of the scenario played."""
+        return self._meta.scenario
+
+    @property
+    def version(self) -> str:
+        """The version of the scenario played."""
+        return self._meta.version
+
+    @property
+    def fingerprint(self) -> str:
+        """The fingerprint of the scenario played."""
+        return self._meta.fingerprint
+
+    @property
+    def scene(self) -> str:
+        """The id of the scene the run is in."""
+        return self._meta.compiled.scene_ids[self._scene]
+
+    @property
+    def step(self) -> Step | None:
+        """The step that led here (None at the start)."""
+        choice, previous = self._choice, self.previous
+        if choice is None or previous is None:
+            return None
+        return Step(
+            scene=previous.scene,
+            choice=choice.id,
+            goto=self.scene,
+            digest=choice.digest,
+            feedback=choice.choice.feedback,
+        )
 
     @property
     def variables(self) -> Mapping[str, Any]:
         """The variables' current values by name."""
-        return MappingProxyType(dict(self._variables))
+        names = (v.name for v in self._meta.compiled.variables)
+        return MappingProxyType(dict(zip(names, self._values, strict=True)))
 
     @property
     def marks(self) -> Mapping[str, tuple[int, int, int]]:
         """Per aspect marked so far: (number of + marks, number of - marks, net)."""
-        return MappingProxyType(dict(self._marks))
+        counts: dict[str, tuple[int, int, int]] = {}
+        run: Run | None = self
+        while run is not None and run._choice is not None:
+            for aspect, net in run._choice.marks:
+                plus, minus, total = counts.get(aspect, (0, 0, 0))
+                counts[aspect] = (plus + (net > 0), minus + (net < 0), total + net)
+            run = run.previous
+        return MappingProxyType(dict(sorted(counts.items())))
 
     @property
     def steps(self) -> tuple[Step, ...]:
         """Every step from the start, in order."""
         found = []
         run: Run | None = self
-        while run is not None and run.step is not None:
-            found.append(run.step)
+        while run is not None:
+            step = run.step
+            if step is None:
+                break
+            found.append(step)
             run = run.previous
         return tuple(reversed(found))
 
     @property
     def visited(self) -> tuple[str, ...]:
         """The scenes the run has been through, in order, the current one last."""
-        steps = self.steps
-        return (*(step.scene for step in steps), self.scene)
+        return (*(step.scene for step in self.steps), self.scene)
 
     def _key(self) -> tuple[Any, ...]:
         return (
-            self.scenario,
-            self.version,
             self.fingerprint,
             self.steps,
-            self.scene,
-            self._variables,
-            tuple(sorted(self._marks.items())),
+            self._scene,
+            self._values,
+            tuple(sorted(self._nets.items())),
             self.ending,
             self.finished,
         )
@@ -168,6 +203,33 @@ class Run:
         return f"Run(scenario={self.scenario!r}, {state}, steps={self.length})"
 
 
+def _new_run(
+    meta: _Meta,
+    scene: int,
+    values: tuple[Any, ...],
+    nets: dict[str, int],
+    tracked: frozenset[str],
+    choice: CompiledChoice | None,
+    previous: Run | None,
+) -> Run:
+    run = object.__new__(Run)
+    run._meta = meta
+    run._scene = scene
+    run._values = values
+    run._nets = nets
+    run._tracked = tracked
+    run._choice = choice
+    run.previous = previous
+    run.length = 0 if previous is None else previous.length + 1
+    compiled = meta.compiled
+    if compiled.scene_endings[scene] is None:
+        run.finished, run.ending = False, None
+    else:
+        run.finished = True
+        run.ending = compiled.ending_for(scene, values, nets, tracked)
+    return run
+
+
 class Runner:
     """Plays one scenario: start, see the choices open now, choose, undo, save, resume.
 
@@ -183,6 +245,7 @@ class Runner:
     def __init__(self, scenario: Scenario, *, framework: Framework | None = None) -> None:
         self.scenario = scenario
         self._compiled = CompiledScenario(scenario, framework or load_framework())
+        self._meta = _Meta(self._compiled)
         self._scenes = {scene.id: scene for scene in scenario.scenes}
         tracked: set[str] = set()
         from fourresp.scenario._validate import _atoms
@@ -203,39 +266,8 @@ class Runner:
         compiled = self._compiled
         if compiled.start < 0:
             raise ChoiceError(f"scenario {self.scenario.id!r} has no start scene to begin at")
-        start = self.scenario.start
-        tracked = frozenset({start} & self._tracked_scenes)
-        variables = tuple((v.name, v.initial) for v in compiled.variables)
-        marks: Mapping[str, tuple[int, int, int]] = MappingProxyType({})
-        finished, ending = self._end(compiled.start, variables, marks, tracked)
-        return Run(
-            scenario=self.scenario.id,
-            version=self.scenario.version,
-            fingerprint=compiled.fingerprint,
-            scene=start,
-            variables=variables,
-            marks=marks,
-            tracked=tracked,
-            ending=ending,
-            finished=finished,
-            step=None,
-            previous=None,
-        )
-
-    def _end(
-        self,
-        index: int,
-        variables: tuple[tuple[str, Any], ...],
-        marks: Mapping[str, tuple[int, int, int]],
-        tracked: frozenset[str],
-    ) -> tuple[bool, str | None]:
-        """Whether scene ``index`` ends the run, and with which ending."""
-        compiled = self._compiled
-        if compiled.scene_endings[index] is None:
-            return False, None
-        values = tuple(value for _, value in variables)
-        nets = with_totals({a: counts[2] for a, counts in marks.items()}, compiled.owners)
-        return True, compiled.ending_for(index, values, nets, tracked)
+        tracked = frozenset({self.scenario.start} & self._tracked_scenes)
+        return _new_run(self._meta, compiled.start, compiled.initial, {}, tracked, None, None)
 
     def scene(self, run: Run) -> Scene:
         """The scene ``run`` is in."""
@@ -248,23 +280,16 @@ class Runner:
         return self._compiled.endings.get(run.ending) if run.ending is not None else None
 
     def _own(self, run: Run) -> None:
-        if run.fingerprint != self._compiled.fingerprint:
+        if run._meta is not self._meta and run._meta.fingerprint != self._meta.fingerprint:
             raise ChoiceError(
                 f"this run belongs to scenario {run.scenario!r} version {run.version!r} "
                 f"({run.fingerprint[:19]}...), not to the one this runner plays"
             )
 
     def _open(self, run: Run) -> Iterator[CompiledChoice]:
-        compiled = self._compiled
-        index = compiled.scene_index[run.scene]
-        values, nets = _values(run), None
-        for choice in compiled.choices[index]:
-            if choice.test is None:
-                yield choice
-                continue
-            if nets is None:
-                nets = with_totals(_nets(run), compiled.owners)
-            if choice.test(values, nets, run._tracked):
+        values, nets, tracked = run._values, run._nets, run._tracked
+        for choice in self._compiled.choices[run._scene]:
+            if choice.test is None or choice.test(values, nets, tracked):
                 yield choice
 
     def choices(self, run: Run) -> tuple[Choice, ...]:
@@ -281,76 +306,42 @@ class Runner:
         choice that is not in the scene, is closed by its condition, or comes after
         the end.
         """
-        self._own(run)
+        if run._meta is not self._meta:
+            self._own(run)
         if run.finished:
             raise ChoiceError(f"the run has ended ({run.ending!r}); undo to choose again")
-        picked = None
-        for choice in self._open(run):
+        for choice in self._compiled.choices[run._scene]:
             if choice.id == choice_id:
-                picked = choice
                 break
-        if picked is None:
-            scene = self._scenes[run.scene]
-            known = [choice.id for choice in scene.choices]
-            if choice_id in known:
-                raise ChoiceError(
-                    f"choice {choice_id!r} is not open in scene {run.scene!r} now (its "
-                    "condition is false)"
-                )
+        else:
             open_now = ", ".join(c.id for c in self._open(run)) or "none"
             raise ChoiceError(
                 f"scene {run.scene!r} has no choice {choice_id!r}; open now: {open_now}"
             )
-        if picked.target < 0:
+        if choice.test is not None and not choice.test(run._values, run._nets, run._tracked):
             raise ChoiceError(
-                f"choice {choice_id!r} leads to {picked.choice.goto!r}, which is not a scene"
+                f"choice {choice_id!r} is not open in scene {run.scene!r} now (its condition "
+                "is false)"
             )
-        return self._take(run, picked)
+        if choice.target < 0:
+            raise ChoiceError(
+                f"choice {choice_id!r} leads to {choice.choice.goto!r}, which is not a scene"
+            )
+        return self._take(run, choice)
 
     def _take(self, run: Run, choice: CompiledChoice) -> Run:
-        compiled = self._compiled
-        target = compiled.scene_ids[choice.target]
-        variables = run._variables
-        if choice.updates:
-            values = compiled.apply(choice, _values(run))
-            variables = tuple(
-                (name, value) for (name, _), value in zip(variables, values, strict=True)
-            )
-        marks = run._marks
-        if choice.marks:
-            moved = dict(marks)
-            for aspect, net in choice.marks:
-                plus, minus, total = moved.get(aspect, (0, 0, 0))
-                moved[aspect] = (
-                    plus + (net > 0),
-                    minus + (net < 0),
-                    total + net,
-                )
-            marks = MappingProxyType(moved)
+        nets = run._nets
+        if choice.moves:
+            nets = nets.copy()
+            for key, move in choice.moves:
+                nets[key] = nets.get(key, 0) + move
         tracked = run._tracked
-        if target in self._tracked_scenes and target not in tracked:
-            tracked = tracked | {target}
-        step = Step(
-            scene=run.scene,
-            choice=choice.id,
-            goto=target,
-            digest=choice.digest,
-            feedback=choice.choice.feedback,
-        )
-        finished, ending = self._end(choice.target, variables, marks, tracked)
-        return Run(
-            scenario=run.scenario,
-            version=run.version,
-            fingerprint=run.fingerprint,
-            scene=target,
-            variables=variables,
-            marks=marks,
-            tracked=tracked,
-            ending=ending,
-            finished=finished,
-            step=step,
-            previous=run,
-        )
+        if self._tracked_scenes:
+            target_id = self._compiled.scene_ids[choice.target]
+            if target_id in self._tracked_scenes and target_id not in tracked:
+                tracked = tracked | {target_id}
+        values = self._compiled.apply(choice, run._values) if choice.updates else run._values
+        return _new_run(self._meta, choice.target, values, nets, tracked, choice, run)
 
     @staticmethod
     def undo(run: Run) -> Run:
@@ -377,7 +368,7 @@ class Runner:
                 values = [choice.nets.get(name, 0) for choice in open_now] or [0]
                 best[name] += max(values)
                 worst[name] += min(values)
-        marks = run._marks
+        marks = run.marks
         aspects = tuple(
             AspectScore(
                 aspect=aspect.id,
@@ -500,14 +491,6 @@ class Runner:
                 raise ResumeError(f"{where}: the choice is no longer open there", step=number)
             run = self._take(run, choice)
         return run
-
-
-def _values(run: Run) -> tuple[Any, ...]:
-    return tuple(value for _, value in run._variables)
-
-
-def _nets(run: Run) -> dict[str, int]:
-    return {aspect: counts[2] for aspect, counts in run._marks.items()}
 
 
 RUN_KIND = DocumentKind(

@@ -130,6 +130,12 @@ def _choice_path(scene: str, index: int) -> tuple[PathPart, ...]:
     return ("scenes", scene, "choices", index)
 
 
+def _condition_path(scene: str | None, number: int) -> tuple[PathPart, ...]:
+    if scene is None:
+        return ("ending_rules", number, "condition")
+    return (*_choice_path(scene, number), "condition")
+
+
 # -- conditions: walk, and what they can be -----------------------------------------
 
 
@@ -277,6 +283,15 @@ class _Structure:
         self.trapped: set[str] = set()
         self.cyclic = False
         self.longest_path: int | None = None
+        self.declared = {v.name: v for v in scenario.variables}
+        self.used: set[str] = set()
+        self.plus: set[str] = set()
+        self.minus: set[str] = set()
+        self.low: dict[str, int] = {}
+        self.high: dict[str, int] = {}
+        # each place a condition is: (condition, scene id or None for an ending rule, choice
+        # or rule number, subject); checked once per distinct condition
+        self.conditions: list[tuple[Condition, str | None, int, str]] = []
 
     def add(
         self,
@@ -304,6 +319,7 @@ class _Structure:
         self._scenes()
         self._graph()
         self._variables()
+        self._impossible()
         self._coverage()
         return self.out
 
@@ -327,22 +343,37 @@ class _Structure:
                     "use one of the ids under 'endings'",
                 )
             if rule.condition is not None:
-                self._condition(rule.condition, ("ending_rules", index, "condition"))
+                self.conditions.append((rule.condition, None, index, rule.ending))
 
     def _scenes(self) -> None:
-        index = self.index
+        """One pass over every scene and choice; the slow paths run only for problems."""
+        index, endings, adjacency = self.index, self.endings, self.adjacency
+        owner_keys = {aspect: "@" + owner for aspect, owner in self.owners.items()}
+        plus, minus, low, high = self.plus, self.minus, self.low, self.high
+        declared, used, conditions = self.declared, self.used, self.conditions
         uses_rules = False
         for position, scene in enumerate(self.scenario.scenes):
-            targets = self.adjacency[position]
-            if scene.choices and scene.ending is not None:
-                self.add(
-                    "choices-and-ending",
-                    _scene_path(scene.id),
-                    scene.id,
-                    f"scene {scene.id!r} has both choices and an ending: a scene either "
-                    "offers choices or ends the run",
-                )
-            if not scene.choices and scene.ending is None:
+            choices, ending = scene.choices, scene.ending
+            if ending is not None:
+                if ending == BY_RULES:
+                    uses_rules = True
+                elif ending not in endings:
+                    self.add(
+                        "unknown-ending",
+                        (*_scene_path(scene.id), "ending"),
+                        ending,
+                        f"scene {scene.id!r} ends with {ending!r}, which is not an "
+                        "ending: use one of the ids under 'endings', or 'by-rules'",
+                    )
+                if choices:
+                    self.add(
+                        "choices-and-ending",
+                        _scene_path(scene.id),
+                        scene.id,
+                        f"scene {scene.id!r} has both choices and an ending: a scene either "
+                        "offers choices or ends the run",
+                    )
+            elif not choices:
                 self.add(
                     "dead-end",
                     _scene_path(scene.id),
@@ -350,54 +381,50 @@ class _Structure:
                     f"scene {scene.id!r} has no choices and no ending: add choices, or "
                     "'ending: <id>' to end the run here",
                 )
-            if scene.ending is not None:
-                if scene.ending == BY_RULES:
-                    uses_rules = True
-                elif scene.ending not in self.endings:
-                    self.add(
-                        "unknown-ending",
-                        (*_scene_path(scene.id), "ending"),
-                        scene.ending,
-                        f"scene {scene.id!r} ends with {scene.ending!r}, which is not an "
-                        "ending: use one of the ids under 'endings', or 'by-rules'",
-                    )
-            seen: dict[str, int] = {}
-            for number, choice in enumerate(scene.choices):
-                path = _choice_path(scene.id, number)
-                if choice.id in seen:
-                    self.add(
-                        "duplicate-id",
-                        (*path, "id"),
-                        choice.id,
-                        f"scene {scene.id!r} has two choices with id {choice.id!r} (the "
-                        f"first is choice {seen[choice.id]}): saved runs name choices by "
-                        "id, so give each its own",
-                    )
-                else:
-                    seen[choice.id] = number
+            if not choices:
+                continue
+            if len(choices) > 1 and len({choice.id for choice in choices}) != len(choices):
+                self._duplicates(scene)
+            targets = adjacency[position]
+            for number, choice in enumerate(choices):
                 target = index.get(choice.goto)
                 if target is None:
                     self.add(
                         "unknown-target",
-                        (*path, "goto"),
+                        (*_choice_path(scene.id, number), "goto"),
                         choice.goto,
                         f"choice {choice.id!r} in scene {scene.id!r} goes to {choice.goto!r}, "
                         "which is not a scene: fix the id or add the scene",
                     )
                 else:
                     targets.append(target)
-                for mark_number, mark in enumerate(choice.effects.marks):
-                    if mark.aspect not in self.aspects:
-                        self.add(
-                            "unknown-aspect",
-                            (*path, "effects", "marks", mark_number, "aspect"),
-                            mark.aspect,
-                            f"choice {choice.id!r} marks {mark.aspect!r}, which is not an "
-                            f"aspect of {self.framework.id!r}: use an aspect id from "
-                            "'fourresp info'",
-                        )
+                effects = choice.effects
+                for mark in effects.marks:
+                    aspect = mark.aspect
+                    owner = owner_keys.get(aspect)
+                    if owner is None:
+                        self._unknown_aspect(scene.id, number, choice.id, mark, effects.marks)
+                        continue
+                    weight = mark.weight
+                    if mark.sign == "+":
+                        plus.add(aspect)
+                        high[aspect] = high.get(aspect, 0) + weight
+                        high[owner] = high.get(owner, 0) + weight
+                    else:
+                        minus.add(aspect)
+                        low[aspect] = low.get(aspect, 0) - weight
+                        low[owner] = low.get(owner, 0) - weight
+                for update in effects.set:
+                    used.add(update.var)
+                    variable = declared.get(update.var)
+                    if (
+                        variable is None
+                        or (variable.type == "boolean") != isinstance(update.to, bool)
+                        or (variable.type == "boolean" and update.add is not None)
+                    ):
+                        self._bad_update(scene.id, number, choice.id, update, effects.set)
                 if choice.condition is not None:
-                    self._condition(choice.condition, (*path, "condition"))
+                    conditions.append((choice.condition, scene.id, number, choice.id))
         if uses_rules and not self.scenario.ending_rules:
             self.add(
                 "no-ending-rules",
@@ -407,64 +434,128 @@ class _Structure:
                 "'ending_rules', the last without a condition",
             )
 
-    def _condition(self, condition: Condition, path: tuple[PathPart, ...]) -> None:
-        variables = {v.name: v for v in self.scenario.variables}
+    def _duplicates(self, scene: Any) -> None:
+        seen: dict[str, int] = {}
+        for number, choice in enumerate(scene.choices):
+            if choice.id in seen:
+                self.add(
+                    "duplicate-id",
+                    (*_choice_path(scene.id, number), "id"),
+                    choice.id,
+                    f"scene {scene.id!r} has two choices with id {choice.id!r} (the "
+                    f"first is choice {seen[choice.id]}): saved runs name choices by "
+                    "id, so give each its own",
+                )
+            else:
+                seen[choice.id] = number
+
+    def _unknown_aspect(
+        self, scene: str, number: int, choice: str, mark: Any, marks: tuple[Any, ...]
+    ) -> None:
+        self.add(
+            "unknown-aspect",
+            (*_choice_path(scene, number), "effects", "marks", marks.index(mark), "aspect"),
+            mark.aspect,
+            f"choice {choice!r} marks {mark.aspect!r}, which is not an aspect of "
+            f"{self.framework.id!r}: use an aspect id from 'fourresp info'",
+        )
+
+    def _bad_update(
+        self, scene: str, number: int, choice: str, update: Any, updates: tuple[Any, ...]
+    ) -> None:
+        variable = self.declared.get(update.var)
+        path = (*_choice_path(scene, number), "effects", "set", updates.index(update))
+        if variable is None:
+            self.add(
+                "undeclared-variable",
+                path,
+                update.var,
+                f"choice {choice!r} sets {update.var!r}, which is not declared: add it under "
+                "'variables'",
+            )
+        elif variable.type == "boolean":
+            self.add(
+                "type-mismatch",
+                path,
+                update.var,
+                f"{update.var!r} is a boolean: set it 'to' true or false",
+            )
+        elif isinstance(update.to, bool):
+            self.add(
+                "type-mismatch",
+                path,
+                update.var,
+                f"{update.var!r} is an integer: set it 'to' a whole number or 'add' one",
+            )
+
+    def _condition_findings(self, condition: Condition) -> list[tuple[str, str, str]]:
+        """(code, subject, message) for every reference or type problem in ``condition``."""
+        found = []
+        variables = self.declared
         for atom in _atoms(condition):
             if isinstance(atom, VariableIs):
+                self.used.add(atom.var)
                 variable = variables.get(atom.var)
                 if variable is None:
-                    self.add(
-                        "undeclared-variable",
-                        path,
-                        atom.var,
-                        f"the condition reads {atom.var!r}, which is not declared: add it "
-                        "under 'variables' with its type and initial value",
+                    found.append(
+                        (
+                            "undeclared-variable",
+                            atom.var,
+                            f"the condition reads {atom.var!r}, which is not declared: add "
+                            "it under 'variables' with its type and initial value",
+                        )
                     )
                 elif variable.type == "boolean" and (
                     not isinstance(atom.value, bool) or atom.op not in ("==", "!=")
                 ):
-                    self.add(
-                        "type-mismatch",
-                        path,
-                        atom.var,
-                        f"{atom.var!r} is a boolean: compare it with == or != to true or "
-                        f"false, not {atom.op} {atom.value!r}",
+                    found.append(
+                        (
+                            "type-mismatch",
+                            atom.var,
+                            f"{atom.var!r} is a boolean: compare it with == or != to true or "
+                            f"false, not {atom.op} {atom.value!r}",
+                        )
                     )
                 elif variable.type == "integer" and isinstance(atom.value, bool):
-                    self.add(
-                        "type-mismatch",
-                        path,
-                        atom.var,
-                        f"{atom.var!r} is an integer: compare it with a whole number, "
-                        f"not {atom.value!r}",
+                    found.append(
+                        (
+                            "type-mismatch",
+                            atom.var,
+                            f"{atom.var!r} is an integer: compare it with a whole number, "
+                            f"not {atom.value!r}",
+                        )
                     )
             elif isinstance(atom, AspectTotal) and atom.aspect not in self.aspects:
-                self.add(
-                    "unknown-aspect",
-                    path,
-                    atom.aspect,
-                    f"the condition reads aspect {atom.aspect!r}, which is not an aspect of "
-                    f"{self.framework.id!r}",
+                found.append(
+                    (
+                        "unknown-aspect",
+                        atom.aspect,
+                        f"the condition reads aspect {atom.aspect!r}, which is not an aspect "
+                        f"of {self.framework.id!r}",
+                    )
                 )
             elif (
                 isinstance(atom, ResponsibilityTotal)
                 and atom.responsibility not in self.responsibilities
             ):
-                self.add(
-                    "unknown-responsibility",
-                    path,
-                    atom.responsibility,
-                    f"the condition reads responsibility {atom.responsibility!r}; known: "
-                    + ", ".join(sorted(self.responsibilities)),
+                found.append(
+                    (
+                        "unknown-responsibility",
+                        atom.responsibility,
+                        f"the condition reads responsibility {atom.responsibility!r}; known: "
+                        + ", ".join(sorted(self.responsibilities)),
+                    )
                 )
             elif isinstance(atom, Visited) and atom.visited not in self.index:
-                self.add(
-                    "unknown-scene",
-                    path,
-                    atom.visited,
-                    f"the condition asks whether {atom.visited!r} was visited, but there is "
-                    "no such scene",
+                found.append(
+                    (
+                        "unknown-scene",
+                        atom.visited,
+                        f"the condition asks whether {atom.visited!r} was visited, but there "
+                        "is no such scene",
+                    )
                 )
+        return found
 
     def _graph(self) -> None:
         ids, adjacency = self.ids, self.adjacency
@@ -592,8 +683,6 @@ class _Structure:
             )
 
     def _variables(self) -> None:
-        declared = {v.name: v for v in self.scenario.variables}
-        used: set[str] = set()
         for variable in self.scenario.variables:
             path: tuple[PathPart, ...] = ("variables", variable.name)
             if variable.type == "boolean":
@@ -638,56 +727,10 @@ class _Structure:
                         f"{variable.name!r} starts at {variable.initial}, outside its "
                         f"bounds {low}..{high}",
                     )
-        for scene in self.scenario.scenes:
-            for number, choice in enumerate(scene.choices):
-                for update_number, update in enumerate(choice.effects.set):
-                    path = (
-                        *_choice_path(scene.id, number),
-                        "effects",
-                        "set",
-                        update_number,
-                    )
-                    used.add(update.var)
-                    target = declared.get(update.var)
-                    if target is None:
-                        self.add(
-                            "undeclared-variable",
-                            path,
-                            update.var,
-                            f"choice {choice.id!r} sets {update.var!r}, which is not "
-                            "declared: add it under 'variables'",
-                        )
-                        continue
-                    if target.type == "boolean" and (
-                        update.add is not None or not isinstance(update.to, bool)
-                    ):
-                        self.add(
-                            "type-mismatch",
-                            path,
-                            update.var,
-                            f"{update.var!r} is a boolean: set it 'to' true or false",
-                        )
-                    elif target.type == "integer" and isinstance(update.to, bool):
-                        self.add(
-                            "type-mismatch",
-                            path,
-                            update.var,
-                            f"{update.var!r} is an integer: set it 'to' a whole number or "
-                            "'add' one",
-                        )
-                if choice.condition is not None:
-                    used.update(
-                        atom.var
-                        for atom in _atoms(choice.condition)
-                        if isinstance(atom, VariableIs)
-                    )
-        for rule in self.scenario.ending_rules:
-            if rule.condition is not None:
-                used.update(
-                    atom.var for atom in _atoms(rule.condition) if isinstance(atom, VariableIs)
-                )
+        # conditions are read first: they say which variables they use
+        self._check_conditions()
         for variable in self.scenario.variables:
-            if variable.name not in used:
+            if variable.name not in self.used:
                 self.add(
                     "unused-variable",
                     ("variables", variable.name),
@@ -695,62 +738,47 @@ class _Structure:
                     f"{variable.name!r} is declared but never read or set: use it or remove it",
                     "warning",
                 )
-        self._impossible()
 
     def _totals(self) -> dict[str, Interval]:
         """Bounds on every aspect's and responsibility's net marks over any run."""
-        low: dict[str, float] = {}
-        high: dict[str, float] = {}
-        for scene in self.scenario.scenes:
-            for choice in scene.choices:
-                for mark in choice.effects.marks:
-                    for key in (
-                        "aspect:" + mark.aspect,
-                        "responsibility:" + self.owners.get(mark.aspect, ""),
-                    ):
-                        if mark.net > 0:
-                            high[key] = high.get(key, 0) + mark.net
-                        else:
-                            low[key] = low.get(key, 0) + mark.net
-        keys = set(low) | set(high)
+        keys = set(self.low) | set(self.high)
         if self.cyclic:  # round a loop, any total may be unbounded
             return dict.fromkeys(keys, (-math.inf, math.inf))
-        return {key: (low.get(key, 0), high.get(key, 0)) for key in keys}
+        totals: dict[str, Interval] = {}
+        for key in keys:
+            name = "responsibility:" + key[1:] if key.startswith("@") else "aspect:" + key
+            totals[name] = (self.low.get(key, 0), self.high.get(key, 0))
+        return totals
+
+    def _check_conditions(self) -> None:
+        """Reference and type problems, once per distinct condition, reported where each is."""
+        findings: dict[Condition, list[tuple[str, str, str]]] = {}
+        for condition, scene, number, _ in self.conditions:
+            found = findings.get(condition)
+            if found is None:
+                found = findings[condition] = self._condition_findings(condition)
+            for code, subject, message in found:
+                self.add(code, _condition_path(scene, number), subject, message)
 
     def _impossible(self) -> None:
         reached = {self.ids[p] for p in range(len(self.ids)) if self.reached and self.reached[p]}
         domains = _Domains(self.scenario, self._totals(), reached)
-        places: list[tuple[Condition, tuple[PathPart, ...], str]] = []
-        for scene in self.scenario.scenes:
-            for number, choice in enumerate(scene.choices):
-                if choice.condition is not None:
-                    places.append(
-                        (
-                            choice.condition,
-                            (*_choice_path(scene.id, number), "condition"),
-                            choice.id,
-                        )
-                    )
-        for number, rule in enumerate(self.scenario.ending_rules):
-            if rule.condition is not None:
-                places.append((rule.condition, ("ending_rules", number, "condition"), rule.ending))
-        for condition, path, subject in places:
-            if not domains.possible(condition):
+        verdicts: dict[Condition, bool] = {}
+        for condition, scene, number, subject in self.conditions:
+            possible = verdicts.get(condition)
+            if possible is None:
+                possible = verdicts[condition] = domains.possible(condition)
+            if not possible:
                 self.add(
                     "impossible-condition",
-                    path,
+                    _condition_path(scene, number),
                     subject,
                     f"the condition on {subject!r} can never hold (the values it asks for "
                     "are outside what the variables and marks can be): fix or remove it",
                 )
 
     def _coverage(self) -> None:
-        plus: set[str] = set()
-        minus: set[str] = set()
-        for scene in self.scenario.scenes:
-            for choice in scene.choices:
-                for mark in choice.effects.marks:
-                    (plus if mark.sign == "+" else minus).add(mark.aspect)
+        plus, minus = self.plus, self.minus
         for aspect in self.framework.aspects:
             if aspect.id not in plus and aspect.id not in minus:
                 self.add(

@@ -1,0 +1,223 @@
+"""Scenario validation and play at scale.
+
+1. **Validator** (every structural check: references, ids, variables and types,
+   aspects, reachability, ways out, endings, impossible conditions, loops and
+   unbounded scores, coverage; not the state-space exploration) on a generated
+   scenario of 100,000 scenes and 300,000 choices, against networkx building the
+   same graph and computing the descendants of the start and the ancestors of the
+   endings, in the same run. Target: ratio <= 1.0.
+2. **Growth**: the same at twice the size. Target: at most 2.2x the time.
+3. **Runner**: a walk of choices (conditions and effects included) through the
+   runner against a minimal dict-based loop doing the same walk. Target: <= 2x.
+
+    python benchmarks/scenario.py [--scenes 100000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from typing import Any
+
+from _common import best_of, table
+from fourresp.content import load_framework
+from fourresp.scenario import (
+    Choice,
+    Effects,
+    Ending,
+    Mark,
+    Runner,
+    Scenario,
+    Scene,
+    Update,
+    Variable,
+    VariableIs,
+    check_structure,
+)
+
+
+def generate(scenes: int, seed: int = 5) -> Scenario:
+    """A scenario of ``scenes`` scenes, three choices each, loops and conditions included."""
+    rng = random.Random(seed)
+    aspects = [aspect.id for aspect in load_framework().aspects]
+    ending_count = max(1, scenes // 1000)
+    last_open = scenes - ending_count - 1
+    items = []
+    for number in range(scenes):
+        if number > last_open:
+            items.append(
+                Scene(id=f"s{number}", text="The end.", ending=f"e{number % ending_count}")
+            )
+            continue
+        near = number + 1
+        far = min(scenes - 1, number + rng.randint(2, 50))
+        if number > last_open - ending_count:  # the last open scenes lead to every ending
+            far = last_open + 1 + (last_open - number)
+        back = max(0, number - rng.randint(1, 20))
+        choices = (
+            Choice(
+                id="on",
+                text="Carry on",
+                goto=f"s{near}",
+                effects=Effects(marks=(Mark(aspect=rng.choice(aspects), sign="+"),)),
+            ),
+            Choice(
+                id="jump",
+                text="Jump ahead",
+                goto=f"s{far}",
+                effects=Effects(
+                    marks=(Mark(aspect=rng.choice(aspects), sign="-", weight=2),),
+                    set=(Update(var="energy", add=-1),),
+                ),
+            ),
+            Choice(
+                id="back",
+                text="Go back",
+                goto=f"s{back}",
+                condition=VariableIs(var="energy", op=">", value=0),
+                effects=Effects(set=(Update(var="energy", add=1),)),
+            ),
+        )
+        items.append(Scene(id=f"s{number}", text="A scene.", choices=choices))
+    return Scenario(
+        id="generated",
+        version="1.0",
+        title="Generated",
+        introduction="A large generated scenario.",
+        start="s0",
+        scenes=tuple(items),
+        endings=tuple(
+            Ending(id=f"e{n}", title="End", verdict="done", debrief="Done.")
+            for n in range(ending_count)
+        ),
+        variables=(Variable(name="energy", type="integer", initial=3, min=0, max=5),),
+    )
+
+
+def networkx_baseline(scenario: Scenario) -> Any:
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    graph.add_edges_from(
+        (scene.id, choice.goto) for scene in scenario.scenes for choice in scene.choices
+    )
+    graph.add_nodes_from(scene.id for scene in scenario.scenes)
+    sink = "__endings__"
+    graph.add_edges_from((scene.id, sink) for scene in scenario.scenes if scene.ending)
+    return nx.descendants(graph, scenario.start), nx.ancestors(graph, sink)
+
+
+def walk_choices(scenario: Scenario, steps: int, seed: int = 9) -> list[str]:
+    """A walk of open choices, found with the runner, replayed by both contenders."""
+    rng = random.Random(seed)
+    runner = Runner(scenario)
+    run = runner.start()
+    chosen = []
+    while len(chosen) < steps and not run.finished:
+        choice = rng.choice(runner.choices(run)).id
+        chosen.append(choice)
+        run = runner.choose(run, choice)
+    return chosen
+
+
+def runner_walk(runner: Runner, choices: list[str]) -> int:
+    run = runner.start()
+    for choice in choices:
+        run = runner.choose(run, choice)
+    return run.length
+
+
+def dict_walk(plain: dict[str, Any], start: str, choices: list[str]) -> int:
+    """The least a walk must do: look the choice up, test it, apply marks and updates."""
+    scene = start
+    variables = {"energy": 3}
+    marks: dict[str, int] = {}
+    steps = 0
+    for wanted in choices:
+        for choice_id, goto, test, choice_marks, updates in plain[scene]:
+            if choice_id != wanted:
+                continue
+            if test is not None:
+                name, value = test
+                if not variables[name] > value:
+                    raise ValueError("closed")
+            for aspect, net in choice_marks:
+                marks[aspect] = marks.get(aspect, 0) + net
+            for name, amount in updates:
+                variables[name] = min(5, max(0, variables[name] + amount))
+            scene = goto
+            steps += 1
+            break
+    return steps
+
+
+def plain_form(scenario: Scenario) -> dict[str, Any]:
+    return {
+        scene.id: [
+            (
+                c.id,
+                c.goto,
+                (c.condition.var, c.condition.value)  # type: ignore[union-attr]
+                if c.condition is not None
+                else None,
+                [(m.aspect, m.net) for m in c.effects.marks],
+                [(u.var, u.add) for u in c.effects.set],
+            )
+            for c in scene.choices
+        ]
+        for scene in scenario.scenes
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenes", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    framework = load_framework()
+    rows = []
+    times = {}
+    for scale in (1, 2):
+        scenario = generate(args.scenes * scale)
+        choices = sum(len(scene.choices) for scene in scenario.scenes)
+        diagnostics = check_structure(scenario, framework=framework)
+        assert not [d for d in diagnostics if d.severity == "error"], diagnostics[:3]
+        ours = best_of(
+            lambda s=scenario: check_structure(s, framework=framework), repeat=args.repeat
+        )
+        base = best_of(lambda s=scenario: networkx_baseline(s), repeat=args.repeat)
+        times[scale] = ours
+        rows.append(
+            (
+                f"validate {len(scenario.scenes):,} scenes, {choices:,} choices",
+                f"{ours:.2f} s",
+                f"{base:.2f} s networkx",
+                f"{ours / base:.2f}x",
+            )
+        )
+    scenario = generate(args.scenes)
+    runner = Runner(scenario)
+    walk = walk_choices(scenario, 20_000)
+    plain = plain_form(scenario)
+    assert runner_walk(runner, walk) == dict_walk(plain, scenario.start, walk) == len(walk)
+    ours = best_of(lambda: runner_walk(runner, walk), repeat=args.repeat)
+    base = best_of(lambda: dict_walk(plain, scenario.start, walk), repeat=args.repeat)
+    rows.append(
+        (
+            f"runner: {len(walk):,} choose steps",
+            f"{ours / len(walk) * 1e6:.1f} us/step",
+            f"{base / len(walk) * 1e6:.1f} us/step dict loop",
+            f"{ours / base:.2f}x",
+        )
+    )
+    print(table(rows))
+    growth = times[2] / times[1]
+    print(
+        f"validator vs networkx target <= 1.0: {rows[0][3]}; doubling the size: {growth:.2f}x "
+        f"(target <= 2.2x); runner target <= 2x: {ours / base:.2f}x"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
