@@ -51,6 +51,7 @@ _KIND_HOMES: dict[str, str] = {
     "result": "fourresp.assessment._models:RESULT_KIND",
     "scenario": "fourresp.scenario._kind:SCENARIO_KIND",
     "run": "fourresp.scenario._runner:RUN_KIND",
+    "pledge": "fourresp.supporters._models:PLEDGE_KIND",
 }
 _META_KEYS = ("kind", "$schema")
 

@@ -108,6 +108,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
     add_scenario_commands(commands)
 
+    from fourresp._cli_supporters import add_commands as add_supporter_commands
+
+    add_supporter_commands(commands)
+
     demo = commands.add_parser("demo", help="show the library at work on its built-in content")
     demo.set_defaults(handler=_demo)
     return parser

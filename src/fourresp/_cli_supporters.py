@@ -1,0 +1,130 @@
+"""The ``supporters`` command: the list of supporters, on SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from fourresp._convert import unstructure
+from fourresp.content import load_framework
+from fourresp.errors import NotFoundError
+from fourresp.supporters import Pledge, open_registry
+
+__all__ = ["add_commands"]
+
+EXIT_OK, EXIT_PROBLEMS = 0, 1
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``supporters`` and its actions to the ``fourresp`` subcommands."""
+    parser = commands.add_parser(
+        "supporters",
+        help="the list of supporters: add, list, count, search, withdraw, export, import",
+        description="--db is a file path (SQLite, created if need be) or a postgresql:// URL.",
+        epilog="examples:\n"
+        "  fourresp supporters add --db supporters.db --name 'Ada Lovelace' "
+        "--email ada@example.org --public\n"
+        "  fourresp supporters list --db supporters.db\n"
+        "  fourresp supporters withdraw --db supporters.db 12\n"
+        "  fourresp supporters export --db supporters.db > backup.jsonl\n"
+        "  fourresp supporters import --db postgresql://localhost/site backup.jsonl",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    def action(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = actions.add_parser(name, help=help_text)
+        sub.add_argument("--db", required=True, help="a SQLite file path or a postgresql:// URL")
+        sub.set_defaults(handler=supporters_command)
+        return sub
+
+    add = action("add", "record a pledge (again with the same e-mail: nothing changes)")
+    add.add_argument("--name", required=True)
+    add.add_argument("--email")
+    add.add_argument("--key", help="the app's id for the person, when there is no e-mail")
+    add.add_argument("--organisation")
+    add.add_argument("--role")
+    add.add_argument("--country", help="ISO 3166-1 alpha-2, e.g. GB")
+    add.add_argument("--public", action="store_true", help="consent to be listed publicly")
+    add.add_argument("--date", help="the pledge date (default: today)")
+    add.add_argument("--keep-email", action="store_true", help="keep the address in plain too")
+    listing = action("list", "the publicly listed supporters, a page at a time")
+    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--cursor", help="the cursor a previous page printed")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    action("count", "how many supporters (and how many listed publicly)")
+    search = action("search", "publicly listed supporters whose name starts with PREFIX")
+    search.add_argument("prefix")
+    withdraw = action("withdraw", "erase a supporter for good, by id or e-mail")
+    withdraw.add_argument("who", metavar="ID-or-EMAIL")
+    export = action("export", "write every supporter to standard output")
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    importing = action("import", "add supporters or pledges from a file, all or nothing")
+    importing.add_argument("file", type=Path)
+    importing.add_argument("--format", choices=("jsonl", "csv"))
+
+
+def supporters_command(args: argparse.Namespace, out: TextIO) -> int:
+    """``fourresp supporters ACTION``."""
+    keep = bool(getattr(args, "keep_email", False))
+    with open_registry(args.db, keep_emails=keep) as registry:
+        if args.action == "add":
+            pledge = Pledge(
+                name=args.name,
+                email=args.email,
+                key=args.key,
+                organisation=args.organisation,
+                role=args.role,
+                country=args.country,
+                public=args.public,
+                pledged_on=args.date or datetime.date.today().isoformat(),
+                framework_version=load_framework().version,
+            )
+            supporter = registry.add(pledge)
+            print(f"supporter {supporter.id}: {supporter.name}", file=out)
+        elif args.action == "list":
+            page = registry.list_public(limit=args.limit, cursor=args.cursor)
+            if args.format == "json":
+                document = {
+                    "supporters": [unstructure(s) for s in page.supporters],
+                    "next_cursor": page.next_cursor,
+                }
+                json.dump(document, out, indent=2, ensure_ascii=False)
+                out.write("\n")
+            else:
+                for supporter in page.supporters:
+                    where = ", ".join(
+                        part
+                        for part in (supporter.role, supporter.organisation, supporter.country)
+                        if part
+                    )
+                    out.write(
+                        f"{supporter.id:>6}  {supporter.name}"
+                        + (f" ({where})" if where else "")
+                        + "\n"
+                    )
+                if page.next_cursor:
+                    print(f"more: --cursor {page.next_cursor}", file=sys.stderr)
+        elif args.action == "count":
+            out.write(f"{registry.count()} supporters, {registry.count(public_only=True)} listed\n")
+        elif args.action == "search":
+            for supporter in registry.search(args.prefix):
+                out.write(f"{supporter.id:>6}  {supporter.name}\n")
+        elif args.action == "withdraw":
+            who = args.who
+            found = registry.find(email=who) if "@" in who else None
+            number = found.id if found is not None else (int(who) if who.isdigit() else None)
+            if number is None or not registry.withdraw(number):
+                raise NotFoundError(f"no supporter {who!r}")
+            print(f"supporter {number} withdrawn and erased", file=out)
+        elif args.action == "export":
+            count = registry.export_to(out, format=args.format)
+            print(f"{count} supporters exported", file=sys.stderr)
+        elif args.action == "import":
+            added = registry.import_from(args.file, format=args.format)
+            print(f"{added} supporters added", file=out)
+    return EXIT_OK

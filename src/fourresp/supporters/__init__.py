@@ -1,0 +1,78 @@
+"""Supporters: the list of people who pledged to the four responsibilities.
+
+"Ready to show the world your commitment to the four responsibilities? Add your
+name to the list of supporters and display the badge."
+
+- :class:`Pledge` (``kind: pledge``) and :func:`clean_pledge`: what a person gives,
+  with documented rules for untrusted text;
+- :func:`open_registry`: a path (SQLite, the embedded default) or a
+  ``postgresql://`` URL (PostgreSQL, the ``postgres`` extra), both with the same
+  methods (:class:`fourresp.typing.SupporterRegistry`): ``add`` (idempotent per
+  e-mail or key), ``get``, ``find``, ``withdraw`` (erasure for good),
+  ``list_public`` (stable order, cursors), ``count``, ``search`` (name prefix),
+  ``export_to`` and ``import_from`` (JSON Lines or CSV, imports all or nothing);
+- :func:`supporter_badge`: the emblem with the supporter's name and year.
+
+E-mail addresses are stored only as salted hashes unless ``keep_emails=True``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from fourresp.supporters._badge import supporter_badge
+from fourresp.supporters._countries import COUNTRY_CODES
+from fourresp.supporters._models import (
+    MAX_NAME,
+    MAX_ORGANISATION,
+    Page,
+    Pledge,
+    Supporter,
+    clean_pledge,
+    normalise_email,
+)
+from fourresp.supporters._sqlite import SQLiteRegistry
+from fourresp.typing import SupporterRegistry
+
+__all__ = [
+    "COUNTRY_CODES",
+    "MAX_NAME",
+    "MAX_ORGANISATION",
+    "Page",
+    "Pledge",
+    "SQLiteRegistry",
+    "Supporter",
+    "clean_pledge",
+    "normalise_email",
+    "open_registry",
+    "supporter_badge",
+]
+
+
+def open_registry(
+    target: str | os.PathLike[str] = ":memory:",
+    *,
+    keep_emails: bool = False,
+    salt: str | None = None,
+) -> SupporterRegistry:
+    """The supporters registry at ``target``: a ``postgresql://`` URL, or a SQLite path.
+
+    ``keep_emails`` stores addresses in plain as well as hashed (off by default).
+    ``salt`` (64 hex digits) fixes the hashing salt of a new registry; by default a
+    random one is made when the registry is created, and kept in it.
+
+    >>> from fourresp.supporters import Pledge, open_registry
+    >>> with open_registry() as registry:
+    ...     ada = registry.add(Pledge(name="Ada Lovelace", email="ada@example.org",
+    ...         public=True, pledged_on="2026-11-29", framework_version="1.0.0"))
+    ...     again = registry.add(Pledge(name="Ada L.", email="ADA@example.org",
+    ...         pledged_on="2026-11-30", framework_version="1.0.0"))
+    ...     (ada.id == again.id, registry.count())
+    (True, 1)
+    """
+    text = os.fspath(target)
+    if text.startswith(("postgresql://", "postgres://")):
+        from fourresp.supporters._postgres import PostgresRegistry
+
+        return PostgresRegistry(text, keep_emails=keep_emails, salt=salt)
+    return SQLiteRegistry(text, keep_emails=keep_emails, salt=salt)

@@ -1,0 +1,326 @@
+"""The supporters registry, on SQLite and on a real PostgreSQL server, with the same tests."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import postgres_server
+from fourresp.errors import ArgumentError, DocumentError
+from fourresp.supporters import Pledge, open_registry, supporter_badge
+
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    reason = postgres_server.why_not()
+    if reason is not None:
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    with postgres_server.server() as url:
+        yield url
+
+
+def _fresh_database(url: str) -> str:
+    import psycopg
+
+    name = f"fourresp_test_{os.getpid()}_{next(_counter)}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    head, _, query = url.partition("?")
+    base = head.rsplit("/", 1)[0]
+    return f"{base}/{name}" + (f"?{query}" if query else "")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def target(request, tmp_path):
+    if request.param == "sqlite":
+        return str(tmp_path / "supporters.db")
+    return _fresh_database(request.getfixturevalue("postgres"))
+
+
+def pledge(name="Ada Lovelace", email="ada@example.org", **extra):
+    fields = {"pledged_on": "2026-11-29", "framework_version": "1.0.0", "public": True}
+    fields.update(extra)
+    return Pledge(name=name, email=email, **fields)
+
+
+def test_adding_is_idempotent_per_email_and_per_key(target):
+    with open_registry(target) as registry:
+        ada = registry.add(pledge())
+        again = registry.add(pledge(name="Ada L.", email="  ADA@Example.ORG "))
+        assert again == ada
+        first = registry.add(pledge(name="No e-mail", email=None, key="app-user-7"))
+        assert registry.add(pledge(name="Renamed", email=None, key="app-user-7")) == first
+        assert registry.count() == 2
+        assert registry.find(email="ada@example.org") == ada
+        assert registry.get(ada.id) == ada
+        assert ada.email is None  # not kept unless asked
+
+
+def test_listing_is_stable_and_paginated(target):
+    with open_registry(target) as registry:
+        for number in range(7):
+            registry.add(
+                pledge(name=f"Person {number}", email=f"p{number}@example.org", public=number != 3)
+            )
+        seen, cursor = [], None
+        while True:
+            page = registry.list_public(limit=2, cursor=cursor)
+            seen += [s.name for s in page.supporters]
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+            registry.add(pledge(name=f"Late {len(seen)}", email=f"late{len(seen)}@example.org"))
+        assert seen[:6] == [f"Person {n}" for n in range(7) if n != 3]
+        assert len(seen) == len(set(seen))
+        assert registry.count(public_only=True) == registry.count() - 1
+        assert [s.name for s in registry.search("person 1")] == ["Person 1"]
+        assert [s.name for s in registry.search("PERSON 3")] == []  # not public
+        with pytest.raises(ArgumentError, match="cursor"):
+            registry.list_public(cursor="forged")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"name": "<script>alert(1)</script>"}, "name"),
+        ({"name": "Ada\x07Lovelace"}, "name"),
+        ({"name": "A" * 10_000}, "name"),
+        ({"name": "Ada\u202eecalevoL"}, "name"),
+        ({"country": "XX"}, "country"),
+        ({"country": False}, "country"),
+        ({"email": "not-an-address"}, "email"),
+        ({"public": "yes"}, "public"),
+        ({"pledged_on": "2026-02-30"}, "pledged_on"),
+        ({"organisation": "Acme <b>"}, "organisation"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(target, changes, field):
+    with open_registry(target) as registry:
+        with pytest.raises(DocumentError) as caught:
+            registry.add(pledge(**changes))
+        assert f"$.{field}" in {problem.path for problem in caught.value.problems}
+        assert registry.count() == 0
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=60)
+def test_any_name_is_cleaned_or_refused_never_stored_raw(name):
+    with open_registry() as registry:
+        try:
+            supporter = registry.add(pledge(name=name))
+        except DocumentError as error:
+            assert error.problems[0].path == "$.name"
+            return
+        assert "<" not in supporter.name
+        assert supporter.name == supporter.name.strip()
+        assert "  " not in supporter.name
+        assert len(supporter.name) <= 100
+
+
+def test_yaml_pledges_keep_norway_a_country(tmp_path):
+    import fourresp
+
+    path = tmp_path / "pledge.yaml"
+    path.write_text(
+        "kind: pledge\nname: Ola Nordmann\ncountry: NO\npledged_on: '2026-11-29'\n"
+        "framework_version: '1.0.0'\n",
+        encoding="utf-8",
+    )
+    assert fourresp.load(path).country == "NO"
+    path.write_text(path.read_text().replace("NO", "'ZZ'"), encoding="utf-8")
+    problems = fourresp.validate(path)
+    assert any(p.path == "$.country" and p.line == 3 for p in problems)
+
+
+def _file_bytes(path: str) -> bytes:
+    data = b""
+    for suffix in ("", "-wal", "-journal"):
+        if os.path.exists(path + suffix):
+            with open(path + suffix, "rb") as stream:
+                data += stream.read()
+    return data
+
+
+def _all_text(target: str) -> str:
+    import psycopg
+
+    with psycopg.connect(target) as connection:
+        rows = connection.execute("SELECT * FROM supporters").fetchall()
+    return json.dumps([list(map(str, row)) for row in rows])
+
+
+def test_no_plain_email_unless_asked_and_withdrawal_erases(target):
+    with open_registry(target) as registry:
+        ada = registry.add(pledge(name="Ada Lovelace", email="ada.lovelace@example.org"))
+        registry.add(pledge(name="Grace Hopper", email="grace@example.org"))
+        stored = _file_bytes(target) if not target.startswith("postgresql") else b""
+        text = _all_text(target) if target.startswith("postgresql") else ""
+        assert b"ada.lovelace@example.org" not in stored
+        assert "ada.lovelace@example.org" not in text
+        assert registry.withdraw(ada.id)
+        assert not registry.withdraw(ada.id)
+        assert registry.count() == 1
+    if target.startswith("postgresql"):
+        assert "Lovelace" not in _all_text(target)
+    else:
+        assert b"Lovelace" not in _file_bytes(target)
+        assert b"Grace Hopper" in _file_bytes(target)
+    with open_registry(target, keep_emails=True) as registry:
+        kept = registry.add(pledge(name="Kept", email="kept@example.org"))
+        assert kept.email == "kept@example.org"
+
+
+def test_export_and_import_move_a_registry_all_or_nothing(target, tmp_path):
+    with open_registry(tmp_path / "old.db") as old:
+        for number in range(5):
+            old.add(pledge(name=f"Person {number}", email=f"p{number}@example.org"))
+        backup = io.StringIO()
+        assert old.export_to(backup) == 5
+        spreadsheet = io.StringIO()
+        old.export_to(spreadsheet, format="csv")
+    with open_registry(target) as new:
+        assert new.import_from(io.StringIO(backup.getvalue())) == 5
+        assert new.find(email="p3@example.org").name == "Person 3"  # the salt moved too
+        assert new.import_from(io.StringIO(backup.getvalue())) == 0  # already there
+        broken = "\n".join(
+            [
+                json.dumps(
+                    {
+                        "name": "Fine",
+                        "email": "fine@example.org",
+                        "pledged_on": "2026-11-29",
+                        "framework_version": "1.0.0",
+                    }
+                ),
+                json.dumps(
+                    {"name": "<b>bad</b>", "pledged_on": "2026-11-29", "framework_version": "1.0.0"}
+                ),
+                "{not json",
+            ]
+        )
+        with pytest.raises(DocumentError) as caught:
+            new.import_from(io.StringIO(broken))
+        assert {p.line for p in caught.value.problems} == {2, 3}
+        assert new.count() == 5
+        pledges = (
+            "name,email,country,public,pledged_on,framework_version\n"
+            "Zoe,zoe@example.org,NZ,yes,2026-11-29,1.0.0\n"
+        )
+        assert new.import_from(io.StringIO(pledges), format="csv") == 1
+        assert spreadsheet.getvalue().startswith("id,name,organisation")
+
+
+def test_a_supporters_badge():
+    supporter = open_registry().add(pledge())
+    svg = supporter_badge(supporter, size=512)
+    assert ">Ada Lovelace</text>" in svg
+    assert ">2026</text>" in svg
+    from fourresp.badges import unbake
+
+    baked = supporter_badge(supporter, assertion={"type": "Assertion", "id": "urn:x"})
+    assert unbake(baked).payload == {"type": "Assertion", "id": "urn:x"}
+
+
+# -- many processes at once, and a process killed mid-import ---------------------------
+
+WRITER = textwrap.dedent(
+    """
+    import random, sys
+    from fourresp.supporters import Pledge, open_registry
+    target, seed = sys.argv[1], int(sys.argv[2])
+    rng = random.Random(seed)
+    registry = open_registry(target)
+    for number in range(500):
+        person = rng.randrange(1500)
+        registry.add(Pledge(name=f"Person {person}", email=f"person{person}@example.org",
+                            public=True, pledged_on="2026-11-29", framework_version="1.0.0"))
+    registry.close()
+    """
+)
+
+
+def test_eight_processes_adding_at_once_lose_nothing_and_duplicate_nothing(target):
+    open_registry(target).close()  # created first, as an app would at start-up
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, target, str(seed)], stderr=subprocess.PIPE, text=True
+        )
+        for seed in range(8)
+    ]
+    for process in processes:
+        _, errors = process.communicate(timeout=300)
+        assert process.returncode == 0, errors
+        assert errors == ""
+    import random
+
+    expected = set()
+    for seed in range(8):
+        rng = random.Random(seed)
+        expected.update(rng.randrange(1500) for _ in range(500))
+    with open_registry(target) as registry:
+        assert registry.count() == len(expected)
+        names = [s.name for s in registry.supporters()]
+        assert len(names) == len(set(names))
+
+
+IMPORTER = textwrap.dedent(
+    """
+    import sys
+    from fourresp.supporters import open_registry
+    from fourresp.supporters._registry import SQLRegistry
+    original = SQLRegistry._insert_many
+    def announced(self, cursor, statement, rows):
+        print("inserting", flush=True)
+        original(self, cursor, statement, rows)
+        print("inserted", flush=True)
+    SQLRegistry._insert_many = announced
+    registry = open_registry(sys.argv[1])
+    registry.import_from(sys.argv[2])
+    print("done", flush=True)
+    """
+)
+
+
+def test_a_process_killed_mid_import_leaves_all_or_none(target, tmp_path):
+    rows = tmp_path / "pledges.jsonl"
+    with rows.open("w", encoding="utf-8") as stream:
+        for number in range(60_000):
+            stream.write(
+                json.dumps(
+                    {
+                        "name": f"Person {number}",
+                        "email": f"p{number}@example.org",
+                        "pledged_on": "2026-11-29",
+                        "framework_version": "1.0.0",
+                    }
+                )
+            )
+            stream.write("\n")
+    with open_registry(target) as registry:
+        registry.add(pledge(name="Before", email="before@example.org"))
+    process = subprocess.Popen(
+        [sys.executable, "-c", IMPORTER, target, str(rows)], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout.readline().strip() == "inserting"
+    time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    process.stdout.close()
+    with open_registry(target) as registry:
+        assert registry.count() in (1, 60_001)
+        if not target.startswith("postgresql"):
+            assert registry.integrity_check() == "ok"
+        assert registry.find(email="before@example.org") is not None
