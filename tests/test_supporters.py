@@ -27,6 +27,8 @@ _counter = itertools.count()
 def postgres():
     reason = postgres_server.why_not()
     if reason is not None:
+        if os.environ.get("FOURRESP_REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL is required here but cannot be had: {reason}")
         pytest.skip(f"PostgreSQL tests skipped: {reason}")
     with postgres_server.server() as url:
         yield url

@@ -20,6 +20,7 @@ upper-cased. The pledge date is an ISO date (``2026-11-29``).
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -50,6 +51,8 @@ _SPACES = re.compile(r"\s+")
 _EMAIL = re.compile(r"[^@\s<>\"(),;:\[\]\\]+@[^@\s<>\"(),;:\[\]\\]+\.[^@\s<>\"(),;:\[\]\\]+")
 _KEY = re.compile(r"[\x21-\x7e]{1,200}")
 _JOINERS = {"\u200c", "\u200d"}
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_VERSION = re.compile(r"[0-9]+\.[0-9]+(\.[0-9]+)?")
 
 
 @attrs.frozen(kw_only=True)
@@ -105,15 +108,19 @@ def _clean_text(value: Any, field: str, limit: int) -> tuple[str | None, str | N
     """(cleaned value, None) or (None, what is wrong)."""
     if not isinstance(value, str):
         return None, f"{field} must be text, not {type(value).__name__}"
-    text = _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    if value.isascii() and value.isprintable() and "  " not in value:
+        text = value.strip()  # the common case: nothing to normalise, nothing invisible
+    else:
+        text = _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+        for char in text:
+            category = unicodedata.category(char)
+            if category == "Cc" or (category == "Cf" and char not in _JOINERS):
+                return None, (
+                    f"{field} contains an invisible or control character "
+                    f"(U+{ord(char):04X}): remove it"
+                )
     if not text:
         return None, f"{field} must not be empty"
-    for char in text:
-        category = unicodedata.category(char)
-        if category == "Cc" or (category == "Cf" and char not in _JOINERS):
-            return None, (
-                f"{field} contains an invisible or control character (U+{ord(char):04X}): remove it"
-            )
     if "<" in text or ">" in text:
         return None, f"{field} must not contain '<' or '>': markup is not allowed"
     if len(text) > limit:
@@ -142,51 +149,89 @@ def _email(value: Any) -> tuple[str | None, str | None]:
     return address, None
 
 
-def _problems(pledge: Pledge) -> Iterator[tuple[str, str, Any]]:
-    """(field, message, None) for each problem, or (field, None, cleaned value)."""
-    for field, limit, required in (
-        ("name", MAX_NAME, True),
-        ("organisation", MAX_ORGANISATION, False),
-        ("role", MAX_NAME, False),
-    ):
+_TEXT_FIELDS = (
+    ("name", MAX_NAME, True),
+    ("organisation", MAX_ORGANISATION, False),
+    ("role", MAX_NAME, False),
+)
+
+
+def _check(pledge: Pledge) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The cleaned values of the fields cleaning changes, and (field, message) problems."""
+    changes: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    for field, limit, required in _TEXT_FIELDS:
         value = getattr(pledge, field)
         if value is None and not required:
             continue
         cleaned, problem = _clean_text(value, field, limit)
-        yield (field, problem, None) if problem else (field, "", cleaned)
-    if pledge.country is not None:
-        country: Any = pledge.country  # built by hand, it may be anything
-        if not isinstance(country, str):
-            yield "country", f"country must be text, not {type(country).__name__}", None
-        elif country.strip().upper() not in COUNTRY_CODES:
-            yield (
-                "country",
-                f"country {country[:20]!r} is not an ISO 3166-1 alpha-2 code (such as GB, "
-                "NO or US); in YAML, quote it",
-                None,
+        if problem is not None:
+            problems.append((field, problem))
+        elif cleaned != value:
+            changes[field] = cleaned
+    country: Any = pledge.country  # built by hand, it may be anything
+    if country is not None:
+        code = country.strip().upper() if isinstance(country, str) else None
+        if code is None:
+            problems.append(("country", f"country must be text, not {type(country).__name__}"))
+        elif code not in COUNTRY_CODES:
+            problems.append(
+                (
+                    "country",
+                    f"country {country[:20]!r} is not an ISO 3166-1 alpha-2 code (such as GB, "
+                    "NO or US); in YAML, quote it",
+                )
             )
-        else:
-            yield "country", "", country.strip().upper()
+        elif code != country:
+            changes["country"] = code
     if pledge.email is not None:
         address, problem = _email(pledge.email)
-        yield ("email", problem, None) if problem else ("email", "", address)
-    if pledge.key is not None and (
-        not isinstance(pledge.key, str) or not _KEY.fullmatch(pledge.key)
-    ):
-        yield "key", "key must be 1 to 200 printable ASCII characters, no spaces", None
+        if problem is not None:
+            problems.append(("email", problem))
+        else:
+            changes["email"] = address
+    key: Any = pledge.key
+    if key is not None and (not isinstance(key, str) or not _KEY.fullmatch(key)):
+        problems.append(("key", "key must be 1 to 200 printable ASCII characters, no spaces"))
     public: Any = pledge.public
     if not isinstance(public, bool):
-        yield "public", f"public must be true or false, not {type(public).__name__}", None
+        problems.append(("public", f"public must be true or false, not {type(public).__name__}"))
+    if not _is_date(pledge.pledged_on):
+        problems.append(("pledged_on", "pledged_on must be a date such as 2026-11-29"))
+    if not _is_version(pledge.framework_version):
+        problems.append(
+            ("framework_version", "framework_version must be a version such as '1.0.0'")
+        )
+    return changes, problems
+
+
+def _is_date(value: Any) -> bool:
+    return isinstance(value, str) and _is_date_text(value)
+
+
+@functools.lru_cache(maxsize=1024)  # pledges in a batch share a handful of dates
+def _is_date_text(value: str) -> bool:
+    if not _DATE.fullmatch(value):
+        return False
     try:
-        datetime.date.fromisoformat(pledge.pledged_on)
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", pledge.pledged_on):
-            raise ValueError
-    except (TypeError, ValueError):
-        yield "pledged_on", "pledged_on must be a date such as 2026-11-29", None
-    if not isinstance(pledge.framework_version, str) or not re.fullmatch(
-        r"[0-9]+\.[0-9]+(\.[0-9]+)?", pledge.framework_version
-    ):
-        yield "framework_version", "framework_version must be a version such as '1.0.0'", None
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_version(value: Any) -> bool:
+    return isinstance(value, str) and _VERSION.fullmatch(value) is not None
+
+
+def cleaned_fields(pledge: Pledge) -> tuple[dict[str, Any], list[Problem]]:
+    """The cleaned values of the fields cleaning changes, and the problems found."""
+    changes, found = _check(pledge)
+    problems = [
+        Problem(code="invalid", message=message, path=format_path((field,)))
+        for field, message in found
+    ]
+    return changes, problems
 
 
 def clean_pledge(pledge: Pledge) -> Pledge:
@@ -195,13 +240,7 @@ def clean_pledge(pledge: Pledge) -> Pledge:
     Raises :class:`~fourresp.errors.DocumentError` naming every field that is
     refused (its JSON path is ``$.<field>``).
     """
-    changes: dict[str, Any] = {}
-    problems = []
-    for field, problem, cleaned in _problems(pledge):
-        if problem:
-            problems.append(Problem(code="invalid", message=problem, path=format_path((field,))))
-        elif cleaned is not None:
-            changes[field] = cleaned
+    changes, problems = cleaned_fields(pledge)
     if problems:
         raise DocumentError(problems)
     return attrs.evolve(pledge, **changes)
@@ -209,9 +248,8 @@ def clean_pledge(pledge: Pledge) -> Pledge:
 
 def pledge_findings(pledge: Pledge) -> Iterator[Finding]:
     """What :func:`clean_pledge` would refuse, for the loader to locate."""
-    for field, problem, _ in _problems(pledge):
-        if problem:
-            yield Finding(path=(field,), code="invalid", message=problem)
+    for field, message in _check(pledge)[1]:
+        yield Finding(path=(field,), code="invalid", message=message)
 
 
 PLEDGE_KIND = DocumentKind(

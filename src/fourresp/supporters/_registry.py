@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import binascii
 import csv
-import hashlib
 import hmac
 import json
 import os
@@ -26,7 +25,14 @@ from typing import IO, Any, Literal
 import attrs
 
 from fourresp.errors import ArgumentError, DocumentError, NotFoundError, Problem
-from fourresp.supporters._models import Page, Pledge, Supporter, clean_pledge, normalise_email
+from fourresp.supporters._models import (
+    Page,
+    Pledge,
+    Supporter,
+    clean_pledge,
+    cleaned_fields,
+    normalise_email,
+)
 
 __all__ = ["COLUMNS", "ExportFormat", "SQLRegistry"]
 
@@ -126,18 +132,24 @@ class SQLRegistry:
 
     def email_hash(self, email: str) -> str:
         """The registry's hash of ``email`` (normalised first)."""
-        return hmac.new(self.salt, normalise_email(email).encode(), hashlib.sha256).hexdigest()
+        return hmac.digest(self.salt, normalise_email(email).encode(), "sha256").hex()
 
     # -- rows -----------------------------------------------------------------------
 
-    def _row(self, pledge: Pledge, email_hash: str | None) -> tuple[Any, ...]:
+    def _row(
+        self, pledge: Pledge, email_hash: str | None, cleaned: dict[str, Any] | None = None
+    ) -> tuple[Any, ...]:
+        """The stored row of a pledge; ``cleaned`` overrides fields with their cleaned values."""
+        fields = cleaned or {}
+        name = fields.get("name", pledge.name)
+        email = fields.get("email", pledge.email)
         return (
-            pledge.name,
-            name_key(pledge.name),
-            pledge.organisation,
-            pledge.role,
-            pledge.country,
-            pledge.email if self.keep_emails else None,
+            name,
+            name_key(name),
+            fields.get("organisation", pledge.organisation),
+            fields.get("role", pledge.role),
+            fields.get("country", pledge.country),
+            email if self.keep_emails else None,
             email_hash,
             pledge.key,
             bool(pledge.public),
@@ -350,11 +362,20 @@ class SQLRegistry:
         rows: list[tuple[Any, ...]] = []
         problems: list[Problem] = []
         salt: str | None = None
+        key = self.salt
         for line, record in _records(stream, format, name, problems):
             if record.get("kind") == "supporters":
                 salt = record.get("salt") if isinstance(record.get("salt"), str) else None
+                try:
+                    key = bytes.fromhex(salt) if salt else self.salt
+                except ValueError:
+                    problems.append(
+                        Problem(
+                            code="invalid", message="the salt is not hex", source=name, line=line
+                        )
+                    )
                 continue
-            row = self._import_row(record, line, name, problems, salt, format)
+            row = self._import_row(record, line, name, problems, salt, format, key)
             if row is not None:
                 rows.append(row)
         if problems:
@@ -408,6 +429,7 @@ class SQLRegistry:
         problems: list[Problem],
         salt: str | None,
         format: ExportFormat,
+        key: bytes,
     ) -> tuple[Any, ...] | None:
         email_hash = record.pop("email_hash", None)
         record.pop("id", None)
@@ -423,19 +445,17 @@ class SQLRegistry:
             )
             return None
         try:
-            pledge = clean_pledge(Pledge(**record))
+            given = Pledge(**record)
         except TypeError as exc:  # a required field is missing
             problems.append(Problem(code="invalid", message=str(exc), source=name, line=line))
             return None
-        except DocumentError as exc:
-            problems.extend(attrs.evolve(p, source=name, line=line) for p in exc.problems)
+        changes, found = cleaned_fields(given)
+        if found:
+            problems.extend(attrs.evolve(p, source=name, line=line) for p in found)
             return None
-        if pledge.email is not None:
-            email_hash = hmac.new(
-                bytes.fromhex(salt) if salt else self.salt,
-                pledge.email.encode(),
-                hashlib.sha256,
-            ).hexdigest()
+        email = changes.get("email")
+        if email is not None:
+            email_hash = hmac.digest(key, email.encode(), "sha256").hex()
         elif email_hash is not None and (salt is None or format == "csv"):
             problems.append(
                 Problem(
@@ -447,7 +467,7 @@ class SQLRegistry:
                 )
             )
             return None
-        return self._row(pledge, email_hash)
+        return self._row(given, email_hash, changes)
 
 
 def _record(supporter: Supporter) -> dict[str, Any]:
@@ -470,21 +490,33 @@ def _records(
     stream: IO[str], format: ExportFormat, name: str | None, problems: list[Problem]
 ) -> Iterable[tuple[int, dict[str, Any]]]:
     if format == "jsonl":
-        for line, text in enumerate(stream, start=1):
-            if not text.strip():
-                continue
+        lines = [(number, text) for number, text in enumerate(stream, start=1) if text.strip()]
+        # One parse for the whole file when every line looks like one object; line by
+        # line otherwise, and to place an error.
+        parsed: list[Any] | None = None
+        if all(t.lstrip().startswith("{") and t.rstrip().endswith("}") for _, t in lines):
             try:
-                record = json.loads(text)
-            except json.JSONDecodeError as exc:
-                problems.append(
-                    Problem(
-                        code="json-syntax",
-                        message=f"not valid JSON: {exc.msg}",
-                        source=name,
-                        line=line,
+                parsed = json.loads("[" + ",".join(text for _, text in lines) + "]")
+            except json.JSONDecodeError:
+                parsed = None
+            if parsed is not None and len(parsed) != len(lines):
+                parsed = None
+        for position, (line, text) in enumerate(lines):
+            if parsed is not None:
+                record = parsed[position]
+            else:
+                try:
+                    record = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    problems.append(
+                        Problem(
+                            code="json-syntax",
+                            message=f"not valid JSON: {exc.msg}",
+                            source=name,
+                            line=line,
+                        )
                     )
-                )
-                continue
+                    continue
             if not isinstance(record, dict):
                 problems.append(
                     Problem(
