@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint types pytest bench clean
+.PHONY: demo test lint types pytest wheel-check bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/fourresp demo
 
-test: lint types pytest
+test: lint types pytest wheel-check
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
@@ -29,6 +29,37 @@ types: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
+
+# Build the sdist, then the wheel from it, install the wheel into a fresh virtual
+# environment and, from a folder outside the repository, run the demo and import
+# every public module: a data file or schema missing from the wheel fails here.
+CHECK := build/wheel-check
+wheel-check: $(STAMP)
+	rm -rf $(CHECK) && mkdir -p $(CHECK)
+	$(BIN)/python -m build --no-isolation --outdir $(CHECK)/dist . > $(CHECK)/build.log
+	$(PYTHON) -m venv $(CHECK)/venv
+	$(CHECK)/venv/bin/python -m pip install --quiet $(CHECK)/dist/*.whl
+	cd $(CHECK) && venv/bin/fourresp demo --out demo > demo.log && test -s demo/index.html
+	cd $(CHECK) && venv/bin/python -c "$$WHEEL_IMPORTS"
+	@echo "wheel check: built, installed, demo ran, every public module imported"
+
+export WHEEL_IMPORTS
+define WHEEL_IMPORTS
+import importlib
+for name in ("fourresp", "fourresp.errors", "fourresp.typing", "fourresp.content",
+             "fourresp.assessment", "fourresp.scenario", "fourresp.badges",
+             "fourresp.supporters", "fourresp.charts", "fourresp.cli"):
+    module = importlib.import_module(name)
+    assert "site-packages" in module.__file__, module.__file__
+    for public in module.__all__:
+        getattr(module, public)
+for schema in ("framework", "questionnaire", "response", "result", "scenario", "run", "pledge"):
+    importlib.import_module("fourresp").schema(schema)
+try:
+    importlib.import_module("fourresp.testing")
+except ImportError as error:
+    assert "Hypothesis" in str(error)
+endef
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

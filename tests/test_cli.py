@@ -98,11 +98,60 @@ def test_info_on_a_broken_pack_exits_1(tmp_path, capsys):
     assert "missing required" in capsys.readouterr().err
 
 
-def test_demo_runs(capsys):
-    assert main(["demo"]) == 0
-    out = capsys.readouterr().out
-    assert "validates with 0 problems" in out
-    assert "linkedin" in out
+def test_demo_writes_every_file_and_a_page_that_shows_them(tmp_path, capsys):
+    from html.parser import HTMLParser
+    from xml.etree import ElementTree
+
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    for expected in (
+        "framework.txt",
+        "assessment/result.md",
+        "assessment/chart.svg",
+        "scenario/scorecard.md",
+        "scenario/scorecard.json",
+        "scenario/scorecard.svg",
+        "scenario/graph.dot",
+        "scenario/graph.mmd",
+        "badges/shields-flat.svg",
+        "badges/emblem.svg",
+        "badges/supporter.svg",
+        "badges/supporter-baked.svg",
+        "badges/result.svg",
+        "index.html",
+    ):
+        assert expected in files
+        assert expected in printed
+    for svg in out.rglob("*.svg"):
+        ElementTree.fromstring(svg.read_text(encoding="utf-8"))
+    from fourresp.badges import unbake
+
+    assert unbake((out / "badges/supporter-baked.svg").read_text()).version == "2.0"
+
+    class Page(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.links = [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            attributes = dict(attrs)
+            for name in ("href", "src"):
+                value = attributes.get(name)
+                if value and ":" not in value and not value.startswith("#"):  # a file
+                    self.links.append(value)
+
+    page = Page()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    page.feed(index)
+    assert "script" not in page.tags
+    assert page.tags.count("svg") >= 10
+    for link in page.links:
+        assert (out / link).is_file(), link
+    ids = re.findall(r' id="([^"]+)"', index)
+    assert len(ids) == len(set(ids)), "ids clash on the page"
 
 
 def test_version_and_module_entry_point():

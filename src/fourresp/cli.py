@@ -112,7 +112,15 @@ def _build_parser() -> argparse.ArgumentParser:
 
     add_supporter_commands(commands)
 
-    demo = commands.add_parser("demo", help="show the library at work on its built-in content")
+    demo = commands.add_parser(
+        "demo",
+        help="write the library's work on its built-in content to a folder, with an index.html",
+        epilog="examples:\n  fourresp demo\n  fourresp demo --out /tmp/fourresp-demo",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    demo.add_argument(
+        "--out", default="fourresp-demo", metavar="DIR", help="default: ./fourresp-demo"
+    )
     demo.set_defaults(handler=_demo)
     return parser
 
@@ -230,34 +238,19 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
 # -- demo ------------------------------------------------------------------------
 
 
-def _demo(_args: argparse.Namespace, out: TextIO) -> int:
-    from fourresp.content import default_pack_path, load_framework, share_links
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    from fourresp._demo import build_demo
 
-    framework = load_framework()
-    out.write(render_framework(framework))
-    problems = fourresp.validate(default_pack_path())
-    out.write(f"\nThe built-in pack validates with {len(problems)} problems.\n")
-    from fourresp._cli_assess import render_result
-    from fourresp.assessment import Response, load_questionnaire, score
-
-    questionnaire = load_questionnaire()
-    # A realistic answer set: strong with clients, stretched on their own development.
-    answers: dict[str, float] = {
-        item.id: {"client": 4, "learners": 4, "peers": 3, "self": 2}[item.aspect.split("-")[0]]
-        for item in questionnaire.items
-    }
-    for key, value in answers.items():
-        item = questionnaire.item(key)
-        if item.reverse:  # answer reversed items so that they mean the same practice
-            scale = questionnaire.scale_of(item)
-            answers[key] = scale.min + scale.max - value
-    response = Response(
-        questionnaire=questionnaire.id, version=questionnaire.version, answers=answers
+    folder = Path(args.out)
+    print(f"Writing the demo to {folder}/", file=out)
+    try:
+        written = build_demo(folder, progress=lambda path: print(f"  {path}", file=out))
+    except (FourrespError, OSError) as exc:
+        print(f"fourresp demo: could not finish: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    index = folder / "index.html"
+    print(
+        f"\n{len(written)} files written. Open {index} in a browser to see them all on one page.",
+        file=out,
     )
-    out.write(f"\nA sample self-assessment ({questionnaire.title}):\n")
-    out.write(render_result(score(questionnaire, response)))
-    links = share_links("https://example.org/four-responsibilities", framework.resources.share)
-    out.write("\nShare links for a page at https://example.org/four-responsibilities:\n")
-    for network, link in links.as_dict().items():
-        out.write(f"  {network}: {link}\n")
     return EXIT_OK
