@@ -209,6 +209,21 @@ PUBLIC = {
         "to_mermaid",
     ],
     "fourresp.cli": ["main"],
+    "fourresp.xapi": [
+        "ACTIVITY_TYPES",
+        "VERBS",
+        "agent",
+        "questionnaire_statements",
+        "scenario_statements",
+        "validate_statement",
+    ],
+    "fourresp.exchange": [
+        "from_surveyjs",
+        "from_twee",
+        "responsibility_expression",
+        "to_surveyjs",
+        "to_twee",
+    ],
 }
 
 

@@ -112,6 +112,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
     add_supporter_commands(commands)
 
+    from fourresp._cli_exchange import add_commands as add_exchange_commands
+
+    add_exchange_commands(commands)
+
     demo = commands.add_parser(
         "demo",
         help="write the library's work on its built-in content to a folder, with an index.html",
