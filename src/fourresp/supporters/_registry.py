@@ -68,6 +68,8 @@ _PLEDGE_FIELDS = {field.name for field in attrs.fields(Pledge)}
 
 def name_key(name: str) -> str:
     """What name searches compare: the name folded for case and compatibility forms."""
+    if name.isascii():  # NFKC leaves ASCII alone, and casefold is lower there
+        return name.lower()
     return unicodedata.normalize("NFKC", name).casefold()
 
 
@@ -433,8 +435,8 @@ class SQLRegistry:
     ) -> tuple[Any, ...] | None:
         email_hash = record.pop("email_hash", None)
         record.pop("id", None)
-        unknown = set(record) - _PLEDGE_FIELDS
-        if unknown:
+        if not _PLEDGE_FIELDS.issuperset(record):
+            unknown = set(record) - _PLEDGE_FIELDS
             problems.append(
                 Problem(
                     code="invalid",
@@ -494,7 +496,11 @@ def _records(
         # One parse for the whole file when every line looks like one object; line by
         # line otherwise, and to place an error.
         parsed: list[Any] | None = None
-        if all(t.lstrip().startswith("{") and t.rstrip().endswith("}") for _, t in lines):
+        if all(
+            (t[0] == "{" and t[-2:] == "}\n")
+            or (t.lstrip().startswith("{") and t.rstrip().endswith("}"))
+            for _, t in lines
+        ):
             try:
                 parsed = json.loads("[" + ",".join(text for _, text in lines) + "]")
             except json.JSONDecodeError:
@@ -524,7 +530,9 @@ def _records(
                     )
                 )
                 continue
-            yield line, {k: v for k, v in record.items() if v is not None}
+            if None in record.values():
+                record = {k: v for k, v in record.items() if v is not None}
+            yield line, record
     elif format == "csv":
         reader = csv.DictReader(stream)
         try:
