@@ -125,6 +125,8 @@ def supporters_command(args: argparse.Namespace, out: TextIO) -> int:
             count = registry.export_to(out, format=args.format)
             print(f"{count} supporters exported", file=sys.stderr)
         elif args.action == "import":
+            if sys.stderr.isatty():  # progress on a terminal only; pipes and CI stay quiet
+                print(f"checking and importing {args.file}...", file=sys.stderr)
             added = registry.import_from(args.file, format=args.format)
             print(f"{added} supporters added", file=out)
     return EXIT_OK

@@ -247,6 +247,13 @@ class Runner:
         self._compiled = CompiledScenario(scenario, framework or load_framework())
         self._meta = _Meta(self._compiled)
         self._scenes = {scene.id: scene for scene in scenario.scenes}
+        # per scene: choice id -> compiled choice (the first, should ids repeat)
+        self._by_id: list[dict[str, CompiledChoice]] = []
+        for options in self._compiled.choices:
+            table: dict[str, CompiledChoice] = {}
+            for option in options:
+                table.setdefault(option.id, option)
+            self._by_id.append(table)
         tracked: set[str] = set()
         from fourresp.scenario._validate import _atoms
 
@@ -310,10 +317,8 @@ class Runner:
             self._own(run)
         if run.finished:
             raise ChoiceError(f"the run has ended ({run.ending!r}); undo to choose again")
-        for choice in self._compiled.choices[run._scene]:
-            if choice.id == choice_id:
-                break
-        else:
+        choice = self._by_id[run._scene].get(choice_id)
+        if choice is None:
             open_now = ", ".join(c.id for c in self._open(run)) or "none"
             raise ChoiceError(
                 f"scene {run.scene!r} has no choice {choice_id!r}; open now: {open_now}"
@@ -341,7 +346,23 @@ class Runner:
             if target_id in self._tracked_scenes and target_id not in tracked:
                 tracked = tracked | {target_id}
         values = self._compiled.apply(choice, run._values) if choice.updates else run._values
-        return _new_run(self._meta, choice.target, values, nets, tracked, choice, run)
+        # _new_run, inlined: this is the hot path of every play-through
+        new = object.__new__(Run)
+        new._meta = meta = self._meta
+        new._scene = scene = choice.target
+        new._values = values
+        new._nets = nets
+        new._tracked = tracked
+        new._choice = choice
+        new.previous = run
+        new.length = run.length + 1
+        if meta.compiled.scene_endings[scene] is None:
+            new.finished = False
+            new.ending = None
+        else:
+            new.finished = True
+            new.ending = meta.compiled.ending_for(scene, values, nets, tracked)
+        return new
 
     @staticmethod
     def undo(run: Run) -> Run:
