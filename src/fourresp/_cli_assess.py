@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import fourresp
+from fourresp._cli_common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS
 from fourresp._convert import unstructure
 from fourresp._files import document_text, write_atomically
 from fourresp.assessment import (
@@ -28,8 +29,6 @@ from fourresp.assessment import (
 )
 
 __all__ = ["add_commands", "render_reliability", "render_result"]
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_INTERRUPTED = 0, 1, 130
 
 
 def add_commands(commands: Any) -> None:

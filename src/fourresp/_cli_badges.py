@@ -8,13 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from fourresp._files import write_atomically
+from fourresp._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit
 from fourresp.badges import STYLES, THEMES, badge, bake, emblem, unbake
 from fourresp.errors import ArgumentError, DocumentError, Problem
 
 __all__ = ["add_commands"]
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def add_commands(commands: Any) -> None:
@@ -67,14 +65,6 @@ def add_commands(commands: Any) -> None:
     unbake_parser.set_defaults(handler=_unbake)
 
 
-def _emit(text: str, output: Path | None, out: TextIO) -> None:
-    if output is None:
-        out.write(text if text.endswith("\n") else text + "\n")
-    else:
-        write_atomically(output, text)
-        print(f"wrote {output}", file=sys.stderr)
-
-
 def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -110,7 +100,7 @@ def _badge(args: argparse.Namespace, out: TextIO) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    _emit(svg, args.output, out)
+    emit(svg, args.output, out)
     return EXIT_OK
 
 
@@ -131,7 +121,7 @@ def _bake(args: argparse.Namespace, out: TextIO) -> int:
                 )
             ]
         ) from None
-    _emit(bake(svg, payload, version=args.version), args.output, out)
+    emit(bake(svg, payload, version=args.version), args.output, out)
     return EXIT_OK
 
 

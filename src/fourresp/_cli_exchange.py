@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import fourresp
-from fourresp._files import document_text, write_atomically
+from fourresp._cli_common import EXIT_OK, EXIT_PROBLEMS, emit
+from fourresp._files import document_text
 
 __all__ = ["add_commands"]
-
-EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
 def add_commands(commands: Any) -> None:
@@ -67,14 +66,6 @@ def add_commands(commands: Any) -> None:
     importing.set_defaults(handler=import_command)
 
 
-def _emit(text: str, output: Path | None, out: TextIO) -> None:
-    if output is None:
-        out.write(text if text.endswith("\n") else text + "\n")
-    else:
-        write_atomically(output, text)
-        print(f"wrote {output}", file=sys.stderr)
-
-
 def xapi_command(args: argparse.Namespace, out: TextIO) -> int:
     """``fourresp xapi``."""
     from fourresp.xapi import agent, questionnaire_statements, scenario_statements
@@ -119,11 +110,11 @@ def export_command(args: argparse.Namespace, out: TextIO) -> int:
         from fourresp.assessment import load_questionnaire
 
         survey = to_surveyjs(load_questionnaire(args.file))
-        _emit(json.dumps(survey, indent=2, ensure_ascii=False), args.output, out)
+        emit(json.dumps(survey, indent=2, ensure_ascii=False), args.output, out)
     else:
         from fourresp.scenario import load_scenario
 
-        _emit(to_twee(load_scenario(args.file)), args.output, out)
+        emit(to_twee(load_scenario(args.file)), args.output, out)
     return EXIT_OK
 
 
@@ -138,5 +129,5 @@ def import_command(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_PROBLEMS
     scenario = from_twee(source)
     document = fourresp.to_document(scenario)
-    _emit(document_text(document, args.output or "scenario.yaml"), args.output, out)
+    emit(document_text(document, args.output or "scenario.yaml"), args.output, out)
     return EXIT_OK

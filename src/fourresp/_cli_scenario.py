@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 from typing import Any, TextIO
 
+from fourresp._cli_common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS
 from fourresp._convert import unstructure
 from fourresp._files import document_text, write_atomically
 from fourresp.errors import ChoiceError
@@ -24,8 +25,6 @@ from fourresp.scenario import (
 )
 
 __all__ = ["add_commands", "render_scorecard"]
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_INTERRUPTED = 0, 1, 130
 
 
 def add_commands(commands: Any) -> None:

@@ -9,14 +9,13 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from fourresp._cli_common import EXIT_OK
 from fourresp._convert import unstructure
 from fourresp.content import load_framework
 from fourresp.errors import NotFoundError
 from fourresp.supporters import Pledge, open_registry
 
 __all__ = ["add_commands"]
-
-EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
 def add_commands(commands: Any) -> None:

@@ -16,13 +16,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import fourresp
+from fourresp._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from fourresp.errors import FourrespError, Problem
 
 __all__ = ["main"]
 
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
 
 _EPILOG = """\
 examples:

@@ -66,6 +66,28 @@ _STORED = (
 _PLEDGE_FIELDS = {field.name for field in attrs.fields(Pledge)}
 
 
+def first_migration(*, id_column: str, boolean: str) -> tuple[str, ...]:
+    """The statements of migration 1, in a storage's dialect (its id column, its boolean)."""
+    return (
+        f"""CREATE TABLE supporters (
+            id {id_column},
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL,
+            organisation TEXT,
+            role TEXT,
+            country TEXT,
+            email TEXT,
+            email_hash TEXT UNIQUE,
+            pledge_key TEXT UNIQUE,
+            public {boolean} NOT NULL,
+            pledged_on TEXT NOT NULL,
+            framework_version TEXT NOT NULL
+        )""",
+        "CREATE INDEX supporters_public ON supporters (public, id)",
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    )
+
+
 def name_key(name: str) -> str:
     """What name searches compare: the name folded for case and compatibility forms."""
     if name.isascii():  # NFKC leaves ASCII alone, and casefold is lower there

@@ -19,32 +19,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from fourresp.errors import DocumentError, Problem
-from fourresp.supporters._registry import SQLRegistry
+from fourresp.supporters._registry import SQLRegistry, first_migration
 
 __all__ = ["SQLiteRegistry"]
 
 _MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
-    (
-        1,
-        (
-            """CREATE TABLE supporters (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                name TEXT NOT NULL,
-                name_key TEXT NOT NULL,
-                organisation TEXT,
-                role TEXT,
-                country TEXT,
-                email TEXT,
-                email_hash TEXT UNIQUE,
-                pledge_key TEXT UNIQUE,
-                public INTEGER NOT NULL,
-                pledged_on TEXT NOT NULL,
-                framework_version TEXT NOT NULL
-            )""",
-            "CREATE INDEX supporters_public ON supporters (public, id)",
-            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        ),
-    ),
+    (1, first_migration(id_column="INTEGER PRIMARY KEY AUTOINCREMENT", boolean="INTEGER")),
 )
 
 

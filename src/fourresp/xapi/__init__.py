@@ -251,6 +251,41 @@ def _score(raw: float, minimum: float, maximum: float) -> dict[str, Any]:
     }
 
 
+def _begin(
+    base: str,
+    activity_id: str,
+    title: str,
+    description: str,
+    activity_type: str,
+    key: str,
+    *,
+    namespace: uuid.UUID | str | None,
+    registration: uuid.UUID | str | None,
+    timestamp: Timestamp,
+    platform: str,
+) -> _Attempt:
+    """An attempt at one activity (its parent), grouped under the framework."""
+    from fourresp.content import load_framework
+
+    framework = load_framework()
+    language = framework.locale
+    return _Attempt(
+        key=key,
+        namespace=namespace,
+        registration=registration,
+        timestamp=timestamp,
+        platform=platform,
+        language=language,
+        parent=_activity(activity_id, title, language, activity_type, description),
+        grouping=_activity(
+            f"{base}/frameworks/{framework.id}/{framework.version}",
+            framework.title,
+            language,
+            ACTIVITY_TYPES["objective"],
+        ),
+    )
+
+
 def questionnaire_statements(
     questionnaire: Any,
     response: Any,
@@ -270,36 +305,21 @@ def questionnaire_statements(
     live under ``activity_base`` (an IRI of the app's); per-responsibility
     percents travel as result extensions ``<base>/extensions/responsibility/<id>``.
     """
-    from fourresp.content import load_framework
-
-    framework = load_framework()
-    language = framework.locale
     base = _base(activity_base)
     questionnaire_id = f"{base}/questionnaires/{questionnaire.id}/{questionnaire.version}"
-    parent = _activity(
+    attempt = _begin(
+        base,
         questionnaire_id,
         questionnaire.title,
-        language,
-        ACTIVITY_TYPES["assessment"],
         questionnaire.introduction,
-    )
-    grouping = _activity(
-        f"{base}/frameworks/{framework.id}/{framework.version}",
-        framework.title,
-        language,
-        ACTIVITY_TYPES["objective"],
-    )
-    key = f"questionnaire:{questionnaire.id}:{questionnaire.version}:{_respondent_key(response)}"
-    attempt = _Attempt(
-        key=key,
+        ACTIVITY_TYPES["assessment"],
+        f"questionnaire:{questionnaire.id}:{questionnaire.version}:{_respondent_key(response)}",
         namespace=namespace,
         registration=registration,
         timestamp=timestamp,
         platform=platform,
-        language=language,
-        parent=parent,
-        grouping=grouping,
     )
+    language, parent = attempt.language, attempt.parent
     who = dict(actor)
     statements = []
     for item in questionnaire.items:
@@ -372,39 +392,25 @@ def scenario_statements(
 ) -> list[dict[str, Any]]:
     """xAPI statements for one scenario run: launched, initialized, selected per choice, and,
     once finished, completed and passed or failed."""
-    from fourresp.content import load_framework
     from fourresp.scenario import Runner
 
-    framework = load_framework()
-    language = framework.locale
     base = _base(activity_base)
     scenario_id = f"{base}/scenarios/{scenario.id}/{scenario.version}"
-    parent = _activity(
-        scenario_id,
-        scenario.title,
-        language,
-        ACTIVITY_TYPES["simulation"],
-        scenario.introduction,
-    )
-    grouping = _activity(
-        f"{base}/frameworks/{framework.id}/{framework.version}",
-        framework.title,
-        language,
-        ACTIVITY_TYPES["objective"],
-    )
     path = "/".join(step.choice for step in run.steps)
     path_digest = hashlib.sha256(path.encode()).hexdigest()[:16]
-    key = f"scenario:{scenario.id}:{scenario.version}:{path_digest}"
-    attempt = _Attempt(
-        key=key,
+    attempt = _begin(
+        base,
+        scenario_id,
+        scenario.title,
+        scenario.introduction,
+        ACTIVITY_TYPES["simulation"],
+        f"scenario:{scenario.id}:{scenario.version}:{path_digest}",
         namespace=namespace,
         registration=registration,
         timestamp=timestamp,
         platform=platform,
-        language=language,
-        parent=parent,
-        grouping=grouping,
     )
+    language, parent = attempt.language, attempt.parent
     who = dict(actor)
     statements = [
         attempt.statement(who, "launched", dict(parent), parent=False),
