@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from fourresp._checks import absolute_iri, non_empty_text
 from fourresp.errors import ArgumentError
 
 __all__ = [
@@ -38,21 +39,8 @@ OB3_CONTEXTS = (
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 )
-_IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _SALT = re.compile(r"[\x21-\x7e]{8,128}")
-
-
-def _iri(value: str, field: str) -> str:
-    if not isinstance(value, str) or not _IRI.fullmatch(value):
-        raise ArgumentError(f"{field} must be an absolute IRI (https://..., urn:..., did:...)")
-    return value
-
-
-def _text(value: str, field: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ArgumentError(f"{field} must be a non-empty string")
-    return value
 
 
 def _timestamp(value: datetime | str, field: str) -> str:
@@ -90,9 +78,9 @@ def ob2_issuer(*, id: str, name: str, url: str, email: str | None = None) -> dic
     issuer = {
         "@context": OB2_CONTEXT,
         "type": "Issuer",
-        "id": _iri(id, "the issuer id"),
-        "name": _text(name, "the issuer name"),
-        "url": _iri(url, "the issuer url"),
+        "id": absolute_iri(id, "the issuer id"),
+        "name": non_empty_text(name, "the issuer name"),
+        "url": absolute_iri(url, "the issuer url"),
     }
     if email is not None:
         if not _EMAIL.fullmatch(email):
@@ -116,18 +104,18 @@ def ob2_badge_class(
         raise ArgumentError("a badge class needs criteria: a URL, a narrative, or both")
     criteria: dict[str, Any] = {}
     if criteria_url is not None:
-        criteria["id"] = _iri(criteria_url, "the criteria url")
+        criteria["id"] = absolute_iri(criteria_url, "the criteria url")
     if criteria_narrative is not None:
-        criteria["narrative"] = _text(criteria_narrative, "the criteria narrative")
+        criteria["narrative"] = non_empty_text(criteria_narrative, "the criteria narrative")
     return {
         "@context": OB2_CONTEXT,
         "type": "BadgeClass",
-        "id": _iri(id, "the badge class id"),
-        "name": _text(name, "the badge name"),
-        "description": _text(description, "the badge description"),
-        "image": _iri(image, "the badge image"),
+        "id": absolute_iri(id, "the badge class id"),
+        "name": non_empty_text(name, "the badge name"),
+        "description": non_empty_text(description, "the badge description"),
+        "image": absolute_iri(image, "the badge image"),
         "criteria": criteria,
-        "issuer": issuer if isinstance(issuer, dict) else _iri(issuer, "the issuer"),
+        "issuer": issuer if isinstance(issuer, dict) else absolute_iri(issuer, "the issuer"),
     }
 
 
@@ -145,19 +133,19 @@ def ob2_assertion(
     assertion: dict[str, Any] = {
         "@context": OB2_CONTEXT,
         "type": "Assertion",
-        "id": _iri(id, "the assertion id"),
+        "id": absolute_iri(id, "the assertion id"),
         "recipient": {
             "type": "email",
             "hashed": True,
             "salt": salt,
             "identity": hashed_identity(recipient_email, salt),
         },
-        "badge": badge if isinstance(badge, dict) else _iri(badge, "the badge"),
+        "badge": badge if isinstance(badge, dict) else absolute_iri(badge, "the badge"),
         "verification": {"type": "hosted"},
         "issuedOn": _timestamp(issued_on, "issued_on"),
     }
     if evidence is not None:
-        assertion["evidence"] = _iri(evidence, "the evidence")
+        assertion["evidence"] = absolute_iri(evidence, "the evidence")
     if expires is not None:
         assertion["expires"] = _timestamp(expires, "expires")
     return assertion
@@ -185,22 +173,22 @@ def ob3_credential(
     ``proof``) or a compact JWT; its result is returned as it is.
     """
     achievement: dict[str, Any] = {
-        "id": _iri(achievement_id, "the achievement id"),
+        "id": absolute_iri(achievement_id, "the achievement id"),
         "type": ["Achievement"],
-        "name": _text(achievement_name, "the achievement name"),
-        "description": _text(achievement_description, "the achievement description"),
-        "criteria": {"narrative": _text(criteria_narrative, "the criteria narrative")},
+        "name": non_empty_text(achievement_name, "the achievement name"),
+        "description": non_empty_text(achievement_description, "the achievement description"),
+        "criteria": {"narrative": non_empty_text(criteria_narrative, "the criteria narrative")},
     }
     if image is not None:
-        achievement["image"] = {"id": _iri(image, "the image"), "type": "Image"}
+        achievement["image"] = {"id": absolute_iri(image, "the image"), "type": "Image"}
     credential: dict[str, Any] = {
         "@context": list(OB3_CONTEXTS),
-        "id": _iri(id, "the credential id"),
+        "id": absolute_iri(id, "the credential id"),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": {
-            "id": _iri(issuer_id, "the issuer id"),
+            "id": absolute_iri(issuer_id, "the issuer id"),
             "type": ["Profile"],
-            "name": _text(issuer_name, "the issuer name"),
+            "name": non_empty_text(issuer_name, "the issuer name"),
         },
         "validFrom": _timestamp(valid_from, "valid_from"),
         "name": achievement["name"],

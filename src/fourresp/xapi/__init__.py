@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from fourresp._checks import absolute_iri, non_empty_text
 from fourresp.errors import ArgumentError
 
 __all__ = [
@@ -57,7 +58,6 @@ ACTIVITY_TYPES = {
     "simulation": "http://adlnet.gov/expapi/activities/simulation",
     "objective": "http://adlnet.gov/expapi/activities/objective",
 }
-_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 _MAILTO = re.compile(r"mailto:[^@\s]+@[^@\s]+\.[^@\s]+")
 _SHA1 = re.compile(r"[0-9a-f]{40}")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
@@ -91,7 +91,7 @@ def agent(
         )
     out: dict[str, Any] = {"objectType": "Agent"}
     if name is not None:
-        out["name"] = _text(name, "the actor's name")
+        out["name"] = non_empty_text(name, "the actor's name")
     if mbox is not None:
         address = mbox if mbox.startswith("mailto:") else f"mailto:{mbox}"
         if not _MAILTO.fullmatch(address):
@@ -105,22 +105,10 @@ def agent(
         if account_home_page is None or account_name is None:
             raise ArgumentError("an account needs both a home page and a name")
         out["account"] = {
-            "homePage": _iri(account_home_page, "the account home page"),
-            "name": _text(account_name, "the account name"),
+            "homePage": absolute_iri(account_home_page, "the account home page"),
+            "name": non_empty_text(account_name, "the account name"),
         }
     return out
-
-
-def _iri(value: Any, what: str) -> str:
-    if not isinstance(value, str) or not _IRI.fullmatch(value):
-        raise ArgumentError(f"{what} must be an absolute IRI, not {value!r}")
-    return value
-
-
-def _text(value: Any, what: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ArgumentError(f"{what} must be non-empty text")
-    return value
 
 
 def _language(tag: str) -> str:
@@ -178,7 +166,7 @@ class _Attempt:
         except ValueError:
             raise ArgumentError(f"registration must be a UUID, not {registration!r}") from None
         self.timestamp = timestamp
-        self.platform = _text(platform, "the platform")
+        self.platform = non_empty_text(platform, "the platform")
         self.language = _language(language)
         self.parent = parent
         self.grouping = grouping
@@ -237,7 +225,7 @@ def _activity(
 
 
 def _base(activity_base: str) -> str:
-    return _iri(activity_base, "the activity base").rstrip("/")
+    return absolute_iri(activity_base, "the activity base").rstrip("/")
 
 
 def _score(raw: float, minimum: float, maximum: float) -> dict[str, Any]:

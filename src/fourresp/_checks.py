@@ -1,0 +1,29 @@
+"""Checks of values an app passes in, shared by the modules that build standard formats."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fourresp.errors import ArgumentError
+
+__all__ = ["IRI", "absolute_iri", "non_empty_text"]
+
+#: An absolute IRI: a scheme, a colon, and no spaces or characters IRIs forbid.
+IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
+
+
+def absolute_iri(value: Any, what: str) -> str:
+    """``value`` when it is an absolute IRI; :class:`ArgumentError` naming ``what`` otherwise."""
+    if not isinstance(value, str) or not IRI.fullmatch(value):
+        raise ArgumentError(
+            f"{what} must be an absolute IRI (https://..., urn:..., did:...), not {value!r}"
+        )
+    return value
+
+
+def non_empty_text(value: Any, what: str) -> str:
+    """``value`` when it is text with something in it; :class:`ArgumentError` otherwise."""
+    if not isinstance(value, str) or not value.strip():
+        raise ArgumentError(f"{what} must be non-empty text")
+    return value
