@@ -274,3 +274,16 @@ def test_remembered_outcomes_equal_fresh_scoring(batch):
     for response, expected in zip(responses * 2, remembered, strict=True):
         _engine._plans.clear()
         assert score(questionnaire, response) == expected
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "percent", "weighted-mean"])
+def test_built_in_scorers_pass_the_conformance_kit(name):
+    testing.check_scorer(ScorerRegistry().get(name), max_examples=40)
+
+
+def test_the_conformance_kit_catches_a_bad_scorer():
+    def out_of_range(answers, *, total_items, parameters):
+        return ScorerOutput(value=1.0, percent=150.0)
+
+    with pytest.raises(AssertionError, match="percent"):
+        testing.check_scorer(out_of_range, max_examples=5)

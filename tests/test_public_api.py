@@ -150,6 +150,8 @@ PUBLIC = {
     ],
     "fourresp.testing": [
         "answers_for",
+        "check_scorer",
+        "keyed_answers",
         "questionnaires",
         "responses",
         "aspects",

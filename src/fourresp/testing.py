@@ -47,9 +47,11 @@ from fourresp.content import (
 __all__ = [
     "answers_for",
     "aspects",
+    "check_scorer",
     "framework_documents",
     "frameworks",
     "identifiers",
+    "keyed_answers",
     "locales",
     "questionnaires",
     "resources",
@@ -594,3 +596,70 @@ def runs(scenario: Any, *, max_steps: int = 50) -> st.SearchStrategy[Any]:
         return run
 
     return play()
+
+
+# -- a conformance kit for scorer plugins ----------------------------------------------
+
+
+def keyed_answers(*, min_size: int = 1, max_size: int = 12) -> st.SearchStrategy[Any]:
+    """Non-empty lists of :class:`~fourresp.typing.KeyedAnswer`, as scorers receive them."""
+    from fourresp.typing import KeyedAnswer
+
+    @st.composite
+    def one(draw: st.DrawFn) -> KeyedAnswer:
+        low = draw(st.integers(-3, 3))
+        high = low + draw(st.integers(1, 10))
+        return KeyedAnswer(
+            item=draw(identifiers(max_parts=2)),
+            keyed=draw(st.integers(low, high)),
+            minimum=low,
+            maximum=high,
+            weight=draw(st.sampled_from([0.5, 1.0, 2.0, 3.0])),
+        )
+
+    return st.lists(one(), min_size=min_size, max_size=max_size)
+
+
+def check_scorer(scorer: Any, *, max_examples: int = 100, parameters: Any = None) -> None:
+    """Check that ``scorer`` keeps the promises of :class:`fourresp.typing.Scorer`.
+
+    Run it in your plugin's own tests; it raises ``AssertionError`` with the
+    smallest failing example Hypothesis finds. It checks that the scorer returns a
+    :class:`~fourresp.typing.ScorerOutput` with a finite value and a percent from 0
+    to 100, gives the same output for the same input (pure), and does not depend on
+    the order of the answers.
+
+    >>> from fourresp.assessment._scorers import score_percent
+    >>> from fourresp.testing import check_scorer
+    >>> check_scorer(score_percent, max_examples=20)
+    """
+    import math
+
+    from hypothesis import given, settings
+
+    from fourresp.typing import ScorerOutput
+
+    given_parameters = dict(parameters or {})
+
+    @settings(max_examples=max_examples, deadline=None)
+    @given(keyed_answers(), st.randoms(use_true_random=False), st.integers(0, 5))
+    def conforms(answers: list[Any], rng: Any, extra: int) -> None:
+        total = len(answers) + extra
+        first = scorer(answers, total_items=total, parameters=dict(given_parameters))
+        assert isinstance(first, ScorerOutput), f"returned {first!r}, not a ScorerOutput"
+        assert math.isfinite(first.value), f"value {first.value!r} is not finite"
+        assert math.isfinite(first.percent), f"percent {first.percent!r} is not finite"
+        assert 0 <= first.percent <= 100, f"percent {first.percent!r} is not from 0 to 100"
+        again = scorer(list(answers), total_items=total, parameters=dict(given_parameters))
+        assert again == first, f"not pure: {first!r}, then {again!r}"
+        shuffled = list(answers)
+        rng.shuffle(shuffled)
+        moved = scorer(shuffled, total_items=total, parameters=dict(given_parameters))
+        assert math.isclose(moved.percent, first.percent, rel_tol=1e-9, abs_tol=1e-9), (
+            f"depends on the order of the answers: {first!r} then {moved!r}"
+        )
+        assert math.isclose(moved.value, first.value, rel_tol=1e-9, abs_tol=1e-9), (
+            f"depends on the order of the answers: {first!r} then {moved!r}"
+        )
+
+    conforms()
