@@ -282,14 +282,15 @@ IMPORTER = textwrap.dedent(
     """
     import sys
     from fourresp.supporters import open_registry
-    from fourresp.supporters._registry import SQLRegistry
-    original = SQLRegistry._insert_many
+    registry = open_registry(sys.argv[1])
+    storage = type(registry)
+    original = storage._insert_many
     def announced(self, cursor, statement, rows):
         print("inserting", flush=True)
-        original(self, cursor, statement, rows)
+        added = original(self, cursor, statement, rows)
         print("inserted", flush=True)
-    SQLRegistry._insert_many = announced
-    registry = open_registry(sys.argv[1])
+        return added
+    storage._insert_many = announced
     registry.import_from(sys.argv[2])
     print("done", flush=True)
     """

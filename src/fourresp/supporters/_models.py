@@ -108,6 +108,11 @@ def _clean_text(value: Any, field: str, limit: int) -> tuple[str | None, str | N
     """(cleaned value, None) or (None, what is wrong)."""
     if not isinstance(value, str):
         return None, f"{field} must be text, not {type(value).__name__}"
+    return _clean_string(value, field, limit)
+
+
+@functools.lru_cache(maxsize=4096)  # organisations and roles repeat across a batch
+def _clean_string(value: str, field: str, limit: int) -> tuple[str | None, str | None]:
     if value.isascii() and value.isprintable() and "  " not in value:
         text = value.strip()  # the common case: nothing to normalise, nothing invisible
     else:
@@ -141,7 +146,10 @@ def normalise_email(value: Any) -> str:
 def _email(value: Any) -> tuple[str | None, str | None]:
     if not isinstance(value, str):
         return None, f"email must be text, not {type(value).__name__}"
-    address = unicodedata.normalize("NFC", value).strip().lower()
+    if value.isascii():  # NFC leaves ASCII alone
+        address = value.strip().lower()
+    else:
+        address = unicodedata.normalize("NFC", value).strip().lower()
     if len(address) > MAX_EMAIL:
         return None, f"email is {len(address)} characters long; the most is {MAX_EMAIL}"
     if not _EMAIL.fullmatch(address):

@@ -427,18 +427,20 @@ class SQLRegistry:
                         )
                     cursor.execute(f"UPDATE meta SET value = {p} WHERE key = {p}", (salt, "salt"))
                     self._salt = bytes.fromhex(salt)
-            before = self._count(cursor)
-            if rows:
-                self._insert_many(
-                    cursor,
-                    f"{self._insert_ignoring_duplicates()} INTO supporters ({columns}) "
-                    f"VALUES ({values}) {self._on_conflict()}",
-                    rows,
-                )
-            return self._count(cursor) - before
+            if not rows:
+                return 0
+            return self._insert_many(
+                cursor,
+                f"{self._insert_ignoring_duplicates()} INTO supporters ({columns}) "
+                f"VALUES ({values}) {self._on_conflict()}",
+                rows,
+            )
 
-    def _insert_many(self, cursor: Any, statement: str, rows: list[tuple[Any, ...]]) -> None:
+    def _insert_many(self, cursor: Any, statement: str, rows: list[tuple[Any, ...]]) -> int:
+        """Insert ``rows`` (duplicates skipped); how many were added."""
+        before = self._count(cursor)
         cursor.executemany(statement, rows)
+        return self._count(cursor) - before
 
     @staticmethod
     def _count(cursor: Any) -> int:
