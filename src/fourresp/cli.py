@@ -209,8 +209,14 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     results: list[tuple[Path, tuple[Problem, ...]]] = []
-    for path in args.files:
+    progress = sys.stderr.isatty()  # on a terminal only: pipes and CI stay quiet
+    for number, path in enumerate(args.files, start=1):
+        if progress:
+            sys.stderr.write(f"\rchecking {number}/{len(args.files)}: {str(path)[-50:]:<50}")
+            sys.stderr.flush()
         results.append((path, fourresp.validate(path, kind=args.kind)))
+    if progress:
+        sys.stderr.write("\r" + " " * 72 + "\r")
     failing = ("error",) if args.allow_warnings else ("error", "warning")
     has_errors = any(p.severity in failing for _, problems in results for p in problems)
     if args.format == "json":

@@ -89,6 +89,12 @@ class FontMetrics:
         self._memo[text] = width
         return width
 
+    def measure(self, text: str) -> float:
+        """The width of ``text`` (already normalised) in font units, not remembered."""
+        if text.isascii():
+            return float(sum(map(self._latin.__getitem__, text.encode("ascii"))))
+        return self._units(text)
+
     def _units(self, text: str) -> float:
         total = 0.0
         widths, em = self._widths, self.units_per_em

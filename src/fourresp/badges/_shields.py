@@ -42,9 +42,12 @@ _DATA_URI = re.compile(r"data:image/(svg\+xml|png);base64,([A-Za-z0-9+/=]+)")
 
 def clean_text(text: str) -> str:
     """``text`` without characters XML 1.0 forbids, whitespace normalised, cut to MAX_TEXT."""
-    if not (text.isascii() and text.isprintable()):
-        text = _FORBIDDEN.sub("", text)
-    text = normalise_space(text)
+    if text.isascii() and text.isprintable():
+        # no forbidden characters, and the only whitespace is the plain space
+        if "  " in text or text[:1] == " " or text[-1:] == " ":
+            text = normalise_space(text)
+    else:
+        text = normalise_space(_FORBIDDEN.sub("", text))
     if len(text) > MAX_TEXT:
         text = text[:MAX_TEXT].rstrip() + "\u2026"
     return text
@@ -131,6 +134,7 @@ class _Style:
         self.baseline, self.shadow, self.upper, self.spacing = baseline, shadow, upper, spacing
         self.bold_label, self.bold_message, self.gradient = bold_label, bold_message, gradient
         self.baseline10 = baseline * 10
+        self.shadow10 = baseline * 10 + 10
         self.attributes = f' letter-spacing="{round(spacing * 10)}"' if spacing else ""
         self.bold_attributes = ' font-weight="bold"' + self.attributes
         self.text_group = (
@@ -218,23 +222,21 @@ class _Part:
     remembered in a bounded table; a new text costs one measurement.
     """
 
-    __slots__ = ("bold", "box", "crc", "length10", "plain", "style", "tails", "text", "width")
+    __slots__ = ("box", "crc", "length10", "plain", "text")
 
     def __init__(self, raw: str, style: _Style, bold: bool) -> None:
-        self.style, self.bold = style, bold
-        self.tails: dict[str, tuple[str, str, str]] = {}
         plain = clean_text(raw)
         if style.upper:
             plain = plain.upper()
-        font = _fonts()[1 if bold else 0]
-        width = (
-            font.units(plain) * style.size / font.units_per_em + style.spacing * len(plain)
-            if plain
-            else 0.0
-        )
+        if plain:
+            font = (_BOLD if bold else _REGULAR) or _fonts()[1 if bold else 0]
+            width = font.measure(plain) * style.size / font.units_per_em
+            if style.spacing:
+                width += style.spacing * len(plain)
+        else:
+            width = 0.0
         self.plain = plain
         self.text = _escaped(plain)
-        self.width = width
         self.box = math.ceil(width)
         self.length10 = round(width * 10)
         self.crc = format(zlib.crc32(plain.encode("utf-8", "surrogatepass")), "08x")
@@ -257,33 +259,21 @@ def _part(raw: str, style: _Style, bold: bool) -> _Part:
     return found
 
 
-def _texts(x10: int, part: _Part, colour: str) -> str:
-    """A text element (and its shadow) in the x10 coordinates of the text group.
-
-    Everything but the position depends on the part and the colour only, so it is
-    worked out once per colour and kept with the part.
-    """
-    tail = part.tails.get(colour)
-    if tail is None:
-        style = part.style
-        extra = style.bold_attributes if part.bold else style.attributes
-        main = (
-            f'" y="{style.baseline10}" fill="{colour}" '
-            f'textLength="{part.length10}"{extra}>{part.text}</text>'
-        )
-        if style.shadow:
-            shade = "#010101" if colour == "#fff" else "#fff"
-            shadow = (
-                f'" y="{style.baseline10 + 10}" fill="{shade}" fill-opacity=".3" '
-                f'textLength="{part.length10}"{extra}>{part.text}</text><text x="'
-            )
-            tail = ('<text aria-hidden="true" x="', shadow, main)
-        else:
-            tail = ('<text x="', "", main)
-        part.tails[colour] = tail
-    if tail[1]:
-        return f"{tail[0]}{x10}{tail[1]}{x10}{tail[2]}"
-    return f"{tail[0]}{x10}{tail[2]}"
+def _texts(x10: int, part: _Part, colour: str, style: _Style, bold: bool) -> str:
+    """A text element (and its shadow) in the x10 coordinates of the text group."""
+    extra = style.bold_attributes if bold else style.attributes
+    length, text = part.length10, part.text
+    main = (
+        f'<text x="{x10}" y="{style.baseline10}" fill="{colour}" '
+        f'textLength="{length}"{extra}>{text}</text>'
+    )
+    if not style.shadow:
+        return main
+    shade = "#010101" if colour == "#fff" else "#fff"
+    return (
+        f'<text aria-hidden="true" x="{x10}" y="{style.shadow10}" fill="{shade}" '
+        f'fill-opacity=".3" textLength="{length}"{extra}>{text}</text>{main}'
+    )
 
 
 def badge(
@@ -351,11 +341,19 @@ def badge(
     width = left + right
     ids = f"fr{chosen.code}{id_suffix}"
     label_text = (
-        _texts((pad + logo_width) * 10 + left_part.box * 5, left_part, contrast_text(left_fill))
+        _texts(
+            (pad + logo_width) * 10 + left_part.box * 5,
+            left_part,
+            contrast_text(left_fill),
+            chosen,
+            chosen.bold_label,
+        )
         if left_part.plain
         else ""
     )
-    message_text = _texts(left * 10 + right * 5, right_part, contrast_text(right_fill))
+    message_text = _texts(
+        left * 10 + right * 5, right_part, contrast_text(right_fill), chosen, chosen.bold_message
+    )
     if chosen.radius:
         defs = (
             f'<linearGradient id="{ids}-s" x2="0" y2="100%">{chosen.gradient}</linearGradient>'
@@ -391,9 +389,15 @@ def _colour_code(left: str, right: str) -> str:
     return format(zlib.crc32(f"{left}{right}".encode("ascii")) & 0xFFFF, "04x")
 
 
-@functools.cache
+_REGULAR: FontMetrics | None = None
+_BOLD: FontMetrics | None = None
+
+
 def _fonts() -> tuple[FontMetrics, FontMetrics]:
-    return metrics(), metrics(bold=True)
+    global _REGULAR, _BOLD
+    if _REGULAR is None or _BOLD is None:
+        _REGULAR, _BOLD = metrics(), metrics(bold=True)
+    return _REGULAR, _BOLD
 
 
 def _wrap_links(
