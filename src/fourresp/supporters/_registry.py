@@ -26,6 +26,7 @@ import attrs
 
 from fourresp.errors import ArgumentError, DocumentError, NotFoundError, Problem
 from fourresp.supporters._models import (
+    ImportedPledge,
     Page,
     Pledge,
     Supporter,
@@ -161,7 +162,10 @@ class SQLRegistry:
     # -- rows -----------------------------------------------------------------------
 
     def _row(
-        self, pledge: Pledge, email_hash: str | None, cleaned: dict[str, Any] | None = None
+        self,
+        pledge: Pledge | ImportedPledge,
+        email_hash: str | None,
+        cleaned: dict[str, Any] | None = None,
     ) -> tuple[Any, ...]:
         """The stored row of a pledge; ``cleaned`` overrides fields with their cleaned values."""
         fields = cleaned or {}
@@ -471,7 +475,7 @@ class SQLRegistry:
             )
             return None
         try:
-            given = Pledge(**record)
+            given = ImportedPledge(**record)
         except TypeError as exc:  # a required field is missing
             problems.append(Problem(code="invalid", message=str(exc), source=name, line=line))
             return None
