@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import os
 import re
+import shutil
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import fourresp
@@ -383,3 +385,51 @@ def test_exchange_commands(tmp_path, capsys):
         "selected",
     ]
     _ = timezone
+
+
+SURVEY_CORE = os.environ.get("FOURRESP_SURVEY_CORE")  # a folder holding node_modules/survey-core
+_RUN_SURVEY = """
+const fs = require("fs");
+const Survey = require("survey-core");
+const [json, data] = JSON.parse(fs.readFileSync(0, "utf8"));
+const survey = new Survey.Model(json);
+survey.data = data;
+const out = {};
+for (const value of survey.calculatedValues) { out[value.name] = value.value; }
+console.log(JSON.stringify(out));
+"""
+
+
+@pytest.mark.skipif(
+    not (SURVEY_CORE and shutil.which("node")),
+    reason="set FOURRESP_SURVEY_CORE to a folder where `npm install survey-core` ran",
+)
+@settings(max_examples=15)
+@given(
+    testing.questionnaires(max_items=12).flatmap(
+        lambda q: st.tuples(st.just(q), testing.answers_for(q, skips=True))
+    )
+)
+def test_the_real_surveyjs_computes_the_same_raw_scores(pair):
+    import json
+    import subprocess
+
+    questionnaire, answers = pair
+    result = score(
+        questionnaire,
+        Response(questionnaire=questionnaire.id, version=questionnaire.version, answers=answers),
+    )
+    data = {key: value for key, value in answers.items() if value is not None}
+    completed = subprocess.run(
+        ["node", "-e", _RUN_SURVEY],
+        input=json.dumps([to_surveyjs(questionnaire), data]),
+        capture_output=True,
+        text=True,
+        cwd=SURVEY_CORE,
+        check=True,
+        timeout=60,
+    )
+    computed = json.loads(completed.stdout)
+    for item in result.responsibilities:
+        if item.score.raw is not None:  # SurveyJS prorates skipped items as fourresp does
+            assert computed[f"{item.responsibility}-raw"] == pytest.approx(item.score.raw)
