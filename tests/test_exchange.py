@@ -433,3 +433,33 @@ def test_the_real_surveyjs_computes_the_same_raw_scores(pair):
     for item in result.responsibilities:
         if item.score.raw is not None:  # SurveyJS prorates skipped items as fourresp does
             assert computed[f"{item.responsibility}-raw"] == pytest.approx(item.score.raw)
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                ":: StoryData\n",
+                ':: StoryData\n{"start": "a"}\n',
+                ":: a\n",
+                ":: a [ending]\n",
+                "<!-- fourresp\n",
+                "-->\n",
+                '{"choices": [{"id": "x"}]}\n',
+                "[[go->b]]\n",
+                ":: fourresp-scenario\n",
+                "[" * 200,
+                "text\n",
+                "\\:: escaped\n",
+            ]
+        )
+        | st.text(max_size=40),
+        max_size=12,
+    ).map("".join)
+)
+def test_any_twee_gives_a_scenario_or_a_document_error(source):
+    try:
+        from_twee(source)
+    except DocumentError as error:
+        assert error.problems

@@ -237,6 +237,8 @@ def describe(error: ValidationError) -> str:
         unit = "items" if keyword.endswith("Items") else "characters"
         bound = "at least" if keyword.startswith("min") else "at most"
         return f"must have {bound} {expected} {unit}, has {size}"
+    if keyword == "minProperties":
+        return f"must have at least {expected} entr{'y' if expected == 1 else 'ies'}"
     if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         return f"{_shown(found)} is out of range ({keyword} {expected})"
     if keyword == "format":

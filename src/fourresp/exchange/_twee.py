@@ -148,6 +148,14 @@ def _header(header: str) -> tuple[str, list[str]]:
     return "".join(name_chars).strip(), tags
 
 
+def _read(text: str) -> Any:
+    """JSON read strictly (depth, size, duplicate keys bounded as for any document)."""
+    from fourresp._json import read_json
+    from fourresp._limits import DEFAULT_LIMITS
+
+    return read_json(text, limits=DEFAULT_LIMITS, source="twee")
+
+
 def _comment(text: str) -> tuple[Any, str]:
     """The JSON in a leading fourresp comment (or None), and the text after it."""
     if not text.startswith(_OPEN + "\n"):
@@ -155,7 +163,7 @@ def _comment(text: str) -> tuple[Any, str]:
     end = text.find("\n" + _CLOSE, len(_OPEN))
     if end < 0:
         return None, text
-    data = json.loads(text[len(_OPEN) + 1 : end])
+    data = _read(text[len(_OPEN) + 1 : end])
     rest = text[end + len(_CLOSE) + 1 :]
     return data, rest[1:] if rest.startswith("\n") else rest
 
@@ -196,19 +204,28 @@ def from_twee(source: str, *, title: str | None = None) -> Any:
             continue
         if name == "StoryData":
             try:
-                start = json.loads(text).get("start")
-            except (json.JSONDecodeError, AttributeError):
+                story_data = _read(text)
+            except DocumentError:
+                story_data = None
+            if isinstance(story_data, dict) and isinstance(story_data.get("start"), str):
+                start = story_data["start"]
+            else:
                 problems.append(
-                    Problem(code="twee", message="StoryData is not a JSON object", line=line)
+                    Problem(
+                        code="twee",
+                        message="StoryData is not a JSON object naming the start passage",
+                        line=line,
+                    )
                 )
             continue
         try:
             data, rest = _comment(text)
-        except json.JSONDecodeError as exc:
+        except DocumentError as exc:
             problems.append(
                 Problem(
                     code="twee",
-                    message=f"passage {name!r}: its fourresp comment is not valid JSON ({exc.msg})",
+                    message=f"passage {name!r}: its fourresp comment is not valid JSON "
+                    f"({exc.problems[0].message})",
                     line=line,
                 )
             )
@@ -243,6 +260,10 @@ def from_twee(source: str, *, title: str | None = None) -> Any:
                     )
                 )
         scenes[name] = scene
+    if not scenes:
+        problems.append(Problem(code="twee", message="the story has no passage for a scene"))
+    if start is None:
+        problems.append(Problem(code="twee", message="there is no StoryData naming the start"))
     if problems:
         raise DocumentError(problems, source="twee")
     kept_title = story.get("title")
