@@ -47,17 +47,21 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False).replace("-->", "--\\u003e")
 
 
+_ESCAPABLE = re.compile(r"\\*::")  # "::" after any number of backslashes
+_ESCAPED = re.compile(r"\\+::")
+
+
 def _escape_text(text: str) -> str:
-    """Passage text as Twee 3 needs it: a line that starts with "::" is escaped."""
-    return "\n".join(
-        "\\" + line if line.startswith(("::", "\\::")) else line for line in text.split("\n")
-    )
+    """Passage text as Twee 3 needs it: a line that would start a passage is escaped.
+
+    A line that starts with "::", after any number of backslashes, gets one more
+    backslash in front; :func:`_unescape_text` takes exactly one off again.
+    """
+    return "\n".join("\\" + line if _ESCAPABLE.match(line) else line for line in text.split("\n"))
 
 
 def _unescape_text(text: str) -> str:
-    return "\n".join(
-        line[1:] if line.startswith(("\\::", "\\\\::")) else line for line in text.split("\n")
-    )
+    return "\n".join(line[1:] if _ESCAPED.match(line) else line for line in text.split("\n"))
 
 
 def _link_text(text: str) -> str:
@@ -237,8 +241,22 @@ def from_twee(source: str, *, title: str | None = None) -> Any:
         if "script" in tags or "stylesheet" in tags:
             continue
         links = _links(rest)
-        visible = _LINK.sub("", rest).strip("\n")
-        visible = _unescape_text(visible).rstrip()
+        if isinstance(data, dict):
+            # The export put one link line per choice at the end, after a blank line;
+            # only those are links: the scene's own text may hold "[[" too.
+            count = len(data.get("choices") or ())
+            lines = rest.split("\n")
+            while lines and not lines[-1].strip():
+                lines.pop()
+            if (
+                count
+                and len(lines) >= count
+                and all(_LINK.fullmatch(line.strip()) for line in lines[-count:])
+            ):
+                lines = lines[:-count]
+            visible = _unescape_text("\n".join(lines).strip("\n")).rstrip()
+        else:
+            visible = _unescape_text(_LINK.sub("", rest).strip("\n")).rstrip()
         if isinstance(data, dict):
             scene = dict(data)
             written = scene.get("text")
