@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import math
 import re
 import zlib
@@ -109,6 +108,49 @@ class Logo:
         return f"data:{self.media_type};base64,{base64.b64encode(self.data).decode('ascii')}"
 
 
+class _Role:
+    """A style's label or its message: font, case, spacing, extra attributes, and its parts.
+
+    Labels and messages repeat (a page of badges reuses a few words), so each role
+    remembers its parts in a bounded table; a new text costs one measurement.
+    """
+
+    __slots__ = ("bold", "extra", "font", "parts", "scale", "size", "spacing", "upper")
+
+    def __init__(self, style: _Style, bold: bool) -> None:
+        self.bold, self.size = bold, style.size
+        self.upper, self.spacing = style.upper, style.spacing
+        self.extra = style.bold_attributes if bold else style.attributes
+        self.parts: dict[str, _Part] = {}
+        self.font: FontMetrics | None = None  # loaded with the first text
+        self.scale = 0.0  # font units to pixels
+
+    def load_font(self) -> FontMetrics:
+        font = self.font = metrics(bold=self.bold)
+        self.scale = self.size / font.units_per_em
+        return font
+
+
+class _Part:
+    """A label or message ready for its role: cleaned, escaped, measured, fingerprinted."""
+
+    __slots__ = ("box", "crc", "length10", "plain", "tail", "text")
+
+    def __init__(self, raw: str, role: _Role) -> None:
+        plain = clean_text(raw)
+        if role.upper:
+            plain = plain.upper()
+        font = role.font or role.load_font()
+        width = font.measure(plain) * role.scale + role.spacing * len(plain)
+        self.plain = plain
+        self.text = text = _escaped(plain)
+        self.box = math.ceil(width)
+        self.length10 = length10 = round(width * 10)
+        self.crc = f"{zlib.crc32(plain.encode('utf-8', 'surrogatepass')):08x}"
+        # what follows a text element's position and colour, the same in every badge
+        self.tail = f'textLength="{length10}"{role.extra}>{text}</text>'
+
+
 class _Style:
     """The geometry and type of one badge style, with what the template needs worked out."""
 
@@ -137,6 +179,8 @@ class _Style:
         self.shadow10 = baseline * 10 + 10
         self.attributes = f' letter-spacing="{round(spacing * 10)}"' if spacing else ""
         self.bold_attributes = ' font-weight="bold"' + self.attributes
+        self.label = _Role(self, bold_label)
+        self.message = _Role(self, bold_message)
         self.text_group = (
             f'<g text-anchor="middle" font-family="{_FONT}" font-size="{size * 10}" '
             'transform="scale(.1)">'
@@ -215,65 +259,55 @@ def _link(url: str | None) -> str | None:
     return escape(url)
 
 
-class _Part:
-    """A label or message ready for a style: cleaned, escaped, measured, fingerprinted.
-
-    Labels and messages repeat (a page of badges reuses a few words), so parts are
-    remembered in a bounded table; a new text costs one measurement.
-    """
-
-    __slots__ = ("box", "crc", "length10", "plain", "text")
-
-    def __init__(self, raw: str, style: _Style, bold: bool) -> None:
-        plain = clean_text(raw)
-        if style.upper:
-            plain = plain.upper()
-        if plain:
-            font = (_BOLD if bold else _REGULAR) or _fonts()[1 if bold else 0]
-            width = font.measure(plain) * style.size / font.units_per_em
-            if style.spacing:
-                width += style.spacing * len(plain)
-        else:
-            width = 0.0
-        self.plain = plain
-        self.text = _escaped(plain)
-        self.box = math.ceil(width)
-        self.length10 = round(width * 10)
-        self.crc = format(zlib.crc32(plain.encode("utf-8", "surrogatepass")), "08x")
-
-
-_PARTS: dict[tuple[str, str, bool], _Part] = {}
 _PARTS_LIMIT = 4096
 
 
-def _part(raw: str, style: _Style, bold: bool) -> _Part:
-    if not isinstance(raw, str):
-        raise ArgumentError(f"badge text is a string, not {type(raw).__name__}")
-    key = (raw, style.name, bold)
-    found = _PARTS.get(key)
+def _part(raw: str, role: _Role) -> _Part:
+    """The part for ``raw`` in ``role``, remembered or made."""
+    # Only exact strings are looked up: anything else must reach the check below,
+    # and an unhashable value would make the lookup itself fail.
+    parts = role.parts
+    found = parts.get(raw) if raw.__class__ is str else None
     if found is None:
-        found = _Part(raw, style, bold)
-        if len(_PARTS) >= _PARTS_LIMIT:
-            _PARTS.clear()
-        _PARTS[key] = found
+        if not isinstance(raw, str):
+            raise ArgumentError(f"badge text is a string, not {type(raw).__name__}")
+        found = _Part(raw, role)
+        if len(parts) >= _PARTS_LIMIT:
+            parts.clear()
+        parts[raw] = found
     return found
 
 
-def _texts(x10: int, part: _Part, colour: str, style: _Style, bold: bool) -> str:
-    """A text element (and its shadow) in the x10 coordinates of the text group."""
-    extra = style.bold_attributes if bold else style.attributes
-    length, text = part.length10, part.text
-    main = (
-        f'<text x="{x10}" y="{style.baseline10}" fill="{colour}" '
-        f'textLength="{length}"{extra}>{text}</text>'
-    )
-    if not style.shadow:
-        return main
-    shade = "#010101" if colour == "#fff" else "#fff"
-    return (
-        f'<text aria-hidden="true" x="{x10}" y="{style.shadow10}" fill="{shade}" '
-        f'fill-opacity=".3" textLength="{length}"{extra}>{text}</text>{main}'
-    )
+class _Fills:
+    """A label and message colour pair, resolved: fills, text colours, and an id code."""
+
+    __slots__ = ("code", "left", "left_shade", "left_text", "right", "right_shade", "right_text")
+
+    def __init__(self, label_color: str, color: str) -> None:
+        self.left, self.right = parse_colour(label_color), parse_colour(color)
+        self.left_text, self.right_text = contrast_text(self.left), contrast_text(self.right)
+        # the shadow under a text is the other of the two text colours
+        self.left_shade = "#010101" if self.left_text == "#fff" else "#fff"
+        self.right_shade = "#010101" if self.right_text == "#fff" else "#fff"
+        self.code = format(zlib.crc32(f"{self.left}{self.right}".encode("ascii")) & 0xFFFF, "04x")
+
+
+_FILLS: dict[tuple[str, str], _Fills] = {}
+_FILLS_LIMIT = 1024
+
+
+def _fills(label_color: str, color: str) -> _Fills:
+    key = (label_color, color)
+    try:
+        found = _FILLS.get(key)
+    except TypeError:  # unhashable: parse_colour names the problem
+        found = None
+    if found is None:
+        found = _Fills(label_color, color)
+        if len(_FILLS) >= _FILLS_LIMIT:
+            _FILLS.clear()
+        _FILLS[key] = found
+    return found
 
 
 def badge(
@@ -310,9 +344,9 @@ def badge(
     chosen = _STYLES.get(style)
     if chosen is None:
         raise ArgumentError(f"unknown badge style {style!r}; known: {', '.join(STYLES)}")
-    left_fill, right_fill = parse_colour(label_color), parse_colour(color)
-    left_part = _part(label, chosen, chosen.bold_label)
-    right_part = _part(message, chosen, chosen.bold_message)
+    fills = _fills(label_color, color)
+    left_part = _part(label, chosen.label)
+    right_part = _part(message, chosen.message)
     if title is not None:
         name = _escaped(clean_text(title))
     elif left_part.plain:
@@ -328,7 +362,7 @@ def badge(
         if len(link_pair) > 2:
             raise ArgumentError("a badge takes one link, or two (label and message)")
     if id_suffix is None:
-        id_suffix = f"{left_part.crc}{right_part.crc}{_colour_code(left_fill, right_fill)}"
+        id_suffix = f"{left_part.crc}{right_part.crc}{fills.code}"
     elif not _ID_SUFFIX.fullmatch(id_suffix):
         raise ArgumentError("id_suffix is up to 32 letters, digits, '-' or '_'")
 
@@ -340,83 +374,75 @@ def badge(
         return _social(left_part, right_part, name, left, right, chosen, logo, link_pair, id_suffix)
     width = left + right
     ids = f"fr{chosen.code}{id_suffix}"
-    label_text = (
-        _texts(
-            (pad + logo_width) * 10 + left_part.box * 5,
-            left_part,
-            contrast_text(left_fill),
-            chosen,
-            chosen.bold_label,
+    base10, tail10 = chosen.baseline10, chosen.shadow10
+    label_x = (pad + logo_width) * 10 + left_part.box * 5
+    message_x = left * 10 + right * 5
+    label_tail, message_tail = left_part.tail, right_part.tail
+    # One f-string per shape: this is the hot path of every badge.
+    if chosen.shadow:
+        label_text = (
+            f'<text aria-hidden="true" x="{label_x}" y="{tail10}" fill="{fills.left_shade}" '
+            f'fill-opacity=".3" {label_tail}'
+            f'<text x="{label_x}" y="{base10}" fill="{fills.left_text}" {label_tail}'
+            if left_part.plain
+            else ""
         )
-        if left_part.plain
-        else ""
-    )
-    message_text = _texts(
-        left * 10 + right * 5, right_part, contrast_text(right_fill), chosen, chosen.bold_message
-    )
-    if chosen.radius:
-        defs = (
-            f'<linearGradient id="{ids}-s" x2="0" y2="100%">{chosen.gradient}</linearGradient>'
-            f'<clipPath id="{ids}-r"><rect width="{width}" height="{height}" '
-            f'rx="{chosen.radius}" fill="#fff"/></clipPath>'
+        texts = (
+            f'{label_text}<text aria-hidden="true" x="{message_x}" y="{tail10}" '
+            f'fill="{fills.right_shade}" fill-opacity=".3" {message_tail}'
+            f'<text x="{message_x}" y="{base10}" fill="{fills.right_text}" {message_tail}'
         )
-        group = f'<g clip-path="url(#{ids}-r)" shape-rendering="crispEdges">'
-        overlay = f'<rect width="{width}" height="{height}" fill="url(#{ids}-s)"/>'
     else:
-        defs = overlay = ""
-        group = '<g shape-rendering="crispEdges">'
-    left_rect = f'<rect width="{left}" height="{height}" fill="{left_fill}"/>' if left else ""
+        label_text = (
+            f'<text x="{label_x}" y="{base10}" fill="{fills.left_text}" {label_tail}'
+            if left_part.plain
+            else ""
+        )
+        texts = (
+            f'{label_text}<text x="{message_x}" y="{base10}" fill="{fills.right_text}" '
+            f"{message_tail}"
+        )
+    left_rect = f'<rect width="{left}" height="{height}" fill="{fills.left}"/>' if left else ""
     image = (
         ""
         if logo is None
         else f'<image x="{pad}" y="{(height - 14) // 2}" width="14" height="14" '
         f'href="{logo.data_uri()}"/>'
     )
-    svg = (
+    areas = _link_areas(link_pair, left, right, height) if link_pair else ""
+    head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{name}"><title>{name}</title>'
-        f"{defs}{group}{left_rect}"
-        f'<rect x="{left}" width="{right}" height="{height}" fill="{right_fill}"/>{overlay}</g>'
-        f"{image}{chosen.text_group}{label_text}{message_text}</g>"
     )
-    if link_pair:
-        svg = _wrap_links(svg, link_pair, left, right, height)
-    return svg + "</svg>"
+    if chosen.radius:
+        return (
+            f'{head}<linearGradient id="{ids}-s" x2="0" y2="100%">{chosen.gradient}'
+            f'</linearGradient><clipPath id="{ids}-r"><rect width="{width}" height="{height}" '
+            f'rx="{chosen.radius}" fill="#fff"/></clipPath>'
+            f'<g clip-path="url(#{ids}-r)" shape-rendering="crispEdges">{left_rect}'
+            f'<rect x="{left}" width="{right}" height="{height}" fill="{fills.right}"/>'
+            f'<rect width="{width}" height="{height}" fill="url(#{ids}-s)"/></g>'
+            f"{image}{chosen.text_group}{texts}</g>{areas}</svg>"
+        )
+    return (
+        f'{head}<g shape-rendering="crispEdges">{left_rect}'
+        f'<rect x="{left}" width="{right}" height="{height}" fill="{fills.right}"/></g>'
+        f"{image}{chosen.text_group}{texts}</g>{areas}</svg>"
+    )
 
 
-@functools.lru_cache(maxsize=1024)
-def _colour_code(left: str, right: str) -> str:
-    return format(zlib.crc32(f"{left}{right}".encode("ascii")) & 0xFFFF, "04x")
-
-
-_REGULAR: FontMetrics | None = None
-_BOLD: FontMetrics | None = None
-
-
-def _fonts() -> tuple[FontMetrics, FontMetrics]:
-    global _REGULAR, _BOLD
-    if _REGULAR is None or _BOLD is None:
-        _REGULAR, _BOLD = metrics(), metrics(bold=True)
-    return _REGULAR, _BOLD
-
-
-def _wrap_links(
-    body: str, links: tuple[str | None, ...], left: int, right: int, height: int
-) -> str:
-    """Add the link areas: transparent rectangles on top, each inside an ``<a>``."""
-    if not links:
-        return body
+def _link_areas(links: tuple[str | None, ...], left: int, right: int, height: int) -> str:
+    """The link areas: transparent rectangles on top of the badge, each inside an ``<a>``."""
     if len(links) == 1:
         areas = [(0, left + right, links[0])]
     else:
         areas = [(0, left, links[0]), (left, right, links[1])]
-    for x, width, url in areas:
-        if url is not None and width:
-            body += (
-                f'<a href="{url}"><rect x="{x}" width="{width}" height="{height}" '
-                'fill="#fff" fill-opacity="0"/></a>'
-            )
-    return body
+    return "".join(
+        f'<a href="{url}"><rect x="{x}" width="{width}" height="{height}" '
+        'fill="#fff" fill-opacity="0"/></a>'
+        for x, width, url in areas
+        if url is not None and width
+    )
 
 
 def _social(
@@ -467,5 +493,7 @@ def _social(
         f'<text x="{(left + gap) * 10 + right * 5}" y="{style.baseline10}" '
         f'textLength="{right_part.length10}">{right_part.text}</text></g>'
     )
-    body = _wrap_links("".join(out), links, left, gap + right, height)
-    return body + "</svg>"
+    if links:
+        out.append(_link_areas(links, left, gap + right, height))
+    out.append("</svg>")
+    return "".join(out)
