@@ -134,7 +134,13 @@ PUBLIC = {
         "Bar",
         "bar_chart",
     ],
-    "fourresp.typing": ["KeyedAnswer", "Scorer", "ScorerOutput", "SupporterRegistry"],
+    "fourresp.typing": [
+        "AdditiveScorer",
+        "KeyedAnswer",
+        "Scorer",
+        "ScorerOutput",
+        "SupporterRegistry",
+    ],
     "fourresp.supporters": [
         "COUNTRY_CODES",
         "MAX_NAME",

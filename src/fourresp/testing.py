@@ -627,7 +627,8 @@ def check_scorer(scorer: Any, *, max_examples: int = 100, parameters: Any = None
     smallest failing example Hypothesis finds. It checks that the scorer returns a
     :class:`~fourresp.typing.ScorerOutput` with a finite value and a percent from 0
     to 100, gives the same output for the same input (pure), and does not depend on
-    the order of the answers.
+    the order of the answers. For an :class:`~fourresp.typing.AdditiveScorer`, it
+    also checks that ``from_sums`` of the answers' terms agrees with calling it.
 
     >>> from fourresp.assessment._scorers import score_percent
     >>> from fourresp.testing import check_scorer
@@ -637,7 +638,7 @@ def check_scorer(scorer: Any, *, max_examples: int = 100, parameters: Any = None
 
     from hypothesis import given, settings
 
-    from fourresp.typing import ScorerOutput
+    from fourresp.typing import AdditiveScorer, ScorerOutput
 
     given_parameters = dict(parameters or {})
 
@@ -661,5 +662,22 @@ def check_scorer(scorer: Any, *, max_examples: int = 100, parameters: Any = None
         assert math.isclose(moved.value, first.value, rel_tol=1e-9, abs_tol=1e-9), (
             f"depends on the order of the answers: {first!r} then {moved!r}"
         )
+        if isinstance(scorer, AdditiveScorer):
+            columns = zip(*map(scorer.terms, answers), strict=True)
+            sums = tuple(math.fsum(column) for column in columns)
+            summed = scorer.from_sums(
+                sums,
+                answered=len(answers),
+                total_items=total,
+                parameters=dict(given_parameters),
+            )
+            disagreement = (
+                f"from_sums of the terms gives {summed!r}, but calling the scorer gives "
+                f"{first!r}; the engine uses from_sums"
+            )
+            agree = math.isclose(
+                summed.percent, first.percent, rel_tol=1e-9, abs_tol=1e-9
+            ) and math.isclose(summed.value, first.value, rel_tol=1e-9, abs_tol=1e-9)
+            assert agree, disagreement
 
     conforms()

@@ -7,7 +7,7 @@ Frozen, keyword-only attrs classes, loaded through the one loader
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
 import attrs
@@ -216,39 +216,69 @@ class Questionnaire:
         return None
 
 
-@attrs.frozen
 class Answers(Mapping[str, Number | None]):
     """Answers by item id; ``None`` means the item was skipped. Immutable and hashable.
 
-    ``pairs`` keeps the order the answers were given in; lookups go through an index.
+    Keeps the order the answers were given in; equal to any mapping with the same
+    answers, whatever their order.
+
+    >>> from fourresp.assessment import Answers
+    >>> answers = Answers({"q1": 4, "q2": None})
+    >>> answers["q1"], list(answers), answers == {"q2": None, "q1": 4}
+    (4, ['q1', 'q2'], True)
     """
 
-    pairs: tuple[tuple[str, Number | None], ...]
-    _index: dict[str, Number | None] = attrs.field(
-        init=False, repr=False, eq=False, hash=False, order=False
-    )
+    __slots__ = ("_by_item", "_hash")
 
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_index", dict(self.pairs))
+    def __init__(
+        self,
+        answers: Mapping[str, Number | None] | Iterable[tuple[str, Number | None]] = (),
+    ) -> None:
+        self._by_item: dict[str, Number | None] = dict(answers)
+        self._hash: int | None = None
 
     @classmethod
     def of(cls, answers: Mapping[str, Number | None] | Answers) -> Answers:
         """Answers from any mapping of item id to value (or None for skipped)."""
-        if isinstance(answers, Answers):
+        if answers.__class__ is cls:
             return answers
-        return cls(tuple(answers.items()))
+        return cls(answers)
+
+    @property
+    def pairs(self) -> tuple[tuple[str, Number | None], ...]:
+        """The (item id, answer) pairs in the order they were given."""
+        return tuple(self._by_item.items())
+
+    def items(self) -> ItemsView[str, Number | None]:
+        """The (item id, answer) pairs in the order they were given, as a view."""
+        return self._by_item.items()
 
     def __getitem__(self, key: str) -> Number | None:
-        return self._index[key]
+        return self._by_item[key]
 
     def __contains__(self, key: object) -> bool:
-        return key in self._index
+        return key in self._by_item
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._index)
+        return iter(self._by_item)
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self._by_item)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Answers):
+            return self._by_item == other._by_item
+        if isinstance(other, Mapping):
+            return self._by_item == dict(other.items())
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._by_item.items()))
+        return self._hash
+
+    def __repr__(self) -> str:
+        return f"Answers({self._by_item!r})"
 
 
 def _answers(value: Mapping[str, Number | None] | Answers) -> Answers:
@@ -506,9 +536,9 @@ def _register_hooks() -> None:
         make_dict_unstructure_fn(Band, converter, from_=override(rename="from")),
     )
     converter.register_structure_hook(
-        Answers, lambda data, _: Answers(tuple((str(k), v) for k, v in data.items()))
+        Answers, lambda data, _: Answers((str(k), v) for k, v in data.items())
     )
-    converter.register_unstructure_hook(Answers, lambda answers: dict(answers.pairs))
+    converter.register_unstructure_hook(Answers, lambda answers: dict(answers.items()))
 
     def structure_band_sets(data: Any, _: Any) -> tuple[BandSet, ...]:
         return tuple(

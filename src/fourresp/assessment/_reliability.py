@@ -239,7 +239,7 @@ class ReliabilityAccumulator:
 
     def add(self, response: Response) -> None:
         """Count one response (checked against the questionnaire first)."""
-        _, keyed = self._keyer.key(response)
+        keyed = self._keyer.keyed_answers(self._keyer.codes(response))
         values = [None if answer is None else _exact(answer.keyed) for answer in keyed]
         self._responses += 1
         for group in self._groups:

@@ -8,13 +8,12 @@ name claimed twice is an error, never a silent override.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from importlib.metadata import entry_points
 from typing import Any, TypeVar
 
 from fourresp.errors import ArgumentError, NotFoundError
-from fourresp.typing import KeyedAnswer, Scorer, ScorerOutput
+from fourresp.typing import AdditiveScorer, KeyedAnswer, Scorer, ScorerOutput
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -27,49 +26,95 @@ ENTRY_POINT_GROUP = "fourresp.scorers"
 S = TypeVar("S", bound=Callable[..., ScorerOutput])
 
 
-def _pomp(answers: Sequence[KeyedAnswer], weighted: bool) -> float:
-    """Percent of maximum possible: 100 * sum(w * (keyed - min)) / sum(w * (max - min))."""
-    if weighted:
-        top = math.fsum([a.weight * (a.keyed - a.minimum) for a in answers])
-        span = math.fsum([a.weight * (a.maximum - a.minimum) for a in answers])
-    else:
-        top = math.fsum([a.keyed - a.minimum for a in answers])
-        span = math.fsum([a.maximum - a.minimum for a in answers])
-    return min(100.0, max(0.0, 100.0 * top / span))
+def _clamped(percent: float) -> float:
+    return min(100.0, max(0.0, percent))
 
 
-def score_sum(
-    answers: Sequence[KeyedAnswer], *, total_items: int, parameters: Mapping[str, Any]
-) -> ScorerOutput:
+class _SumScorer(AdditiveScorer):
     """The sum of keyed answers, prorated to all the group's items; percent of maximum possible."""
-    raw = math.fsum(a.keyed for a in answers) * total_items / len(answers)
-    return ScorerOutput(value=raw, percent=_pomp(answers, weighted=False))
+
+    def terms(self, answer: KeyedAnswer) -> tuple[float, ...]:
+        return (answer.keyed, answer.keyed - answer.minimum, answer.maximum - answer.minimum)
+
+    def from_sums(
+        self,
+        sums: tuple[float, ...],
+        *,
+        answered: int,
+        total_items: int,
+        parameters: Mapping[str, Any],
+    ) -> ScorerOutput:
+        keyed, above_minimum, spans = sums
+        return ScorerOutput(
+            value=keyed * total_items / answered, percent=_clamped(100.0 * above_minimum / spans)
+        )
 
 
-def score_mean(
-    answers: Sequence[KeyedAnswer], *, total_items: int, parameters: Mapping[str, Any]
-) -> ScorerOutput:
+class _MeanScorer(AdditiveScorer):
     """The mean keyed answer on the scale; percent is each answer's position, averaged."""
-    mean = math.fsum(a.keyed for a in answers) / len(answers)
-    spread = math.fsum((a.keyed - a.minimum) / (a.maximum - a.minimum) for a in answers)
-    return ScorerOutput(value=mean, percent=min(100.0, max(0.0, 100.0 * spread / len(answers))))
+
+    def terms(self, answer: KeyedAnswer) -> tuple[float, ...]:
+        return (answer.keyed, (answer.keyed - answer.minimum) / (answer.maximum - answer.minimum))
+
+    def from_sums(
+        self,
+        sums: tuple[float, ...],
+        *,
+        answered: int,
+        total_items: int,
+        parameters: Mapping[str, Any],
+    ) -> ScorerOutput:
+        keyed, positions = sums
+        return ScorerOutput(value=keyed / answered, percent=_clamped(100.0 * positions / answered))
 
 
-def score_percent(
-    answers: Sequence[KeyedAnswer], *, total_items: int, parameters: Mapping[str, Any]
-) -> ScorerOutput:
+class _PercentScorer(AdditiveScorer):
     """Percent of maximum possible (POMP), unweighted: 0 at all-minimum, 100 at all-maximum."""
-    percent = _pomp(answers, weighted=False)
-    return ScorerOutput(value=percent, percent=percent)
+
+    def terms(self, answer: KeyedAnswer) -> tuple[float, ...]:
+        return (answer.keyed - answer.minimum, answer.maximum - answer.minimum)
+
+    def from_sums(
+        self,
+        sums: tuple[float, ...],
+        *,
+        answered: int,
+        total_items: int,
+        parameters: Mapping[str, Any],
+    ) -> ScorerOutput:
+        above_minimum, spans = sums
+        percent = _clamped(100.0 * above_minimum / spans)
+        return ScorerOutput(value=percent, percent=percent)
 
 
-def score_weighted_mean(
-    answers: Sequence[KeyedAnswer], *, total_items: int, parameters: Mapping[str, Any]
-) -> ScorerOutput:
+class _WeightedMeanScorer(AdditiveScorer):
     """The weighted mean keyed answer; percent is the weighted percent of maximum possible."""
-    total_weight = math.fsum(a.weight for a in answers)
-    mean = math.fsum(a.weight * a.keyed for a in answers) / total_weight
-    return ScorerOutput(value=mean, percent=_pomp(answers, weighted=True))
+
+    def terms(self, answer: KeyedAnswer) -> tuple[float, ...]:
+        weight = answer.weight
+        return (
+            weight,
+            weight * answer.keyed,
+            weight * (answer.keyed - answer.minimum),
+            weight * (answer.maximum - answer.minimum),
+        )
+
+    def from_sums(
+        self,
+        sums: tuple[float, ...],
+        *,
+        answered: int,
+        total_items: int,
+        parameters: Mapping[str, Any],
+    ) -> ScorerOutput:
+        weights, keyed, above_minimum, spans = sums
+        return ScorerOutput(value=keyed / weights, percent=_clamped(100.0 * above_minimum / spans))
+
+
+score_sum: Scorer = _SumScorer()
+score_mean: Scorer = _MeanScorer()
+score_percent: Scorer = _PercentScorer()
+score_weighted_mean: Scorer = _WeightedMeanScorer()
 
 
 _BUILT_INS: dict[str, Scorer] = {
