@@ -491,6 +491,10 @@ class _Plan:
             (own, responsibility, _blocks(aspect_groups, keyer))
             for own, responsibility, aspect_groups in self.responsibilities
         ]
+        #: Score one response (see :func:`score`).
+        self.score: Callable[[Response], Result] = (
+            self._score_by_blocks if self.from_totals else self._score_by_responsibilities
+        )
 
     # -- per group -------------------------------------------------------------------------
 
@@ -659,10 +663,8 @@ class _Plan:
 
     # -- per response ----------------------------------------------------------------------
 
-    def score(self, response: Response) -> Result:
-        """Score one response (see :func:`score`)."""
-        if self.from_totals:
-            return self._score_by_blocks(response)
+    def _score_by_responsibilities(self, response: Response) -> Result:
+        """Score one response with any scorer, from its responsibilities' remembered outcomes."""
         codes = self.keyer.codes(response)
         results: list[ResponsibilityResult] = []
         aspects: list[AspectResult] = []
