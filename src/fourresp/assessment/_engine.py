@@ -629,6 +629,22 @@ class _Plan:
         _remember(group.memo, key, found)
         return found
 
+    def _aspects(
+        self, aspect_groups: list[_Group], responsibility: Responsibility, codes: list[int]
+    ) -> _BlockOutcome:
+        """The aspects' results and highlight keys, with their totals added up."""
+        aspects: list[AspectResult] = []
+        best: list[_Key] = []
+        worst: list[_Key] = []
+        rows: list[Totals] = []
+        for aspect_group in aspect_groups:
+            outcome = self._aspect(aspect_group, responsibility, codes)
+            aspects.append(outcome.result)
+            best += outcome.best
+            worst += outcome.worst
+            rows.append(outcome.totals)
+        return _BlockOutcome(aspects, best, worst, self.arithmetic.combine(rows))
+
     def _responsibility(
         self,
         group: _Group,
@@ -636,17 +652,13 @@ class _Plan:
         aspect_groups: list[_Group],
         codes: list[int],
     ) -> _ResponsibilityOutcome:
-        aspects: list[AspectResult] = []
-        best: list[_Key] = []
-        worst: list[_Key] = []
-        for aspect_group in aspect_groups:
-            outcome = self._aspect(aspect_group, responsibility, codes)
-            aspects.append(outcome.result)
-            best += outcome.best
-            worst += outcome.worst
+        merged = self._aspects(aspect_groups, responsibility, codes)
         score, band, _ = self._score_group(group, codes)
         return _ResponsibilityOutcome(
-            self._responsibility_result(responsibility, score, band), aspects, best, worst
+            self._responsibility_result(responsibility, score, band),
+            merged.aspects,
+            merged.best,
+            merged.worst,
         )
 
     @staticmethod
@@ -735,17 +747,7 @@ class _Plan:
     def _block(
         self, block: _Block, responsibility: Responsibility, codes: list[int]
     ) -> _BlockOutcome:
-        aspects: list[AspectResult] = []
-        best: list[_Key] = []
-        worst: list[_Key] = []
-        rows: list[Totals] = []
-        for aspect_group in block.aspect_groups:
-            outcome = self._aspect(aspect_group, responsibility, codes)
-            aspects.append(outcome.result)
-            best += outcome.best
-            worst += outcome.worst
-            rows.append(outcome.totals)
-        found = _BlockOutcome(aspects, best, worst, self.arithmetic.combine(rows))
+        found = self._aspects(block.aspect_groups, responsibility, codes)
         _remember(block.memo, block.codes_of(codes), found)
         return found
 
