@@ -65,10 +65,14 @@ class FontMetrics:
         self.name = name
         self.units_per_em = units_per_em
         self._widths = widths
-        # Latin-1 as a list: ASCII text is measured with one C-level map() over bytes.
         fallback = units_per_em
-        self._latin = [widths.get(code, fallback) for code in range(256)]
-        self._latin[0x09] = self._latin[0x0A] = self._latin[0x0D] = self._latin[0x20]
+        latin = [widths.get(code, fallback) for code in range(256)]
+        latin[0x09] = latin[0x0A] = latin[0x0D] = latin[0x20]
+        # Advance widths are 16-bit in every font, so ASCII text is measured with two
+        # C-level passes over its bytes: the sum of the high bytes of its widths,
+        # shifted, plus the sum of the low bytes.
+        self._high = bytes(width >> 8 for width in latin)
+        self._low = bytes(width & 0xFF for width in latin)
         self._memo: dict[str, float] = {}
 
     def covers(self, char: str) -> bool:
@@ -80,10 +84,7 @@ class FontMetrics:
         found = self._memo.get(text)
         if found is not None:
             return found
-        if text.isascii():
-            width = float(sum(map(self._latin.__getitem__, text.encode("ascii"))))
-        else:
-            width = self._units(text)
+        width = self.measure(text)
         if len(self._memo) >= _MEMO_LIMIT:
             self._memo.clear()
         self._memo[text] = width
@@ -92,8 +93,17 @@ class FontMetrics:
     def measure(self, text: str) -> float:
         """The width of ``text`` (already normalised) in font units, not remembered."""
         if text.isascii():
-            return float(sum(map(self._latin.__getitem__, text.encode("ascii"))))
+            return self._ascii_units(text.encode("ascii"))
         return self._units(text)
+
+    def measure_encoded(self, text: str, utf8: bytes) -> float:
+        """:meth:`measure`, for a caller that already holds ``text`` encoded as UTF-8."""
+        if len(utf8) == len(text):  # one byte a character: ASCII
+            return self._ascii_units(utf8)
+        return self._units(text)
+
+    def _ascii_units(self, data: bytes) -> float:
+        return float((sum(data.translate(self._high)) << 8) + sum(data.translate(self._low)))
 
     def _units(self, text: str) -> float:
         total = 0.0

@@ -140,13 +140,15 @@ class _Part:
         plain = clean_text(raw)
         if role.upper:
             plain = plain.upper()
+        data = plain.encode("utf-8", "surrogatepass")
         font = role.font or role.load_font()
-        width = font.measure(plain) * role.scale + role.spacing * len(plain)
+        width = font.measure_encoded(plain, data) * role.scale + role.spacing * len(plain)
         self.plain = plain
         self.text = text = _escaped(plain)
         self.box = math.ceil(width)
         self.length10 = length10 = round(width * 10)
-        self.crc = f"{zlib.crc32(plain.encode('utf-8', 'surrogatepass')):08x}"
+        # eight hex digits; to_bytes().hex() is about three times faster than format()
+        self.crc = zlib.crc32(data).to_bytes(4, "big").hex()
         # what follows a text element's position and colour, the same in every badge
         self.tail = f'textLength="{length10}"{role.extra}>{text}</text>'
 
@@ -175,8 +177,10 @@ class _Style:
         self.height, self.radius, self.size, self.padding = height, radius, size, padding
         self.baseline, self.shadow, self.upper, self.spacing = baseline, shadow, upper, spacing
         self.bold_label, self.bold_message, self.gradient = bold_label, bold_message, gradient
-        self.baseline10 = baseline * 10
-        self.shadow10 = baseline * 10 + 10
+        # Markup numbers that never change, as text: formatting an int costs more than
+        # the rest of its substitution, and the markup is the hot path.
+        self.height_text, self.radius_text = str(height), str(radius)
+        self.text_y, self.shadow_y = str(baseline * 10), str(baseline * 10 + 10)
         self.attributes = f' letter-spacing="{round(spacing * 10)}"' if spacing else ""
         self.bold_attributes = ' font-weight="bold"' + self.attributes
         self.label = _Role(self, bold_label)
@@ -262,18 +266,14 @@ def _link(url: str | None) -> str | None:
 _PARTS_LIMIT = 4096
 
 
-def _part(raw: str, role: _Role) -> _Part:
-    """The part for ``raw`` in ``role``, remembered or made."""
-    # Only exact strings are looked up: anything else must reach the check below,
-    # and an unhashable value would make the lookup itself fail.
+def _new_part(raw: str, role: _Role) -> _Part:
+    """Make and remember the part for ``raw``, a text ``role`` has not seen (or not lately)."""
+    if not isinstance(raw, str):
+        raise ArgumentError(f"badge text is a string, not {type(raw).__name__}")
     parts = role.parts
-    found = parts.get(raw) if raw.__class__ is str else None
-    if found is None:
-        if not isinstance(raw, str):
-            raise ArgumentError(f"badge text is a string, not {type(raw).__name__}")
-        found = _Part(raw, role)
-        if len(parts) >= _PARTS_LIMIT:
-            parts.clear()
+    found = parts[raw] = _Part(raw, role)
+    if len(parts) > _PARTS_LIMIT:
+        parts.clear()
         parts[raw] = found
     return found
 
@@ -344,9 +344,19 @@ def badge(
     chosen = _STYLES.get(style)
     if chosen is None:
         raise ArgumentError(f"unknown badge style {style!r}; known: {', '.join(STYLES)}")
-    fills = _fills(label_color, color)
-    left_part = _part(label, chosen.label)
-    right_part = _part(message, chosen.message)
+    try:
+        fills = _FILLS[label_color, color]
+    except (KeyError, TypeError):  # a new pair, or an unhashable colour _fills refuses
+        fills = _fills(label_color, color)
+    # Remembered texts are looked up here rather than in a helper: this is the hot
+    # path. Only exact strings are looked up, so anything else reaches the type
+    # check in _new_part (and an unhashable value never reaches a dict).
+    left_part = chosen.label.parts.get(label) if label.__class__ is str else None
+    if left_part is None:
+        left_part = _new_part(label, chosen.label)
+    right_part = chosen.message.parts.get(message) if message.__class__ is str else None
+    if right_part is None:
+        right_part = _new_part(message, chosen.message)
     if title is not None:
         name = _escaped(clean_text(title))
     elif left_part.plain:
@@ -362,8 +372,10 @@ def badge(
         if len(link_pair) > 2:
             raise ArgumentError("a badge takes one link, or two (label and message)")
     if id_suffix is None:
-        id_suffix = f"{left_part.crc}{right_part.crc}{fills.code}"
-    elif not _ID_SUFFIX.fullmatch(id_suffix):
+        ids = f"fr{chosen.code}{left_part.crc}{right_part.crc}{fills.code}"
+    elif _ID_SUFFIX.fullmatch(id_suffix):
+        ids = f"fr{chosen.code}{id_suffix}"
+    else:
         raise ArgumentError("id_suffix is up to 32 letters, digits, '-' or '_'")
 
     pad, height = chosen.padding, chosen.height
@@ -371,38 +383,38 @@ def badge(
     left = left_part.box + logo_width + 2 * pad if (left_part.plain or logo is not None) else 0
     right = right_part.box + 2 * pad
     if chosen.name == "social":
-        return _social(left_part, right_part, name, left, right, chosen, logo, link_pair, id_suffix)
-    width = left + right
-    ids = f"fr{chosen.code}{id_suffix}"
-    base10, tail10 = chosen.baseline10, chosen.shadow10
-    label_x = (pad + logo_width) * 10 + left_part.box * 5
-    message_x = left * 10 + right * 5
+        return _social(left_part, right_part, name, left, right, chosen, logo, link_pair, ids)
+    width = str(left + right)
+    height_text, text_y, shadow_y = chosen.height_text, chosen.text_y, chosen.shadow_y
+    # each appears twice in the markup: format once
+    label_x = str((pad + logo_width) * 10 + left_part.box * 5)
+    message_x = str(left * 10 + right * 5)
     label_tail, message_tail = left_part.tail, right_part.tail
     # One f-string per shape: this is the hot path of every badge.
     if chosen.shadow:
         label_text = (
-            f'<text aria-hidden="true" x="{label_x}" y="{tail10}" fill="{fills.left_shade}" '
+            f'<text aria-hidden="true" x="{label_x}" y="{shadow_y}" fill="{fills.left_shade}" '
             f'fill-opacity=".3" {label_tail}'
-            f'<text x="{label_x}" y="{base10}" fill="{fills.left_text}" {label_tail}'
+            f'<text x="{label_x}" y="{text_y}" fill="{fills.left_text}" {label_tail}'
             if left_part.plain
             else ""
         )
         texts = (
-            f'{label_text}<text aria-hidden="true" x="{message_x}" y="{tail10}" '
+            f'{label_text}<text aria-hidden="true" x="{message_x}" y="{shadow_y}" '
             f'fill="{fills.right_shade}" fill-opacity=".3" {message_tail}'
-            f'<text x="{message_x}" y="{base10}" fill="{fills.right_text}" {message_tail}'
+            f'<text x="{message_x}" y="{text_y}" fill="{fills.right_text}" {message_tail}'
         )
     else:
         label_text = (
-            f'<text x="{label_x}" y="{base10}" fill="{fills.left_text}" {label_tail}'
+            f'<text x="{label_x}" y="{text_y}" fill="{fills.left_text}" {label_tail}'
             if left_part.plain
             else ""
         )
         texts = (
-            f'{label_text}<text x="{message_x}" y="{base10}" fill="{fills.right_text}" '
+            f'{label_text}<text x="{message_x}" y="{text_y}" fill="{fills.right_text}" '
             f"{message_tail}"
         )
-    left_rect = f'<rect width="{left}" height="{height}" fill="{fills.left}"/>' if left else ""
+    left_rect = f'<rect width="{left}" height="{height_text}" fill="{fills.left}"/>' if left else ""
     image = (
         ""
         if logo is None
@@ -411,22 +423,23 @@ def badge(
     )
     areas = _link_areas(link_pair, left, right, height) if link_pair else ""
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{name}"><title>{name}</title>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height_text}" '
+        f'viewBox="0 0 {width} {height_text}" role="img" aria-label="{name}">'
+        f"<title>{name}</title>"
     )
     if chosen.radius:
         return (
             f'{head}<linearGradient id="{ids}-s" x2="0" y2="100%">{chosen.gradient}'
-            f'</linearGradient><clipPath id="{ids}-r"><rect width="{width}" height="{height}" '
-            f'rx="{chosen.radius}" fill="#fff"/></clipPath>'
+            f'</linearGradient><clipPath id="{ids}-r"><rect width="{width}" '
+            f'height="{height_text}" rx="{chosen.radius_text}" fill="#fff"/></clipPath>'
             f'<g clip-path="url(#{ids}-r)" shape-rendering="crispEdges">{left_rect}'
-            f'<rect x="{left}" width="{right}" height="{height}" fill="{fills.right}"/>'
-            f'<rect width="{width}" height="{height}" fill="url(#{ids}-s)"/></g>'
+            f'<rect x="{left}" width="{right}" height="{height_text}" fill="{fills.right}"/>'
+            f'<rect width="{width}" height="{height_text}" fill="url(#{ids}-s)"/></g>'
             f"{image}{chosen.text_group}{texts}</g>{areas}</svg>"
         )
     return (
         f'{head}<g shape-rendering="crispEdges">{left_rect}'
-        f'<rect x="{left}" width="{right}" height="{height}" fill="{fills.right}"/></g>'
+        f'<rect x="{left}" width="{right}" height="{height_text}" fill="{fills.right}"/></g>'
         f"{image}{chosen.text_group}{texts}</g>{areas}</svg>"
     )
 
@@ -454,10 +467,9 @@ def _social(
     style: _Style,
     logo: Logo | None,
     links: tuple[str | None, ...],
-    id_suffix: str,
+    ids: str,
 ) -> str:
     """GitHub-like social style: a grey rounded button and a white speech bubble."""
-    ids = f"fr{style.code}{id_suffix}"
     height = style.height
     gap = 6  # between the button and the bubble, where the bubble's arrow sits
     left = max(left, 2 * style.padding)
@@ -486,11 +498,11 @@ def _social(
     if left_part.plain:
         start = style.padding + (17 if logo is not None else 0)
         out.append(
-            f'<text x="{start * 10 + left_part.box * 5}" y="{style.baseline10}" '
+            f'<text x="{start * 10 + left_part.box * 5}" y="{style.text_y}" '
             f'font-weight="bold" textLength="{left_part.length10}">{left_part.text}</text>'
         )
     out.append(
-        f'<text x="{(left + gap) * 10 + right * 5}" y="{style.baseline10}" '
+        f'<text x="{(left + gap) * 10 + right * 5}" y="{style.text_y}" '
         f'textLength="{right_part.length10}">{right_part.text}</text></g>'
     )
     if links:
