@@ -19,6 +19,23 @@ def best_of(function: Callable[[], object], *, repeat: int = 5) -> float:
     return min(times)
 
 
+def best_of_each(
+    functions: dict[str, Callable[[], object]], *, repeat: int = 5
+) -> dict[str, float]:
+    """The fastest of ``repeat`` runs of each function, in seconds, with the runs interleaved.
+
+    A function and its baseline take turns, so a slow spell of the machine falls on
+    both rather than on whichever happened to run during it.
+    """
+    best = dict.fromkeys(functions, float("inf"))
+    for _ in range(repeat):
+        for name, function in functions.items():
+            start = time.perf_counter()
+            function()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
+
+
 def import_seconds(statement: str, *, repeat: int) -> list[float]:
     """Time ``statement`` in ``repeat`` fresh interpreters (module caches cold each time)."""
     probe = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"

@@ -12,7 +12,7 @@ In the same run, 10,000 flat badges with distinct labels are rendered by:
 Targets: at least 10x the faster of pybadges and anybadge, and at least a third
 of the bare template's speed.
 
-    python benchmarks/badges.py [--count 10000] [--repeat 3]
+    python benchmarks/badges.py [--count 10000] [--repeat 7]
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import argparse
 import random
 from collections.abc import Callable
 
-from _common import best_of, table
+from _common import best_of, best_of_each, table
 from fourresp.badges import badge
 
 MESSAGES = ("passing", "established", "developing", "recognised as a true professional", "95%")
@@ -89,11 +89,14 @@ def run(make: Callable[[str, str], str], pairs: list[tuple[str, str]]) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     pairs = inputs(args.count)
-    ours = best_of(lambda: run(badge, pairs), repeat=args.repeat)
-    bare = best_of(lambda: run(bare_template, pairs), repeat=args.repeat)
+    timed = best_of_each(
+        {"ours": lambda: run(badge, pairs), "bare": lambda: run(bare_template, pairs)},
+        repeat=args.repeat,
+    )
+    ours, bare = timed["ours"], timed["bare"]
     rows = [
         (
             f"{args.count:,} badges vs bare f-string",

@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 import random
 
-from _common import best_of, table
+from _common import best_of_each, table
 from fourresp.assessment import Questionnaire, Response, load_questionnaire, score
 from fourresp.content import load_framework
 
@@ -97,8 +97,14 @@ def main() -> int:
     questionnaire = load_questionnaire()
     rows = generate(questionnaire, args.responses, uniform=args.uniform)
     library(questionnaire, rows[:100])  # warm: schema, framework, scorer registry
-    ours = best_of(lambda: library(questionnaire, rows), repeat=args.repeat)
-    base = best_of(lambda: hand_loop(questionnaire, rows), repeat=args.repeat)
+    timed = best_of_each(
+        {
+            "ours": lambda: library(questionnaire, rows),
+            "base": lambda: hand_loop(questionnaire, rows),
+        },
+        repeat=args.repeat,
+    )
+    ours, base = timed["ours"], timed["base"]
     kind = "uniform" if args.uniform else "latent-trait"
     print(
         table(

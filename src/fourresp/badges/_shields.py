@@ -131,26 +131,31 @@ class _Role:
         return font
 
 
-class _Part:
-    """A label or message ready for its role: cleaned, escaped, measured, fingerprinted."""
+# A label or message ready for its role, as a plain tuple (cheaper to make than an
+# object, and every badge with a new text makes one): (the text cleaned, escaped,
+# its box width in pixels, its textLength x10, its fingerprint for ids, and the
+# tail of its text element, the same in every badge).
+_Part = tuple[str, str, int, int, str, str]
 
-    __slots__ = ("box", "crc", "length10", "plain", "tail", "text")
 
-    def __init__(self, raw: str, role: _Role) -> None:
-        plain = clean_text(raw)
-        if role.upper:
-            plain = plain.upper()
-        data = plain.encode("utf-8", "surrogatepass")
-        font = role.font or role.load_font()
-        width = font.measure_encoded(plain, data) * role.scale + role.spacing * len(plain)
-        self.plain = plain
-        self.text = text = _escaped(plain)
-        self.box = math.ceil(width)
-        self.length10 = length10 = round(width * 10)
+def _make_part(raw: str, role: _Role) -> _Part:
+    plain = clean_text(raw)
+    if role.upper:
+        plain = plain.upper()
+    data = plain.encode("utf-8", "surrogatepass")
+    font = role.font or role.load_font()
+    width = font.measure_encoded(plain, data) * role.scale + role.spacing * len(plain)
+    text = _escaped(plain)
+    length10 = round(width * 10)
+    return (
+        plain,
+        text,
+        math.ceil(width),
+        length10,
         # eight hex digits; to_bytes().hex() is about three times faster than format()
-        self.crc = zlib.crc32(data).to_bytes(4, "big").hex()
-        # what follows a text element's position and colour, the same in every badge
-        self.tail = f'textLength="{length10}"{role.extra}>{text}</text>'
+        zlib.crc32(data).to_bytes(4, "big").hex(),
+        f'textLength="{length10}"{role.extra}>{text}</text>',
+    )
 
 
 class _Style:
@@ -271,7 +276,7 @@ def _new_part(raw: str, role: _Role) -> _Part:
     if not isinstance(raw, str):
         raise ArgumentError(f"badge text is a string, not {type(raw).__name__}")
     parts = role.parts
-    found = parts[raw] = _Part(raw, role)
+    found = parts[raw] = _make_part(raw, role)
     if len(parts) > _PARTS_LIMIT:
         parts.clear()
         parts[raw] = found
@@ -357,12 +362,14 @@ def badge(
     right_part = chosen.message.parts.get(message) if message.__class__ is str else None
     if right_part is None:
         right_part = _new_part(message, chosen.message)
+    label_plain, label_escaped, label_box, _, label_crc, label_tail = left_part
+    _, message_escaped, message_box, _, message_crc, message_tail = right_part
     if title is not None:
         name = _escaped(clean_text(title))
-    elif left_part.plain:
-        name = f"{left_part.text}: {right_part.text}"
+    elif label_plain:
+        name = f"{label_escaped}: {message_escaped}"
     else:
-        name = right_part.text
+        name = message_escaped
     name = name or "badge"  # an image always has an accessible name
     if logo is not None and not isinstance(logo, Logo):
         logo = Logo.from_data_uri(logo)
@@ -372,31 +379,30 @@ def badge(
         if len(link_pair) > 2:
             raise ArgumentError("a badge takes one link, or two (label and message)")
     if id_suffix is None:
-        ids = f"fr{chosen.code}{left_part.crc}{right_part.crc}{fills.code}"
+        ids = f"fr{chosen.code}{label_crc}{message_crc}{fills.code}"
     elif _ID_SUFFIX.fullmatch(id_suffix):
         ids = f"fr{chosen.code}{id_suffix}"
     else:
         raise ArgumentError("id_suffix is up to 32 letters, digits, '-' or '_'")
 
     pad, height = chosen.padding, chosen.height
-    logo_width = 0 if logo is None else (17 if left_part.plain else 14)
-    left = left_part.box + logo_width + 2 * pad if (left_part.plain or logo is not None) else 0
-    right = right_part.box + 2 * pad
+    logo_width = 0 if logo is None else (17 if label_plain else 14)
+    left = label_box + logo_width + 2 * pad if (label_plain or logo is not None) else 0
+    right = message_box + 2 * pad
     if chosen.name == "social":
         return _social(left_part, right_part, name, left, right, chosen, logo, link_pair, ids)
     width = str(left + right)
     height_text, text_y, shadow_y = chosen.height_text, chosen.text_y, chosen.shadow_y
     # each appears twice in the markup: format once
-    label_x = str((pad + logo_width) * 10 + left_part.box * 5)
+    label_x = str((pad + logo_width) * 10 + label_box * 5)
     message_x = str(left * 10 + right * 5)
-    label_tail, message_tail = left_part.tail, right_part.tail
     # One f-string per shape: this is the hot path of every badge.
     if chosen.shadow:
         label_text = (
             f'<text aria-hidden="true" x="{label_x}" y="{shadow_y}" fill="{fills.left_shade}" '
             f'fill-opacity=".3" {label_tail}'
             f'<text x="{label_x}" y="{text_y}" fill="{fills.left_text}" {label_tail}'
-            if left_part.plain
+            if label_plain
             else ""
         )
         texts = (
@@ -407,7 +413,7 @@ def badge(
     else:
         label_text = (
             f'<text x="{label_x}" y="{text_y}" fill="{fills.left_text}" {label_tail}'
-            if left_part.plain
+            if label_plain
             else ""
         )
         texts = (
@@ -495,15 +501,17 @@ def _social(
             f'href="{logo.data_uri()}"/>'
         )
     out.append(style.text_group.replace("<g ", '<g fill="#333" ', 1))
-    if left_part.plain:
+    label_plain, label_escaped, label_box, label_length10, _, _ = left_part
+    _, message_escaped, _, message_length10, _, _ = right_part
+    if label_plain:
         start = style.padding + (17 if logo is not None else 0)
         out.append(
-            f'<text x="{start * 10 + left_part.box * 5}" y="{style.text_y}" '
-            f'font-weight="bold" textLength="{left_part.length10}">{left_part.text}</text>'
+            f'<text x="{start * 10 + label_box * 5}" y="{style.text_y}" '
+            f'font-weight="bold" textLength="{label_length10}">{label_escaped}</text>'
         )
     out.append(
         f'<text x="{(left + gap) * 10 + right * 5}" y="{style.text_y}" '
-        f'textLength="{right_part.length10}">{right_part.text}</text></g>'
+        f'textLength="{message_length10}">{message_escaped}</text></g>'
     )
     if links:
         out.append(_link_areas(links, left, gap + right, height))
