@@ -139,6 +139,7 @@ _Part = tuple[str, str, int, int, str, str]
 
 
 def _make_part(raw: str, role: _Role) -> _Part:
+    """``raw`` cleaned, escaped, measured and fingerprinted for ``role``."""
     plain = clean_text(raw)
     if role.upper:
         plain = plain.upper()
@@ -302,6 +303,7 @@ _FILLS_LIMIT = 1024
 
 
 def _fills(label_color: str, color: str) -> _Fills:
+    """The resolved pair, remembered; a bad colour raises ArgumentError naming it."""
     key = (label_color, color)
     try:
         found = _FILLS.get(key)
