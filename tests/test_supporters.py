@@ -327,3 +327,12 @@ def test_a_process_killed_mid_import_leaves_all_or_none(target, tmp_path):
         if not target.startswith("postgresql"):
             assert registry.integrity_check() == "ok"
         assert registry.find(email="before@example.org") is not None
+
+
+@given(st.binary(max_size=200), st.binary(max_size=300))
+def test_the_email_hasher_is_hmac_sha256(key, message):
+    import hmac
+
+    from fourresp.supporters._registry import EmailHasher
+
+    assert EmailHasher(key).hex(message) == hmac.digest(key, message, "sha256").hex()

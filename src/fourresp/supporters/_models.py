@@ -104,14 +104,14 @@ class Page:
     next_cursor: str | None
 
 
-def _clean_text(value: Any, field: str, limit: int) -> tuple[str | None, str | None]:
-    """(cleaned value, None) or (None, what is wrong)."""
+def _clean_text(value: Any, field: str, limit: int, repeats: bool) -> tuple[str | None, str | None]:
+    """(cleaned value, None) or (None, what is wrong); ``repeats`` for fields whose
+    values recur across a batch (organisations, roles), which are remembered."""
     if not isinstance(value, str):
         return None, f"{field} must be text, not {type(value).__name__}"
-    return _clean_string(value, field, limit)
+    return (_clean_repeated if repeats else _clean_string)(value, field, limit)
 
 
-@functools.lru_cache(maxsize=4096)  # organisations and roles repeat across a batch
 def _clean_string(value: str, field: str, limit: int) -> tuple[str | None, str | None]:
     if value.isascii() and value.isprintable() and "  " not in value:
         text = value.strip()  # the common case: nothing to normalise, nothing invisible
@@ -157,10 +157,13 @@ def _email(value: Any) -> tuple[str | None, str | None]:
     return address, None
 
 
+_clean_repeated = functools.lru_cache(maxsize=4096)(_clean_string)
+
+# (field, most characters, required, values recur across a batch)
 _TEXT_FIELDS = (
-    ("name", MAX_NAME, True),
-    ("organisation", MAX_ORGANISATION, False),
-    ("role", MAX_NAME, False),
+    ("name", MAX_NAME, True, False),
+    ("organisation", MAX_ORGANISATION, False, True),
+    ("role", MAX_NAME, False, True),
 )
 
 
@@ -205,11 +208,11 @@ def _check(pledge: Pledge | ImportedPledge) -> tuple[dict[str, Any], list[tuple[
     """The cleaned values of the fields cleaning changes, and (field, message) problems."""
     changes: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
-    for field, limit, required in _TEXT_FIELDS:
+    for field, limit, required, repeats in _TEXT_FIELDS:
         value = getattr(pledge, field)
         if value is None and not required:
             continue
-        cleaned, problem = _clean_text(value, field, limit)
+        cleaned, problem = _clean_text(value, field, limit, repeats)
         if problem is not None:
             problems.append((field, problem))
         elif cleaned != value:
