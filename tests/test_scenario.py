@@ -420,6 +420,12 @@ def test_resuming_an_unchanged_path_after_an_edit_elsewhere():
             1,
             "now leads to",
         ),
+        (
+            # renamed without updating the choice that leads there
+            lambda d: _scenes(d).update({"sales-diagnosis-2": _scenes(d).pop("sales-diagnosis")}),
+            1,
+            "not a scene",
+        ),
     ],
 )
 def test_resuming_refuses_the_first_step_that_no_longer_fits(change, step, message):

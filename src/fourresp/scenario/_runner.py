@@ -323,7 +323,8 @@ class Runner:
             raise ChoiceError(
                 f"scene {run.scene!r} has no choice {choice_id!r}; open now: {open_now}"
             )
-        if choice.test is not None and not choice.test(run._values, run._nets, run._tracked):
+        nets, values, tracked = run._nets, run._values, run._tracked
+        if choice.test is not None and not choice.test(values, nets, tracked):
             raise ChoiceError(
                 f"choice {choice_id!r} is not open in scene {run.scene!r} now (its condition "
                 "is false)"
@@ -332,21 +333,17 @@ class Runner:
             raise ChoiceError(
                 f"choice {choice_id!r} leads to {choice.choice.goto!r}, which is not a scene"
             )
-        return self._take(run, choice)
-
-    def _take(self, run: Run, choice: CompiledChoice) -> Run:
-        nets = run._nets
+        # Taking the choice, inlined: this is the hot path of every play-through.
         if choice.moves:
             nets = nets.copy()
             for key, move in choice.moves:
                 nets[key] = nets.get(key, 0) + move
-        tracked = run._tracked
         if self._tracked_scenes:
             target_id = self._compiled.scene_ids[choice.target]
             if target_id in self._tracked_scenes and target_id not in tracked:
                 tracked = tracked | {target_id}
-        values = self._compiled.apply(choice, run._values) if choice.updates else run._values
-        # _new_run, inlined: this is the hot path of every play-through
+        if choice.updates:
+            values = self._compiled.apply(choice, values)
         new = object.__new__(Run)
         new._meta = meta = self._meta
         new._scene = scene = choice.target
@@ -510,7 +507,10 @@ class Runner:
                 raise ResumeError(f"{where}: the choice's effects have changed", step=number)
             if choice not in tuple(self._open(run)):
                 raise ResumeError(f"{where}: the choice is no longer open there", step=number)
-            run = self._take(run, choice)
+            try:
+                run = self.choose(run, choice.id)
+            except ChoiceError as exc:  # such as a choice whose scene has gone
+                raise ResumeError(f"{where}: {exc}", step=number) from None
         return run
 
 
