@@ -10,7 +10,7 @@
 3. **Runner**: a walk of choices (conditions and effects included) through the
    runner against a minimal dict-based loop doing the same walk. Target: <= 2x.
 
-    python benchmarks/scenario.py [--scenes 100000] [--repeat 3]
+    python benchmarks/scenario.py [--scenes 100000] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -173,7 +173,7 @@ def plain_form(scenario: Scenario) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenes", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     framework = load_framework()
     rows = []
