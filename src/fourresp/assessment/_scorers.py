@@ -30,11 +30,8 @@ def _clamped(percent: float) -> float:
     return min(100.0, max(0.0, percent))
 
 
-class _SumScorer(AdditiveScorer):
-    """The sum of keyed answers, prorated to all the group's items; percent of maximum possible."""
-
-    def terms(self, answer: KeyedAnswer) -> tuple[float, ...]:
-        return (answer.keyed, answer.keyed - answer.minimum, answer.maximum - answer.minimum)
+class _BuiltIn(AdditiveScorer):
+    """A built-in scorer: none of them reads the questionnaire's scoring parameters."""
 
     def from_sums(
         self,
@@ -44,50 +41,49 @@ class _SumScorer(AdditiveScorer):
         total_items: int,
         parameters: Mapping[str, Any],
     ) -> ScorerOutput:
+        return self.output(sums, answered, total_items)
+
+    def output(self, sums: tuple[float, ...], answered: int, total_items: int) -> ScorerOutput:
+        raise NotImplementedError
+
+
+class _SumScorer(_BuiltIn):
+    """The sum of keyed answers, prorated to all the group's items; percent of maximum possible."""
+
+    def terms(self, answer: KeyedAnswer) -> tuple[float, ...]:
+        return (answer.keyed, answer.keyed - answer.minimum, answer.maximum - answer.minimum)
+
+    def output(self, sums: tuple[float, ...], answered: int, total_items: int) -> ScorerOutput:
         keyed, above_minimum, spans = sums
         return ScorerOutput(
             value=keyed * total_items / answered, percent=_clamped(100.0 * above_minimum / spans)
         )
 
 
-class _MeanScorer(AdditiveScorer):
+class _MeanScorer(_BuiltIn):
     """The mean keyed answer on the scale; percent is each answer's position, averaged."""
 
     def terms(self, answer: KeyedAnswer) -> tuple[float, ...]:
         return (answer.keyed, (answer.keyed - answer.minimum) / (answer.maximum - answer.minimum))
 
-    def from_sums(
-        self,
-        sums: tuple[float, ...],
-        *,
-        answered: int,
-        total_items: int,
-        parameters: Mapping[str, Any],
-    ) -> ScorerOutput:
+    def output(self, sums: tuple[float, ...], answered: int, total_items: int) -> ScorerOutput:
         keyed, positions = sums
         return ScorerOutput(value=keyed / answered, percent=_clamped(100.0 * positions / answered))
 
 
-class _PercentScorer(AdditiveScorer):
+class _PercentScorer(_BuiltIn):
     """Percent of maximum possible (POMP), unweighted: 0 at all-minimum, 100 at all-maximum."""
 
     def terms(self, answer: KeyedAnswer) -> tuple[float, ...]:
         return (answer.keyed - answer.minimum, answer.maximum - answer.minimum)
 
-    def from_sums(
-        self,
-        sums: tuple[float, ...],
-        *,
-        answered: int,
-        total_items: int,
-        parameters: Mapping[str, Any],
-    ) -> ScorerOutput:
+    def output(self, sums: tuple[float, ...], answered: int, total_items: int) -> ScorerOutput:
         above_minimum, spans = sums
         percent = _clamped(100.0 * above_minimum / spans)
         return ScorerOutput(value=percent, percent=percent)
 
 
-class _WeightedMeanScorer(AdditiveScorer):
+class _WeightedMeanScorer(_BuiltIn):
     """The weighted mean keyed answer; percent is the weighted percent of maximum possible."""
 
     def terms(self, answer: KeyedAnswer) -> tuple[float, ...]:
@@ -99,14 +95,7 @@ class _WeightedMeanScorer(AdditiveScorer):
             weight * (answer.maximum - answer.minimum),
         )
 
-    def from_sums(
-        self,
-        sums: tuple[float, ...],
-        *,
-        answered: int,
-        total_items: int,
-        parameters: Mapping[str, Any],
-    ) -> ScorerOutput:
+    def output(self, sums: tuple[float, ...], answered: int, total_items: int) -> ScorerOutput:
         weights, keyed, above_minimum, spans = sums
         return ScorerOutput(value=keyed / weights, percent=_clamped(100.0 * above_minimum / spans))
 
