@@ -51,14 +51,7 @@ class PostgresRegistry(SQLRegistry):
     def _migrate(self) -> None:
         with self._transaction() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
-            cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            cursor.execute("SELECT MAX(version) FROM schema_version")
-            current = cursor.fetchone()[0] or 0
-            for version, statements in _MIGRATIONS:
-                if version > current:
-                    for statement in statements:
-                        cursor.execute(statement)
-                    cursor.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
+            self._apply_migrations(cursor, _MIGRATIONS)
             cursor.execute(
                 "INSERT INTO meta (key, value) VALUES ('salt', %s) ON CONFLICT DO NOTHING",
                 (self._salt_hint or os.urandom(32).hex(),),

@@ -165,6 +165,21 @@ class SQLRegistry:
 
     # -- the salt ---------------------------------------------------------------------
 
+    def _apply_migrations(
+        self, cursor: Any, migrations: tuple[tuple[int, tuple[str, ...]], ...]
+    ) -> None:
+        """Run, in ``cursor``'s transaction, every migration newer than the stored version."""
+        cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        cursor.execute("SELECT MAX(version) FROM schema_version")
+        current = cursor.fetchone()[0] or 0
+        for version, statements in migrations:
+            if version > current:
+                for statement in statements:
+                    cursor.execute(statement)
+                cursor.execute(
+                    f"INSERT INTO schema_version (version) VALUES ({self.placeholder})", (version,)
+                )
+
     def _load_salt(self, cursor: Any) -> bytes:
         p = self.placeholder
         cursor.execute(f"SELECT value FROM meta WHERE key = {p}", ("salt",))

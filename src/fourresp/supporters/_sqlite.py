@@ -60,14 +60,7 @@ class SQLiteRegistry(SQLRegistry):
 
     def _migrate(self) -> None:
         with self._transaction() as cursor:
-            cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            cursor.execute("SELECT MAX(version) FROM schema_version")
-            current = cursor.fetchone()[0] or 0
-            for version, statements in _MIGRATIONS:
-                if version > current:
-                    for statement in statements:
-                        cursor.execute(statement)
-                    cursor.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+            self._apply_migrations(cursor, _MIGRATIONS)
             self._salt = self._load_salt(cursor)
 
     @contextlib.contextmanager
