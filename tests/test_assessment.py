@@ -287,3 +287,40 @@ def test_the_conformance_kit_catches_a_bad_scorer():
 
     with pytest.raises(AssertionError, match="percent"):
         testing.check_scorer(out_of_range, max_examples=5)
+
+
+@pytest.mark.parametrize(
+    "scale",
+    [
+        {"min": 0, "max": 1_000_000_000, "step": 1},  # a billion points
+        {"min": 0, "max": 1000, "step": 1e-320},  # so many that counting them overflows
+        {"min": -1e308, "max": 1e308, "step": 1},  # a span beyond floats
+    ],
+    ids=["billion-points", "tiny-step", "huge-span"],
+)
+def test_a_scale_with_too_many_points_is_refused_at_once(scale):
+    document = fourresp.to_document(load_questionnaire())
+    document["scale"] = scale
+    with pytest.raises(fourresp.DocumentError) as caught:
+        fourresp.load(document)
+    assert [(p.code, p.path) for p in caught.value.problems] == [("bad-scale", "$.scale.step")]
+    assert "101 points" in caught.value.problems[0].message
+
+
+def test_a_questionnaire_built_in_code_with_a_huge_scale_is_refused_before_scoring():
+    from fourresp.assessment import Scale
+
+    questionnaire = attrs.evolve(load_questionnaire(), scale=Scale(min=0, max=10**9))
+    answers = {item.id: 3 for item in questionnaire.items}
+    with pytest.raises(fourresp.DocumentError, match="101 points"):
+        score(questionnaire, _response(questionnaire, answers))
+
+
+def test_too_many_answer_points_in_all_are_refused():
+    document = fourresp.to_document(load_questionnaire())
+    template = document["items"][0]
+    document["items"] = [dict(template, id=f"item-{n}") for n in range(1001)]
+    document["scale"] = {"min": 0, "max": 100, "step": 1}
+    with pytest.raises(fourresp.DocumentError) as caught:
+        fourresp.load(document)
+    assert [(p.code, p.path) for p in caught.value.problems] == [("too-large", "$.items")]

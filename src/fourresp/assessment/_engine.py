@@ -38,6 +38,7 @@ from fourresp.assessment._models import (
     ResponsibilityResult,
     Result,
     Score,
+    scale_findings,
 )
 from fourresp.assessment._scorers import ScorerRegistry, default_registry
 from fourresp.content import Framework, Responsibility, load_framework
@@ -333,6 +334,13 @@ class _Keyer:
     """
 
     def __init__(self, questionnaire: Questionnaire) -> None:
+        # The loader runs these checks; a questionnaire built in code has not been
+        # through it, and a scale of a billion points must not reach the loop below.
+        findings = scale_findings(questionnaire)
+        if findings:
+            raise DocumentError(
+                [_problem(f.code, f.message, *f.path) for f in findings], source=None
+            )
         self.questionnaire = questionnaire
         self.size = len(questionnaire.items)
         self.lookup: dict[tuple[str, Any], tuple[int, int]] = {}

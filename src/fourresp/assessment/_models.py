@@ -61,8 +61,12 @@ class Scale:
     @property
     def points(self) -> tuple[Number, ...]:
         """Every allowed value, lowest first."""
-        count = round((self.max - self.min) / self.step)
-        return tuple(_tidy(self.min + index * self.step) for index in range(count + 1))
+        return tuple(_tidy(self.min + index * self.step) for index in range(self.point_count))
+
+    @property
+    def point_count(self) -> int:
+        """How many values the scale allows."""
+        return round((self.max - self.min) / self.step) + 1
 
     def label_for(self, value: Number) -> str | None:
         """The label of ``value``, or None when the point has none."""
@@ -396,11 +400,27 @@ class Result:
 # -- checks the schema cannot make ----------------------------------------------------
 
 
+# A rating scale has a handful of points; 0 to 100 in steps of 1 is the widest use.
+# The engine keeps a lookup entry per item and point, so a scale of a billion
+# points would exhaust memory long before anyone answered it.
+MAX_SCALE_POINTS = 101
+# Points over all items together (10,000 items of five points, say).
+MAX_ANSWER_POINTS = 100_000
+
+
 def _scale_findings(scale: Scale, path: tuple[str | int, ...]) -> Iterator[Finding]:
     if scale.max <= scale.min:
         yield Finding(path=(*path, "max"), code="bad-scale", message="max must be above min")
         return
     steps = (scale.max - scale.min) / scale.step
+    if not math.isfinite(steps) or steps > MAX_SCALE_POINTS - 1 + 1e-9:
+        yield Finding(
+            path=(*path, "step"),
+            code="bad-scale",
+            message=f"{scale.min}..{scale.max} in steps of {scale.step} makes more than "
+            f"{MAX_SCALE_POINTS} points, the most a scale may have",
+        )
+        return
     if not math.isclose(steps, round(steps), abs_tol=1e-9):
         yield Finding(
             path=(*path, "step"),
@@ -445,13 +465,35 @@ def _band_findings(bands: tuple[Band, ...], path: tuple[str | int, ...]) -> Iter
         )
 
 
+def scale_findings(questionnaire: Questionnaire) -> list[Finding]:
+    """What is wrong with the questionnaire's scales, their points included (the
+    engine refuses to plan for a questionnaire with any of these)."""
+    found = list(_scale_findings(questionnaire.scale, ("scale",)))
+    for index, item in enumerate(questionnaire.items):
+        if item.scale is not None:
+            found += _scale_findings(item.scale, ("items", index, "scale"))
+    if found:
+        return found
+    points = sum(questionnaire.scale_of(item).point_count for item in questionnaire.items)
+    if points > MAX_ANSWER_POINTS:
+        found.append(
+            Finding(
+                path=("items",),
+                code="too-large",
+                message=f"the items' scales have {points:,} points in all; the most is "
+                f"{MAX_ANSWER_POINTS:,} (fewer items, or scales with fewer points)",
+            )
+        )
+    return found
+
+
 def questionnaire_findings(
     questionnaire: Questionnaire, framework: Any = None
 ) -> Iterator[Finding]:
     """Every cross-reference problem in a questionnaire (see docs/assessment.md)."""
     from fourresp.content import load_framework
 
-    yield from _scale_findings(questionnaire.scale, ("scale",))
+    yield from scale_findings(questionnaire)
     if framework is None:
         default = load_framework()
         framework = default if default.id == questionnaire.framework else None
@@ -473,8 +515,6 @@ def questionnaire_findings(
                 code="unknown-aspect",
                 message=f"aspect {item.aspect!r} is not in framework {framework.id!r}",
             )
-        if item.scale is not None:
-            yield from _scale_findings(item.scale, ("items", index, "scale"))
     for band_set in questionnaire.bands:
         group, bands = band_set.group, band_set.bands
         if framework is not None and group != "overall" and group not in {r.id for r in framework}:
