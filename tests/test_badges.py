@@ -143,6 +143,13 @@ def test_colours_logo_and_links():
     assert _width(svg) > _width(badge("build", "ok"))
 
 
+@pytest.mark.parametrize("bad", [["#fff"], {"c": 1}, 5, None, "not-a-colour", "#12345"])
+@pytest.mark.parametrize("which", ["color", "label_color"])
+def test_a_bad_colour_is_refused_by_name(bad, which):
+    with pytest.raises(ArgumentError, match="colour"):
+        badge("build", "ok", **{which: bad})
+
+
 def test_text_colour_is_the_one_with_more_contrast():
     from fourresp.badges import contrast_ratio
 

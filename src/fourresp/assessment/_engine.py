@@ -495,10 +495,14 @@ class _Plan:
             for p in g.positions
         ) == list(range(self.size))
         self.from_totals = vectors is not None and shared_out
-        self.blocks = [
-            (own, responsibility, _blocks(aspect_groups, keyer))
-            for own, responsibility, aspect_groups in self.responsibilities
-        ]
+        self.blocks = (
+            [
+                (own, responsibility, _blocks(aspect_groups, keyer))
+                for own, responsibility, aspect_groups in self.responsibilities
+            ]
+            if self.from_totals
+            else []
+        )
         #: Score one response (see :func:`score`).
         self.score: Callable[[Response], Result] = (
             self._score_by_blocks if self.from_totals else self._score_by_responsibilities

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 
 from fourresp.errors import ArgumentError
@@ -33,7 +32,6 @@ _DARK_TEXT = "#222"
 _LIGHT_TEXT = "#fff"
 
 
-@functools.lru_cache(maxsize=256)
 def parse_colour(colour: str) -> str:
     """A colour name or hex (``#4c1``, ``4c1``, ``#44cc11``) as lower-case ``#rgb``/``#rrggbb``.
 
@@ -68,7 +66,6 @@ def contrast_ratio(first: str, second: str) -> float:
     return (b + 0.05) / (a + 0.05)
 
 
-@functools.lru_cache(maxsize=256)
 def contrast_text(background: str) -> str:
     """``#fff`` or ``#222``, whichever reads better on ``background``."""
     light = contrast_ratio(background, _LIGHT_TEXT)

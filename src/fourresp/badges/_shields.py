@@ -302,18 +302,12 @@ _FILLS: dict[tuple[str, str], _Fills] = {}
 _FILLS_LIMIT = 1024
 
 
-def _fills(label_color: str, color: str) -> _Fills:
-    """The resolved pair, remembered; a bad colour raises ArgumentError naming it."""
-    key = (label_color, color)
-    try:
-        found = _FILLS.get(key)
-    except TypeError:  # unhashable: parse_colour names the problem
-        found = None
-    if found is None:
-        found = _Fills(label_color, color)
-        if len(_FILLS) >= _FILLS_LIMIT:
-            _FILLS.clear()
-        _FILLS[key] = found
+def _new_fills(label_color: str, color: str) -> _Fills:
+    """Resolve and remember a pair badge() has not seen; a bad colour raises ArgumentError."""
+    found = _Fills(label_color, color)  # refuses anything that is not a colour, unhashables too
+    if len(_FILLS) >= _FILLS_LIMIT:
+        _FILLS.clear()
+    _FILLS[label_color, color] = found
     return found
 
 
@@ -353,8 +347,8 @@ def badge(
         raise ArgumentError(f"unknown badge style {style!r}; known: {', '.join(STYLES)}")
     try:
         fills = _FILLS[label_color, color]
-    except (KeyError, TypeError):  # a new pair, or an unhashable colour _fills refuses
-        fills = _fills(label_color, color)
+    except (KeyError, TypeError):  # a new pair, or an unhashable colour _Fills refuses
+        fills = _new_fills(label_color, color)
     # Remembered texts are looked up here rather than in a helper: this is the hot
     # path. Only exact strings are looked up, so anything else reaches the type
     # check in _new_part (and an unhashable value never reaches a dict).
