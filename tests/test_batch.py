@@ -272,3 +272,23 @@ def test_any_text_gives_rows_or_a_document_error(text, form):
             assert (row.response is None) == bool(row.problems)
     except DocumentError as exc:
         assert exc.problems
+
+
+def test_a_byte_order_mark_in_an_open_stream_is_not_part_of_the_first_column():
+    header = "\ufeffrespondent," + ",".join(ITEM_IDS)
+    csv_text = header + "\r\nada," + ",".join(["4"] * len(ITEM_IDS)) + "\r\n"
+    jsonl_text = (
+        "\ufeff"
+        + json.dumps(
+            {
+                "questionnaire": QUESTIONNAIRE.id,
+                "version": QUESTIONNAIRE.version,
+                "respondent": "ada",
+                "answers": dict.fromkeys(ITEM_IDS, 4),
+            }
+        )
+        + "\n"
+    )
+    for text, format in ((csv_text, "csv"), (jsonl_text, "jsonl")):
+        rows = list(score_batch(io.StringIO(text), QUESTIONNAIRE, format=format))
+        assert [(row.respondent, row.problems) for row in rows] == [("ada", ())]

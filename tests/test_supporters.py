@@ -336,3 +336,22 @@ def test_the_email_hasher_is_hmac_sha256(key, message):
     from fourresp.supporters._registry import EmailHasher
 
     assert EmailHasher(key).hex(message) == hmac.digest(key, message, "sha256").hex()
+
+
+@pytest.mark.parametrize(
+    ("text", "format"),
+    [
+        ("\ufeffname,pledged_on,framework_version\r\nAda,2026-11-29,1.0.0\r\n", "csv"),
+        (
+            '\ufeff{"name": "Ada", "pledged_on": "2026-11-29", "framework_version": "1.0.0"}\n',
+            "jsonl",
+        ),
+    ],
+    ids=["csv", "jsonl"],
+)
+def test_a_byte_order_mark_in_an_open_stream_is_not_part_of_the_first_column(
+    tmp_path, text, format
+):
+    with open_registry(str(tmp_path / "supporters.db")) as registry:
+        assert registry.import_from(io.StringIO(text), format=format) == 1
+        assert [s.name for s in registry.supporters()] == ["Ada"]

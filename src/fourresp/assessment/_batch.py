@@ -121,6 +121,8 @@ def _jsonl_rows(
         if not text:
             return
         line += 1
+        if line == 1:  # a stream opened without utf-8-sig keeps the byte-order mark
+            text = text.removeprefix("\ufeff")
         if len(text) > limits.max_bytes and not text.endswith("\n"):
             while text and not text.endswith("\n"):  # skip the rest of the long line
                 text = stream.readline(limits.max_bytes + 1)
@@ -155,7 +157,11 @@ def _number(text: str) -> float | int | None:
 
 
 def _csv_header(header: list[str], questionnaire: Questionnaire, source: str | None) -> list[str]:
-    names = [cell.strip() for cell in header]
+    # a stream opened without utf-8-sig keeps the byte-order mark (Excel writes one)
+    names = [
+        cell.removeprefix("\ufeff").strip() if column == 0 else cell.strip()
+        for column, cell in enumerate(header)
+    ]
     known = {item.id for item in questionnaire.items}
     problems = []
     seen: set[str] = set()

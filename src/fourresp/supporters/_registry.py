@@ -565,6 +565,8 @@ def _records(
 ) -> Iterable[tuple[int, dict[str, Any]]]:
     if format == "jsonl":
         lines = [(number, text) for number, text in enumerate(stream, start=1) if text.strip()]
+        if lines:  # a stream opened without utf-8-sig keeps the byte-order mark
+            lines[0] = (lines[0][0], lines[0][1].removeprefix("\ufeff"))
         # One parse for the whole file when every line looks like one object; line by
         # line otherwise, and to place an error.
         parsed: list[Any] | None = None
@@ -608,6 +610,11 @@ def _records(
     elif format == "csv":
         reader = csv.DictReader(stream)
         try:
+            if reader.fieldnames:  # a stream opened without utf-8-sig keeps the byte-order mark
+                reader.fieldnames = [
+                    reader.fieldnames[0].removeprefix("\ufeff"),
+                    *reader.fieldnames[1:],
+                ]
             for row in reader:
                 cells: dict[str, Any] = {k: v for k, v in row.items() if k and v not in ("", None)}
                 if "public" in cells:
