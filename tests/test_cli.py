@@ -20,6 +20,10 @@ def test_info_text_lists_responsibilities_and_aspects(capsys):
     out = capsys.readouterr().out
     assert "The learning professional has a responsibility to their client" in out
     assert "[client-non-learning]" in out
+    assert (
+        "Excludes: Changing the form or scope of a learning solution (client-better-solution)."
+        in " ".join(out.split())
+    )
     assert "#FourResponsibilities" in out
 
 
@@ -28,6 +32,11 @@ def test_info_json_is_the_framework_document(capsys):
     document = json.loads(capsys.readouterr().out)
     assert len(document["responsibilities"]) == 4
     assert sum(len(item["aspects"]) for item in document["responsibilities"]) == 20
+    assert all(
+        aspect["includes"] and aspect["excludes"]
+        for item in document["responsibilities"]
+        for aspect in item["aspects"]
+    )
     assert fourresp.validate(document) == ()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pathlib
+import re
 import shutil
 
 import attrs
@@ -75,6 +76,40 @@ def test_twenty_aspects_five_each_unique_and_prefixed():
     for item in framework:
         assert len(item.aspects) == 5
         assert all(aspect.id.startswith(item.id + "-") for aspect in item.aspects)
+
+
+def test_every_aspect_has_one_line_boundaries_naming_real_neighbours():
+    framework = load_framework()
+    ids = {aspect.id for aspect in framework.aspects}
+    named: set[str] = set()
+    for aspect in framework.aspects:
+        assert aspect.includes, aspect.id
+        assert aspect.excludes, aspect.id
+        for rule in (aspect.includes, aspect.excludes):
+            assert "\n" not in rule, aspect.id
+            assert len(rule) <= 200, aspect.id
+        # Each exclusion names, in brackets, the aspects the behaviour belongs to instead.
+        refs = [
+            ref
+            for group in re.findall(r"\(([a-z, -]+)\)", aspect.excludes)
+            for ref in group.split(", ")
+        ]
+        assert refs, aspect.id
+        for ref in refs:
+            assert ref in ids, (aspect.id, ref)
+            assert ref != aspect.id, ref
+        named.update(refs)
+    # The aspects that overlapped before boundaries were drawn each send behaviour elsewhere.
+    assert {"client-non-learning", "self-evidence", "peers-credibility", "self-skills"} <= named
+
+
+def test_boundaries_are_optional_in_a_pack_of_ones_own(tmp_path):
+    document = fourresp.to_document(load_framework())
+    for responsibility in document["responsibilities"]:
+        for aspect in responsibility["aspects"]:
+            del aspect["includes"], aspect["excludes"]
+    framework = fourresp.load(document)
+    assert all(a.includes is None and a.excludes is None for a in framework.aspects)
 
 
 def test_default_pack_is_cached_and_validates_clean():

@@ -161,7 +161,11 @@ def _info(args: argparse.Namespace, out: TextIO) -> int:
 
 def _wrap(text: str, indent: str) -> str:
     return textwrap.fill(
-        " ".join(text.split()), width=88, initial_indent=indent, subsequent_indent=indent
+        " ".join(text.split()),
+        width=88,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_on_hyphens=False,  # aspect ids such as client-non-learning stay whole
     )
 
 
@@ -176,6 +180,10 @@ def render_framework(framework: Any) -> str:
         for aspect in item.aspects:
             lines.append(f"   - {aspect.title} [{aspect.id}]")
             lines.append(_wrap(aspect.description, "       "))
+            if aspect.includes:
+                lines.append(_wrap(f"Includes: {aspect.includes}", "       "))
+            if aspect.excludes:
+                lines.append(_wrap(f"Excludes: {aspect.excludes}", "       "))
     resources = framework.resources
     lines += ["", "Resources"]
     for intro in (resources.questionnaire, resources.scenario):

@@ -33,11 +33,17 @@ class Aspect:
     """One concrete part of a responsibility; questionnaire items and scenario choices point here.
 
     ``id`` is unique across the framework and stable between versions.
+    ``includes`` and ``excludes`` are one-line boundary rules: which behaviours
+    count towards this aspect, and which belong to another one (named by id), so
+    that every behaviour an item or a choice describes belongs to exactly one
+    aspect. Both are optional in a pack of your own; the default pack has them.
     """
 
     id: str
     title: str
     description: str
+    includes: str | None = None
+    excludes: str | None = None
 
 
 @attrs.frozen(kw_only=True)
