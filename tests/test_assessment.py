@@ -209,7 +209,7 @@ def test_default_questionnaire_result_has_highlights():
     result = score(questionnaire, _response(questionnaire, answers))
     assert result.strengths
     assert result.improvements
-    assert all(h.percent >= 75 for h in result.strengths)
+    assert all(h.percent >= 85 for h in result.strengths)
     assert all(h.percent < 60 for h in result.improvements)
 
 
@@ -218,13 +218,13 @@ def test_default_questionnaire_result_has_highlights():
     [
         (
             lambda text: text.replace(
-                "      from: 50\n      to: 75", "      from: 55\n      to: 75", 1
+                "      from: 60\n      to: 85", "      from: 65\n      to: 85", 1
             ),
             "band-gap",
         ),
         (
             lambda text: text.replace(
-                "      from: 50\n      to: 75", "      from: 45\n      to: 75", 1
+                "      from: 60\n      to: 85", "      from: 55\n      to: 85", 1
             ),
             "band-overlap",
         ),

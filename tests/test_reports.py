@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fourresp import testing
+from fourresp._markdown import escape
 from fourresp.assessment import Response, load_questionnaire, result_chart, result_markdown, score
 from fourresp.charts import MAX_LABEL, Bar, bar_chart
 
@@ -105,6 +106,33 @@ def test_the_default_report_reads_well():
     )
     report = result_markdown(score(questionnaire, response), questionnaire=questionnaire)
     assert report.startswith(f"# Results: {questionnaire.title}\n")
-    assert "**Overall: 100% (Established)**, 25 answered, 0 skipped." in report
+    count = len(questionnaire.items)
+    assert f"**Overall: 100% (Consistent practice)**, {count} answered, 0 skipped." in report
     assert "## What you do well" in report
     assert "## Where you can improve" not in report
+    assert report.count("**Next step.**") == 5  # overall and each responsibility
+    assert "_The bands' cut-offs are provisional." in report
+
+
+def test_the_default_report_gives_next_steps_with_their_sources():
+    questionnaire = load_questionnaire()
+    answers = {item.id: 3 if not item.reverse else 4 for item in questionnaire.items}
+    response = Response(
+        questionnaire=questionnaire.id, version=questionnaire.version, answers=answers
+    )
+    result = score(questionnaire, response)
+    report = result_markdown(result, questionnaire=questionnaire)
+    assert result.improvements
+    assert "## Where you can improve: next steps" in report
+    section = report.split("## Where you can improve: next steps", 1)[1]
+    cited = 0
+    for highlight in result.improvements:
+        feedback = questionnaire.feedback_for(highlight.aspect)
+        assert escape(feedback.to_improve) in section
+        for reference in feedback.references:
+            assert f"*{escape(reference.title)}*" in section
+            cited += 1
+    assert cited == section.count("  - Source: ")
+    assert cited > 0
+    # Without the questionnaire there is nothing to cite, and nothing breaks.
+    assert "Source:" not in result_markdown(result)

@@ -381,7 +381,7 @@ def score_batch(
     >>> rows = [header, ",".join(["ada", *["4"] * len(questionnaire.items)])]
     >>> [row.result.overall.band.name for row in score_batch(
     ...     io.StringIO("\\n".join(rows)), questionnaire, format="csv")]
-    ['Established']
+    ['Frequent practice']
     """
     for row in read_responses(source, questionnaire, format=format, limits=limits):
         response = row.response

@@ -24,11 +24,13 @@ __all__ = [
     "Band",
     "BandRef",
     "BandSet",
+    "Cutoffs",
     "Highlight",
     "Highlights",
     "Item",
     "MissingPolicy",
     "Questionnaire",
+    "Reference",
     "Response",
     "ResponsibilityResult",
     "Result",
@@ -106,8 +108,37 @@ class Item:
 
 
 @attrs.frozen(kw_only=True)
+class Reference:
+    """A public source behind a piece of advice: a book, an article, a model.
+
+    ``year`` is the year of the edition cited; ``url`` is a stable address, given
+    only where one is known (a DOI link, the author's own page).
+    """
+
+    title: str
+    author: str
+    year: int | None = None
+    url: str | None = None
+
+    def citation(self) -> str:
+        """One line for people: ``Author (year), Title``, then the address if there is one.
+
+        >>> Reference(title="Map It", author="Cathy Moore", year=2017).citation()
+        'Cathy Moore (2017), Map It'
+        """
+        year = f" ({self.year})" if self.year is not None else ""
+        address = f", {self.url}" if self.url is not None else ""
+        return f"{self.author}{year}, {self.title}{address}"
+
+
+@attrs.frozen(kw_only=True)
 class Band:
-    """A named range of percent scores, ``from_`` inclusive to ``to`` exclusive (100 included)."""
+    """A named range of percent scores, ``from_`` inclusive to ``to`` exclusive (100 included).
+
+    ``doing_well`` describes the practice a score in the band reflects;
+    ``to_improve`` is one concrete next step; ``references`` are public sources
+    that help with that step.
+    """
 
     id: str
     name: str
@@ -115,6 +146,7 @@ class Band:
     to: float
     doing_well: str
     to_improve: str
+    references: tuple[Reference, ...] = ()
 
     def contains(self, percent: float) -> bool:
         """True when ``percent`` falls in this band."""
@@ -134,11 +166,28 @@ class BandSet:
 
 @attrs.frozen(kw_only=True)
 class AspectFeedback:
-    """Advice for one aspect: what to say when it is a strength, and when it is not."""
+    """Advice for one aspect: what to say when it is a strength, and when it is not.
+
+    ``to_improve`` is one concrete next step; ``references`` are public sources
+    that help with it.
+    """
 
     aspect: str
     doing_well: str
     to_improve: str
+    references: tuple[Reference, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Cutoffs:
+    """How far the bands' cut-offs can be trusted.
+
+    ``provisional`` cut-offs were set by judgement, not from pilot data; ``note``
+    says how they were set and what would firm them up. Reports show the note.
+    """
+
+    provisional: bool = False
+    note: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -175,7 +224,7 @@ class Questionnaire:
     """A self-assessment questionnaire: items on aspects, a scale, scoring, bands and feedback.
 
     ``bands`` holds the overall bands under ``"overall"`` and each responsibility's
-    under its id.
+    under its id; ``cutoffs`` says whether their cut-offs are provisional.
     """
 
     id: str
@@ -191,6 +240,7 @@ class Questionnaire:
     scoring: Scoring = Scoring()
     missing: MissingPolicy = MissingPolicy()
     highlights: Highlights = Highlights()
+    cutoffs: Cutoffs = Cutoffs()
 
     def item(self, item_id: str) -> Item:
         """The item with ``item_id``; :class:`~fourresp.errors.NotFoundError` if absent."""

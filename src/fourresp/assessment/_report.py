@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fourresp._markdown import escape as markdown_escape
-from fourresp.assessment._models import Questionnaire, Result, Score
+from fourresp.assessment._models import Band, Questionnaire, Reference, Result, Score
 from fourresp.charts import Bar, bar_chart
 
 __all__ = ["result_chart", "result_markdown"]
@@ -19,10 +19,42 @@ def _band(score: Score) -> str:
     return markdown_escape(score.band.name) if score.band is not None else ""
 
 
-def result_markdown(result: Result, *, questionnaire: Questionnaire | None = None) -> str:
-    """A Markdown report of ``result``: overall, each responsibility, strengths, what to improve.
+def _citation(reference: Reference) -> str:
+    year = f" ({reference.year})" if reference.year is not None else ""
+    address = f", {markdown_escape(reference.url)}" if reference.url is not None else ""
+    return (
+        f"{markdown_escape(reference.author)}{year}, *{markdown_escape(reference.title)}*{address}"
+    )
 
-    Pass the ``questionnaire`` to title the report with its name. Every piece of
+
+def _sources(references: tuple[Reference, ...], indent: str = "") -> list[str]:
+    """A "Sources" list under a next step; nothing when there are no references."""
+    if not references:
+        return []
+    return [f"{indent}- Source: {_citation(reference)}" for reference in references]
+
+
+def _band_of(questionnaire: Questionnaire | None, group: str, score: Score) -> Band | None:
+    if questionnaire is None or score.band is None:
+        return None
+    for band in questionnaire.bands_for(group):
+        if band.id == score.band.id:
+            return band
+    return None
+
+
+def _references(questionnaire: Questionnaire | None, group: str, score: Score) -> list[str]:
+    band = _band_of(questionnaire, group, score)
+    lines = _sources(band.references) if band is not None else []
+    return [*lines, ""] if lines else []
+
+
+def result_markdown(result: Result, *, questionnaire: Questionnaire | None = None) -> str:
+    """A Markdown report of ``result``: overall, each responsibility, strengths, next steps.
+
+    Pass the ``questionnaire`` to title the report with its name and to list, under
+    each next step, the public sources its bands and aspect feedback cite
+    (``references``), and the note on provisional band cut-offs. Every piece of
     text is escaped, so a respondent id or authored text cannot inject markup.
     """
     title = questionnaire.title if questionnaire is not None else "Self-assessment"
@@ -36,9 +68,11 @@ def result_markdown(result: Result, *, questionnaire: Questionnaire | None = Non
         f"{overall.missing} skipped."
     )
     lines.append("")
-    for advice in (result.overall_doing_well, result.overall_to_improve):
-        if advice:
-            lines += [markdown_escape(advice, line_start=True), ""]
+    if result.overall_doing_well:
+        lines += [markdown_escape(result.overall_doing_well, line_start=True), ""]
+    if result.overall_to_improve:
+        lines += [f"**Next step.** {markdown_escape(result.overall_to_improve)}", ""]
+        lines += _references(questionnaire, "overall", overall)
     lines += ["| Responsibility | Score | Band | Answered |", "| --- | ---: | --- | ---: |"]
     for item in result.responsibilities:
         score = item.score
@@ -50,25 +84,34 @@ def result_markdown(result: Result, *, questionnaire: Questionnaire | None = Non
     for item in result.responsibilities:
         lines += [f"## {markdown_escape(item.title)}: {_figure(item.score)}", ""]
         if item.doing_well:
-            lines += [f"**Doing well.** {markdown_escape(item.doing_well)}", ""]
+            lines += [f"**Your practice.** {markdown_escape(item.doing_well)}", ""]
         if item.to_improve:
-            lines += [f"**To improve.** {markdown_escape(item.to_improve)}", ""]
+            lines += [f"**Next step.** {markdown_escape(item.to_improve)}", ""]
+            lines += _references(questionnaire, item.responsibility, item.score)
         aspects = [a for a in result.aspects if a.responsibility == item.responsibility]
         if aspects:
             lines += ["| Aspect | Score |", "| --- | ---: |"]
             lines += [f"| {markdown_escape(a.title)} | {_figure(a.score)} |" for a in aspects]
             lines.append("")
-    for heading, highlights in (
-        ("What you do well", result.strengths),
-        ("Where you can improve", result.improvements),
+    for heading, highlights, improving in (
+        ("What you do well", result.strengths, False),
+        ("Where you can improve: next steps", result.improvements, True),
     ):
         if highlights:
             lines += [f"## {heading}", ""]
-            lines += [
-                f"- **{markdown_escape(h.title)}** ({h.percent:.0f}%): {markdown_escape(h.advice)}"
-                for h in highlights
-            ]
+            for h in highlights:
+                lines.append(
+                    f"- **{markdown_escape(h.title)}** ({h.percent:.0f}%): "
+                    f"{markdown_escape(h.advice)}"
+                )
+                feedback = questionnaire.feedback_for(h.aspect) if questionnaire else None
+                if improving and feedback is not None:
+                    lines += _sources(feedback.references, indent="  ")
             lines.append("")
+    cutoffs = questionnaire.cutoffs if questionnaire is not None else None
+    if cutoffs is not None and cutoffs.provisional:
+        note = f" {markdown_escape(cutoffs.note)}" if cutoffs.note else ""
+        lines += [f"_The bands' cut-offs are provisional.{note}_", ""]
     lines.append(
         f"_Questionnaire {markdown_escape(result.questionnaire)} version "
         f"{markdown_escape(result.version)}, scored with {markdown_escape(result.scorer)}._"
