@@ -37,11 +37,28 @@ CHECK := build/wheel-check
 wheel-check: $(STAMP)
 	rm -rf $(CHECK) && mkdir -p $(CHECK)
 	$(BIN)/python -m build --no-isolation --outdir $(CHECK)/dist . > $(CHECK)/build.log
+	$(BIN)/python -c "$$WHEEL_METADATA" $(CHECK)/dist/*.whl
 	$(PYTHON) -m venv $(CHECK)/venv
 	$(CHECK)/venv/bin/python -m pip install --quiet $(CHECK)/dist/*.whl
 	cd $(CHECK) && venv/bin/fourresp demo --out demo > demo.log && test -s demo/index.html
 	cd $(CHECK) && venv/bin/python -c "$$WHEEL_IMPORTS"
-	@echo "wheel check: built, installed, demo ran, every public module imported"
+	@echo "wheel check: built, licence metadata right, installed, demo ran, every public module imported"
+
+# The wheel declares both licences (PEP 639): MIT for the code, CC BY-NC-SA 4.0 for
+# the content, and carries both licence files.
+export WHEEL_METADATA
+define WHEEL_METADATA
+import sys, zipfile
+from email.parser import Parser
+with zipfile.ZipFile(sys.argv[1]) as wheel:
+    name = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+    metadata = Parser().parsestr(wheel.read(name).decode("utf-8"))
+expression = metadata["License-Expression"]
+assert expression == "MIT AND CC-BY-NC-SA-4.0", f"License-Expression is {expression!r}"
+files = set(metadata.get_all("License-File") or ())
+assert {"LICENSE", "LICENSE-CONTENT.md"} <= files, f"License-File is {sorted(files)}"
+print(f"wheel metadata: License-Expression: {expression}; License-File: {sorted(files)}")
+endef
 
 export WHEEL_IMPORTS
 define WHEEL_IMPORTS

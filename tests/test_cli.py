@@ -235,7 +235,12 @@ def test_assess_markdown_and_chart(tmp_path, capsys):
     assert main(command) == 0
     out = capsys.readouterr().out
     assert out.startswith("# Results: ")
-    assert re.search(r"^\| Responsibility to the client \| \d+% \| \w+ \| 6 of 6 \|$", out, re.M)
+    assert re.search(
+        r"^\| Responsibility to the client \| \d+% \| [\w ]+ \| 10 of 10 \|$", out, re.M
+    )
+    # Next steps come with the public sources they draw on.
+    assert "**Next step.**" in out
+    assert "- Source: Will Thalheimer (2018), *The Learning-Transfer Evaluation Model" in out
     root = ElementTree.fromstring(chart.read_text(encoding="utf-8"))
     assert root.get("role") == "img"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
@@ -309,7 +314,7 @@ def test_assess_batch_text_json_and_csv(tmp_path, capsys):
     assert main(["assess-batch", str(path), "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("line,respondent,overall_percent,overall_band,client_percent")
-    assert lines[1].startswith("2,ada,65.00,developing,66.67,developing")
+    assert lines[1].startswith("2,ada,58.75,occasional,60.00,frequent")
 
 
 def test_assess_batch_reports_bad_rows_and_exits_1(tmp_path, capsys):

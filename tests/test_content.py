@@ -275,3 +275,47 @@ def test_every_aspect_is_found_in_its_responsibility(framework: Framework):
             assert framework.aspect(aspect.id) is aspect
             assert framework.responsibility_of(aspect.id) is item
     assert check_translation(framework, framework) == ()
+
+
+def test_attribution_names_work_creator_source_licence_and_changes():
+    licence = load_framework().resources.licence
+    text = " ".join(licence.attribution.split())
+    assert '"The Four Responsibilities of the Learning Professional"' in text
+    assert "by Clive Shepherd" in text
+    assert "https://four-responsibilities.org" in text
+    assert "CC BY-NC-SA 4.0" in text
+    assert licence.url in text
+    assert "Changes made:" in text
+    assert licence.work == "The Four Responsibilities of the Learning Professional"
+    assert licence.creator == "Clive Shepherd"
+    assert licence.source == "https://four-responsibilities.org"
+    assert licence.changes
+    assert "blurb" in licence.changes
+
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SHIPPED_DATA = sorted(path for path in (ROOT / "src" / "fourresp").glob("*/data/*.yaml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED_DATA, ids=lambda path: path.name)
+def test_every_shipped_data_file_opens_with_its_licence(path):
+    header = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        header.append(line)
+    text = " ".join(" ".join(line.lstrip("# ") for line in header).split())
+    assert "CC BY-NC-SA 4.0" in text
+    assert "https://creativecommons.org/licenses/by-nc-sa/4.0/" in text
+    assert "Clive Shepherd" in text
+    assert "https://four-responsibilities.org" in text
+    assert "LICENSE-CONTENT.md" in text
+    # LICENSE-CONTENT.md covers the file by name.
+    licence_text = (ROOT / "LICENSE-CONTENT.md").read_text(encoding="utf-8")
+    assert f"{path.parent.parent.name}/data/{path.name}" in licence_text
+
+
+def test_the_package_declares_both_licences():
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'license = "MIT AND CC-BY-NC-SA-4.0"' in pyproject
+    assert '"LICENSE-CONTENT.md"' in pyproject

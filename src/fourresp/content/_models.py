@@ -128,13 +128,23 @@ class Share:
 
 @attrs.frozen(kw_only=True)
 class Licence:
-    """The licence of the content and the attribution to show wherever it is used."""
+    """The licence of the content and the attribution to show wherever it is used.
+
+    ``attribution`` is the one text to show. ``work``, ``creator``, ``source`` (the
+    original's address) and ``changes`` (what the pack changed) say the same as
+    data, for apps that lay the credit out themselves; they are optional in a pack
+    of your own.
+    """
 
     name: str
     spdx: str
     url: str
     notice: str
     attribution: str
+    work: str | None = None
+    creator: str | None = None
+    source: str | None = None
+    changes: str | None = None
 
 
 @attrs.frozen(kw_only=True)
