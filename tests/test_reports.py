@@ -5,13 +5,22 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from fourresp import testing
 from fourresp._markdown import escape
-from fourresp.assessment import Response, load_questionnaire, result_chart, result_markdown, score
+from fourresp.assessment import (
+    Cutoffs,
+    Reference,
+    Response,
+    load_questionnaire,
+    result_chart,
+    result_markdown,
+    score,
+)
 from fourresp.charts import MAX_LABEL, Bar, bar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -136,3 +145,46 @@ def test_the_default_report_gives_next_steps_with_their_sources():
     assert cited > 0
     # Without the questionnaire there is nothing to cite, and nothing breaks.
     assert "Source:" not in result_markdown(result)
+
+
+references = st.lists(
+    st.builds(
+        Reference,
+        title=st.text(min_size=1, max_size=40),
+        author=st.text(min_size=1, max_size=40),
+        year=st.none() | st.integers(1000, 9999),
+        url=st.none() | st.text(max_size=40).map(lambda tail: "https://x.org/" + tail),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+@given(questionnaire_and_answers, references, st.text(min_size=1, max_size=60))
+def test_sources_and_notes_in_reports_let_no_markup_through(pair, cited, note):
+    questionnaire, answers = pair
+    questionnaire = attrs.evolve(
+        questionnaire,
+        bands=tuple(
+            attrs.evolve(
+                band_set,
+                bands=tuple(attrs.evolve(b, references=tuple(cited)) for b in band_set.bands),
+            )
+            for band_set in questionnaire.bands
+        ),
+        aspect_feedback=tuple(
+            attrs.evolve(f, references=tuple(cited)) for f in questionnaire.aspect_feedback
+        ),
+        cutoffs=Cutoffs(provisional=True, note=note),
+    )
+    response = Response(
+        questionnaire=questionnaire.id, version=questionnaire.version, answers=answers
+    )
+    report = result_markdown(score(questionnaire, response), questionnaire=questionnaire)
+    assert "<" not in report
+    provisional = [line for line in report.splitlines() if "cut-offs are provisional" in line]
+    assert len(provisional) == 1
+    for line in report.splitlines():
+        if line.lstrip().startswith("- Source: "):
+            # Only the title's emphasis: a star after an even run of backslashes is markup.
+            assert len(re.findall(r"(?<!\\)(?:\\\\)*\*", line)) == 2, line
