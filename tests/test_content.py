@@ -78,6 +78,36 @@ def test_twenty_aspects_five_each_unique_and_prefixed():
         assert all(aspect.id.startswith(item.id + "-") for aspect in item.aspects)
 
 
+# Aspect ids are public: questionnaires, responses' results, scenarios and saved runs
+# name them. Drawing boundaries re-cut what each aspect covers without renaming any.
+ASPECT_IDS = [
+    "client-performance-goals",
+    "client-diagnose-need",
+    "client-better-solution",
+    "client-non-learning",
+    "client-measure-results",
+    "learners-inspire",
+    "learners-confidence",
+    "learners-own-goals",
+    "learners-manageable-load",
+    "learners-proven-methods",
+    "peers-ethics",
+    "peers-standards",
+    "peers-credibility",
+    "peers-trusted-consultant",
+    "peers-interests-first",
+    "self-best-practice",
+    "self-evidence",
+    "self-reflection",
+    "self-skills",
+    "self-technology",
+]
+
+
+def test_aspect_ids_are_unchanged():
+    assert [aspect.id for aspect in load_framework().aspects] == ASPECT_IDS
+
+
 def test_every_aspect_has_one_line_boundaries_naming_real_neighbours():
     framework = load_framework()
     ids = {aspect.id for aspect in framework.aspects}
