@@ -106,12 +106,16 @@ def locales() -> st.SearchStrategy[str]:
 
 
 def aspects(*, ids: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Aspect]:
-    """Single aspects; pass ``ids`` to control their ids."""
+    """Single aspects, with or without boundaries; pass ``ids`` to control their ids."""
     return st.builds(
-        lambda id_, title, description: Aspect(id=id_, title=title, description=description),
+        lambda id_, title, description, includes, excludes: Aspect(
+            id=id_, title=title, description=description, includes=includes, excludes=excludes
+        ),
         ids if ids is not None else identifiers(),
         texts(),
         texts(max_size=200),
+        st.none() | texts(max_size=200),
+        st.none() | texts(max_size=200),
     )
 
 
