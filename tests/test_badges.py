@@ -311,7 +311,7 @@ def test_result_and_verdict_badges():
         questionnaire,
         Response(questionnaire=questionnaire.id, version=questionnaire.version, answers=answers),
     )
-    assert "self-assessment: established 100%" in result_badge(result)
+    assert "self-assessment: consistent practice 100%" in result_badge(result)
     assert "scenario: recognised as a true professional" in verdict_badge(
         "recognised as a true professional", passed=True
     )
