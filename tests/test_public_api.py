@@ -219,6 +219,7 @@ PUBLIC = {
     "fourresp.cli": ["main"],
     "fourresp.xapi": [
         "ACTIVITY_TYPES",
+        "EXTENSIONS",
         "VERBS",
         "agent",
         "questionnaire_statements",
@@ -226,6 +227,7 @@ PUBLIC = {
         "validate_statement",
     ],
     "fourresp.exchange": [
+        "SurveyImport",
         "from_surveyjs",
         "from_twee",
         "responsibility_expression",
