@@ -493,3 +493,30 @@ def test_a_real_lrs_accepts_two_learners_with_one_namespace_and_an_identical_res
         changed = [dict(s, timestamp="2026-11-30T08:00:00.000+00:00") for s in first]
         status, reply = lrs.post(changed)  # what a clock would do: a conflict
         assert status == 409, reply
+
+
+def test_the_xapi_command_for_a_questionnaire_takes_the_answers_time(tmp_path, capsys):
+    questionnaire = load_questionnaire()
+    answers = {item.id: 3 for item in questionnaire.items}
+    document = {
+        "kind": "response",
+        "questionnaire": questionnaire.id,
+        "version": questionnaire.version,
+        "answers": answers,
+    }
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    argv = ["xapi", "questionnaire", "--answers", str(path), "--actor-mbox", "ada@example.org"]
+    argv += ["--activity-base", BASE, "--namespace", NAMESPACE]
+    assert main(argv) == 2  # deterministic ids, and no time to stamp them with
+    assert "--timestamp" in capsys.readouterr().err
+    path.write_text(
+        json.dumps({**document, "completed_at": "2026-11-29T09:30:00Z"}), encoding="utf-8"
+    )
+    assert main(argv) == 0
+    first = capsys.readouterr().out
+    assert main(argv) == 0
+    assert capsys.readouterr().out == first  # a resend: byte-identical
+    statements = json.loads(first)
+    assert {s["timestamp"] for s in statements} == {"2026-11-29T09:30:00.000+00:00"}
+    assert _verbs(statements)[-1] == "completed"

@@ -145,6 +145,13 @@ def xapi_command(args: argparse.Namespace, out: TextIO) -> int:
         response = fourresp.load(args.answers, kind="response")
         if fixed is None and (response.completed_at or response.started_at):
             when = None  # the answers' own time
+        elif when is None:
+            print(
+                "fourresp xapi questionnaire: --namespace needs --timestamp, or completed_at "
+                "in the answers",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
         result = score(questionnaire, response)
         statements = questionnaire_statements(
             questionnaire,

@@ -528,8 +528,10 @@ def scenario_statements(
     the ``responsibility-net-marks`` extension. A run not yet finished has no
     closing statement: sent again once finished, its earlier statements come out
     the same (with ``namespace`` and the same ``registration`` and ``timestamp``).
-    A run has no time of its own, so ``timestamp`` is required. Arguments as for
-    :func:`questionnaire_statements`.
+    A run has no time of its own, so ``timestamp`` is required; with ``namespace``
+    and no ``registration``, the registration is derived from the actor, the
+    scenario and that timestamp (the time the run was played identifies it).
+    Arguments as for :func:`questionnaire_statements`.
     """
     from fourresp.scenario import Runner
 
