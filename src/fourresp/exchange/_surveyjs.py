@@ -14,6 +14,9 @@ For each responsibility ``<id>``, and for ``overall``:
   plugin scorer's percent cannot be written as a SurveyJS expression, so it has
   no ``-percent`` values).
 
+- ``<id>-band``: the id of the band that percent falls in (where the
+  questionnaire has bands for the group and a ``-percent`` value).
+
 Each is empty, as fourresp's score is "insufficient", when fewer than the
 questionnaire's ``missing.min_answered_fraction`` of the group's items (or none)
 were answered; the overall values are empty when any responsibility's are.
@@ -26,6 +29,7 @@ with ``iif({q} notempty, ..., 0)`` and the answered count is kept beside the sum
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +46,8 @@ __all__ = ["SurveyImport", "from_surveyjs", "responsibility_expression", "to_sur
 # Scorers whose percent the survey can compute: how each answered item adds to
 # the numerator and the denominator ("count" means the answered count).
 _PERCENT_SCORERS = ("sum", "percent", "mean", "weighted-mean")
+# A band id as the questionnaire schema allows it: safe inside '' in an expression.
+_BAND_ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 
 
 def _number(value: float) -> str:
@@ -124,6 +130,26 @@ def _groups(
     return groups
 
 
+def _band(group_id: str, questionnaire: Questionnaire) -> str | None:
+    """The expression of the band ``{<group>-percent}`` falls in, or None without bands.
+
+    Bands are tried in the questionnaire's order, the first that contains the
+    percent wins (as in scoring): ``from`` inclusive, ``to`` exclusive, except that
+    a band ending at 100 includes 100.
+    """
+    bands = questionnaire.bands_for(group_id)
+    if not bands or not all(_BAND_ID.fullmatch(band.id) for band in bands):
+        return None
+    percent = "{" + group_id + "-percent}"
+    chain = "''"
+    for band in reversed(bands):
+        condition = f"{percent} >= {_number(band.from_)}"
+        if band.to != 100:
+            condition += f" and {percent} < {_number(band.to)}"
+        chain = f"iif({condition}, '{band.id}', {chain})"
+    return f"iif({percent} notempty, {chain}, '')"
+
+
 def _calculated_names(questionnaire: Questionnaire, framework: Framework) -> list[str]:
     names = []
     percent = questionnaire.scoring.scorer in _PERCENT_SCORERS
@@ -131,6 +157,8 @@ def _calculated_names(questionnaire: Questionnaire, framework: Framework) -> lis
         names.append(f"{group}-raw")
         if percent:
             names.append(f"{group}-percent")
+            if _band(group, questionnaire) is not None:
+                names.append(f"{group}-band")
     return names
 
 
@@ -142,7 +170,7 @@ def to_surveyjs(
     The title and introduction head the survey, each page (one per
     responsibility) repeats the instructions, and each rating question carries
     its scale's points with their labels. ``calculatedValues`` hold the raw and
-    percent scores per responsibility and overall, empty when fourresp's would be
+    percent scores and the band per responsibility and overall, empty when fourresp's would be
     "insufficient" (see the module's description); they are included in the
     survey's results. Raises :class:`~fourresp.errors.ArgumentError` when an item
     id is also the name of a calculated value.
@@ -207,6 +235,11 @@ def to_surveyjs(
                     "includeIntoResult": True,
                 }
             )
+            band = _band(group_id, questionnaire)
+            if band is not None:
+                calculated.append(
+                    {"name": f"{group_id}-band", "expression": band, "includeIntoResult": True}
+                )
     return {
         "title": questionnaire.title,
         "description": questionnaire.introduction,
