@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint types pytest wheel-check bench clean
+.PHONY: demo test lint types pytest wheel-check bench clean lrs survey-core
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,28 @@ try:
 except ImportError as error:
     assert "Hypothesis" in str(error)
 endef
+
+# The real consumers the interop tests hand our output to, each in a folder of its
+# own under build/ so their dependencies never mix with ours: Ralph, an xAPI LRS
+# from PyPI, in its own virtual environment (`requests` is imported by its LRS but
+# not declared by its extras), and survey-core (SurveyJS) from npm. The tests find
+# them there, or where FOURRESP_RALPH and FOURRESP_SURVEY_CORE say.
+RALPH := build/ralph
+SURVEY_CORE := build/survey-core
+
+lrs: $(RALPH)/.installed
+$(RALPH)/.installed:
+	rm -rf $(RALPH)
+	$(PYTHON) -m venv $(RALPH)
+	$(RALPH)/bin/python -m pip install --quiet 'ralph-malph[cli,lrs]==5.1.0' requests
+	touch $@
+
+survey-core: $(SURVEY_CORE)/.installed
+$(SURVEY_CORE)/.installed:
+	rm -rf $(SURVEY_CORE) && mkdir -p $(SURVEY_CORE)
+	echo '{"private": true}' > $(SURVEY_CORE)/package.json
+	cd $(SURVEY_CORE) && npm install --silent --no-audit --no-fund survey-core@3.1.1
+	touch $@
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

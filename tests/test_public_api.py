@@ -221,6 +221,7 @@ PUBLIC = {
     "fourresp.cli": ["main"],
     "fourresp.xapi": [
         "ACTIVITY_TYPES",
+        "EXTENSIONS",
         "VERBS",
         "agent",
         "questionnaire_statements",
@@ -228,6 +229,7 @@ PUBLIC = {
         "validate_statement",
     ],
     "fourresp.exchange": [
+        "SurveyImport",
         "from_surveyjs",
         "from_twee",
         "responsibility_expression",

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from fourresp._iri import IRI
 from fourresp.errors import ArgumentError
 
 __all__ = ["IRI", "absolute_iri", "non_empty_text"]
 
-#: An absolute IRI: a scheme, a colon, and no spaces or characters IRIs forbid.
-IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
-
 
 def absolute_iri(value: Any, what: str) -> str:
-    """``value`` when it is an absolute IRI; :class:`ArgumentError` naming ``what`` otherwise."""
+    """``value`` when it is an absolute IRI; :class:`ArgumentError` naming ``what`` otherwise.
+
+    Checked by RFC 3987's ``IRI`` rule (see :mod:`fourresp._iri`): a bad percent
+    escape, an unclosed IP literal or a control character is refused.
+    """
     if not isinstance(value, str) or not IRI.fullmatch(value):
         raise ArgumentError(
             f"{what} must be an absolute IRI (https://..., urn:..., did:...), not {value!r}"

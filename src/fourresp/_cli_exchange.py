@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import fourresp
-from fourresp._cli_common import EXIT_OK, EXIT_PROBLEMS, emit
+from fourresp._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit
 from fourresp._files import document_text
 
 __all__ = ["add_commands"]
@@ -21,25 +21,55 @@ def add_commands(commands: Any) -> None:
     xapi = commands.add_parser(
         "xapi",
         help="print xAPI statements for a questionnaire attempt or a scenario run",
+        description="Print the xAPI 1.0.3 statements of one attempt as a JSON array, for the "
+        "app to send to its LRS. Activity ids are made under --activity-base, an IRI the app "
+        "owns. With --namespace, ids are deterministic (UUID 5 of the namespace, the actor, "
+        "the registration and the statement's place) and a resend is byte-identical; "
+        "timestamps then come from the answers' completed_at or --timestamp.",
         epilog="examples:\n"
-        "  fourresp xapi questionnaire --answers answers.yaml --actor-mbox ada@example.org\n"
-        "  fourresp xapi scenario --choices ask-about-results,look-before-deciding "
-        "--actor-mbox ada@example.org --namespace 6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+        "  fourresp xapi questionnaire --answers answers.yaml --actor-mbox ada@example.org "
+        "--activity-base https://lms.example.org/xapi\n"
+        "  fourresp xapi scenario --run run.json --actor-account https://lms.example.org ada "
+        "--activity-base https://lms.example.org/xapi "
+        "--namespace 6ba7b810-9dad-11d1-80b4-00c04fd430c8 --timestamp 2026-11-29T09:30:00Z",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     xapi.add_argument("what", choices=("questionnaire", "scenario"))
     xapi.add_argument("--answers", type=Path, help="questionnaire: a response document")
     xapi.add_argument("--questionnaire", type=Path, help="default: the built-in one")
     xapi.add_argument("--scenario", type=Path, help="default: the built-in one")
-    xapi.add_argument("--choices", help="scenario: comma-separated choice ids")
-    xapi.add_argument("--actor-mbox", required=True, help="the learner's e-mail address")
+    played = xapi.add_mutually_exclusive_group()
+    played.add_argument("--choices", help="scenario: comma-separated choice ids")
+    played.add_argument(
+        "--run", type=Path, metavar="FILE", help="scenario: a saved run (from fourresp play)"
+    )
+    who = xapi.add_mutually_exclusive_group(required=True)
+    who.add_argument("--actor-mbox", metavar="EMAIL", help="the learner's e-mail address")
+    who.add_argument(
+        "--actor-account",
+        nargs=2,
+        metavar=("HOMEPAGE", "NAME"),
+        help="the learner's account: the system's home page IRI and the account name",
+    )
     xapi.add_argument("--actor-name", help="the learner's name")
     xapi.add_argument(
         "--activity-base",
-        default="https://fourresp.dev/xapi",
-        help="the IRI under which activity ids are made (default: https://fourresp.dev/xapi)",
+        required=True,
+        metavar="IRI",
+        help="the IRI (the app's own) under which activity and extension ids are made",
     )
-    xapi.add_argument("--namespace", help="a UUID: statement ids become deterministic (UUID 5)")
+    xapi.add_argument(
+        "--namespace", metavar="UUID", help="statement ids become deterministic (UUID 5)"
+    )
+    xapi.add_argument(
+        "--registration", metavar="UUID", help="the attempt's registration (default: derived)"
+    )
+    xapi.add_argument(
+        "--timestamp",
+        metavar="ISO8601",
+        help="when the attempt happened, with a timezone (default: the answers' "
+        "completed_at, else now; with --namespace a time is needed)",
+    )
     xapi.set_defaults(handler=xapi_command)
 
     export = commands.add_parser(
@@ -56,47 +86,110 @@ def add_commands(commands: Any) -> None:
 
     importing = commands.add_parser(
         "import",
-        help="a Twine (Twee 3) story back as a scenario document, checked",
-        epilog="examples:\n  fourresp import twee story.twee -o scenario.yaml",
+        help="a Twine (Twee 3) story back as a scenario document, checked; or SurveyJS "
+        "results, scored",
+        epilog="examples:\n  fourresp import twee story.twee -o scenario.yaml\n"
+        "  fourresp import surveyjs survey-data.json --format json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    importing.add_argument("format", choices=("twee",))
+    importing.add_argument("format", choices=("twee", "surveyjs"))
     importing.add_argument("file", type=Path)
     importing.add_argument("-o", "--output", type=Path, help="write to FILE (.json or YAML)")
+    importing.add_argument(
+        "--questionnaire", type=Path, help="surveyjs: the questionnaire (default: the built-in)"
+    )
+    importing.add_argument("--respondent", help="surveyjs: an id to record with the answers")
+    importing.add_argument(
+        "--format",
+        dest="result_format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="surveyjs: how to print the result (default: text)",
+    )
     importing.set_defaults(handler=import_command)
+
+
+def _when(text: str | None) -> datetime | None:
+    from fourresp.errors import ArgumentError
+
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ArgumentError(f"--timestamp {text!r} is not an ISO 8601 date and time") from None
+    if value.tzinfo is None:
+        raise ArgumentError(f"--timestamp {text!r} needs a timezone (such as Z or +01:00)")
+    return value
 
 
 def xapi_command(args: argparse.Namespace, out: TextIO) -> int:
     """``fourresp xapi``."""
-    from fourresp.xapi import agent, questionnaire_statements, scenario_statements
+    from fourresp.xapi import Timestamp, agent, questionnaire_statements, scenario_statements
 
-    actor = agent(mbox=args.actor_mbox, name=args.actor_name)
+    if args.actor_account is not None:
+        home_page, account_name = args.actor_account
+        actor = agent(account_home_page=home_page, account_name=account_name, name=args.actor_name)
+    else:
+        actor = agent(mbox=args.actor_mbox, name=args.actor_name)
+    fixed = _when(args.timestamp)
     clock = lambda: datetime.now(UTC)  # noqa: E731 - the CLI is the app: it has a clock
-    common = {
-        "actor": actor,
-        "activity_base": args.activity_base,
-        "timestamp": clock,
-        "namespace": args.namespace,
-    }
+    when: Timestamp | None = fixed if fixed is not None or args.namespace else clock
     if args.what == "questionnaire":
         from fourresp.assessment import load_questionnaire, score
 
         if args.answers is None:
             print("fourresp xapi questionnaire: --answers FILE is needed", file=sys.stderr)
-            return 2
+            return EXIT_USAGE
         questionnaire = load_questionnaire(args.questionnaire)
         response = fourresp.load(args.answers, kind="response")
+        if fixed is None and (response.completed_at or response.started_at):
+            when = None  # the answers' own time
+        elif when is None:
+            print(
+                "fourresp xapi questionnaire: --namespace needs --timestamp, or completed_at "
+                "in the answers",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
         result = score(questionnaire, response)
-        statements = questionnaire_statements(questionnaire, response, result, **common)
+        statements = questionnaire_statements(
+            questionnaire,
+            response,
+            result,
+            actor=actor,
+            activity_base=args.activity_base,
+            timestamp=when,
+            namespace=args.namespace,
+            registration=args.registration,
+        )
     else:
         from fourresp.scenario import Runner, load_scenario
 
         scenario = load_scenario(args.scenario)
         runner = Runner(scenario)
-        run = runner.start()
-        for choice in (c.strip() for c in (args.choices or "").split(",") if c.strip()):
-            run = runner.choose(run, choice)
-        statements = scenario_statements(scenario, run, **common)
+        if args.run is not None:
+            run = runner.resume(args.run)
+        else:
+            run = runner.start()
+            for choice in (c.strip() for c in (args.choices or "").split(",") if c.strip()):
+                run = runner.choose(run, choice)
+        if when is None:
+            print(
+                "fourresp xapi scenario: --namespace needs --timestamp (a run has no time "
+                "of its own)",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        statements = scenario_statements(
+            scenario,
+            run,
+            actor=actor,
+            activity_base=args.activity_base,
+            timestamp=when,
+            namespace=args.namespace,
+            registration=args.registration,
+        )
     json.dump(statements, out, indent=2, ensure_ascii=False)
     out.write("\n")
     return EXIT_OK
@@ -118,9 +211,40 @@ def export_command(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def import_surveyjs(args: argparse.Namespace, out: TextIO) -> int:
+    """``fourresp import surveyjs``: score SurveyJS results (``survey.data`` as JSON)."""
+    from fourresp._cli_assess import render_result
+    from fourresp._load import read
+    from fourresp.assessment import load_questionnaire, result_markdown, score
+    from fourresp.exchange import from_surveyjs
+
+    questionnaire = load_questionnaire(args.questionnaire)
+    data = read(args.file, format="json").data
+    imported = from_surveyjs(questionnaire, data, respondent=args.respondent)
+    if imported.ignored:
+        print(
+            f"{args.file}: ignored {len(imported.ignored)} key(s) that are not items: "
+            + ", ".join(repr(key) for key in imported.ignored[:10])
+            + (", ..." if len(imported.ignored) > 10 else ""),
+            file=sys.stderr,
+        )
+    result = score(questionnaire, imported.response)
+    if args.result_format == "json":
+        text = json.dumps(fourresp.to_document(result), indent=2, ensure_ascii=False)
+    elif args.result_format == "markdown":
+        text = result_markdown(result, questionnaire=questionnaire)
+    else:
+        text = render_result(result)
+    emit(text, args.output, out)
+    return EXIT_OK
+
+
 def import_command(args: argparse.Namespace, out: TextIO) -> int:
-    """``fourresp import twee``."""
+    """``fourresp import twee`` and ``fourresp import surveyjs``."""
     from fourresp.exchange import from_twee
+
+    if args.format == "surveyjs":
+        return import_surveyjs(args, out)
 
     try:
         source = args.file.read_text(encoding="utf-8")
