@@ -5,9 +5,11 @@
 - :func:`emblem`: the initiative's round emblem, optionally with a supporter's
   name and the year; :func:`result_badge` and :func:`verdict_badge` for results.
 - :func:`bake` / :func:`unbake`: Open Badges 2.0 assertions and 3.0 credentials
-  inside SVG; builders :func:`ob2_issuer`, :func:`ob2_badge_class`,
+  inside SVG and PNG; builders :func:`ob2_issuer`, :func:`ob2_badge_class`,
   :func:`ob2_assertion` and :func:`ob3_credential`.
-- :func:`to_png` through the optional ``png`` extra.
+- :func:`sign_credential` / :func:`verify_credential`: OB 3.0 credentials as
+  VC-JWTs signed with the app's Ed25519 key (the optional ``signing`` extra).
+- :func:`to_png` through the optional ``png`` extra (a baked SVG stays baked).
 
 Every SVG is well-formed, accessible (``role="img"``, a title), deterministic,
 free of scripts and external references, and escapes every string it is given.
@@ -40,6 +42,7 @@ from fourresp.badges._openbadges import (
 )
 from fourresp.badges._png import to_png
 from fourresp.badges._shields import MAX_TEXT, STYLES, Logo, badge
+from fourresp.badges._signing import sign_credential, verify_credential
 
 __all__ = [
     "COLOURS",
@@ -64,8 +67,10 @@ __all__ = [
     "ob2_issuer",
     "ob3_credential",
     "result_badge",
+    "sign_credential",
     "text_width",
     "to_png",
     "unbake",
     "verdict_badge",
+    "verify_credential",
 ]

@@ -138,7 +138,10 @@ def emblem(
     >>> "Ada Lovelace" in svg and 'role="img"' in svg
     True
     """
-    chosen = THEMES.get(theme)
+    for label, value in (("name", name), ("hashtag", hashtag), ("id_suffix", id_suffix)):
+        if value is not None and not isinstance(value, str):
+            raise ArgumentError(f"{label} is text or None, not {type(value).__name__}")
+    chosen = THEMES.get(theme) if isinstance(theme, str) else None
     if chosen is None:
         raise ArgumentError(f"unknown emblem theme {theme!r}; known: {', '.join(THEMES)}")
     if isinstance(size, bool) or not isinstance(size, int) or not 16 <= size <= 4096:
