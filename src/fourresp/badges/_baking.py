@@ -420,7 +420,7 @@ def unbake(image: str | bytes) -> BakedBadge | None:
         if found is None:
             return None
         png_version, png_text = found
-        if png_text.lstrip().startswith("{"):
+        if png_text.lstrip()[:1] in ("{", "["):
             return BakedBadge(version=png_version, payload=_parse(png_text), verify=None)
         return BakedBadge(version=png_version, payload=None, verify=png_text.strip())
     if data.startswith(b"\x89PNG") or b"\0" in data[:64]:

@@ -5,8 +5,9 @@ the credential itself (its members at the top level), with the registered claims
 derived from it: ``iss`` (the issuer's id), ``jti`` (the credential's id),
 ``nbf`` (``validFrom`` in seconds since 1970), ``exp`` (``validUntil``, when
 there is one) and ``sub`` (``credentialSubject.id``, when there is one). The
-header is ``{"alg": "EdDSA", "typ": "JWT"}`` with the public key as ``jwk`` and,
-when given, a ``kid``.
+header is ``{"alg": "EdDSA", "typ": "JWT"}`` (``EdDSA`` is the name verifiers
+know today; ``Ed25519``, RFC 9864's newer name, is accepted when verifying) with
+the public key as ``jwk`` and, when given, a ``kid``.
 
 The key never leaves the app: :func:`sign_credential` takes a
 ``cryptography`` ``Ed25519PrivateKey`` (or its PEM), :func:`verify_credential`
@@ -193,7 +194,8 @@ def verify_credential(
     """The credential a VC-JWT carries, once its EdDSA signature and claims check out.
 
     The signature must verify with ``public_key`` (the issuer's, supplied by the
-    app: the ``jwk`` in the header is never trusted), ``alg`` must be ``EdDSA``,
+    app: the ``jwk`` in the header is never trusted), ``alg`` must be ``EdDSA``
+    (or ``Ed25519``, its fully specified name in RFC 9864),
     the payload must be an Open Badges 3.0 credential, and ``iss``, ``jti``,
     ``nbf``, ``exp`` and ``sub`` must agree with it. With ``at`` (an aware
     datetime), the credential must be valid then (``nbf`` <= at < ``exp``).
@@ -211,8 +213,8 @@ def verify_credential(
         payload = json.loads(_unb64(parts[1], "payload").decode("utf-8"))
     except (ValueError, RecursionError):
         raise ArgumentError("the JWT's header or payload is not JSON") from None
-    if not isinstance(header, dict) or header.get("alg") != "EdDSA":
-        raise ArgumentError("the JWT is not signed with EdDSA (its header's alg)")
+    if not isinstance(header, dict) or header.get("alg") not in ("EdDSA", "Ed25519"):
+        raise ArgumentError("the JWT is not signed with Ed25519 (its header's alg)")
     from cryptography.exceptions import InvalidSignature
 
     try:
