@@ -356,9 +356,10 @@ def from_twee(
     ``filename`` names the ``.twee`` file in every problem (with the passage's
     line). Pass a list as ``warnings`` to receive what the import changed or
     guessed (a new choice with no feedback or marks, a choice whose link was
-    deleted). Raises :class:`~fourresp.errors.DocumentError` listing every
-    problem (a passage's broken comment, two passages for one scene, a missing
-    start, and everything the scenario validator finds).
+    deleted); they are added even when the import then fails. Raises
+    :class:`~fourresp.errors.DocumentError` listing every problem (a passage's
+    broken comment, two passages for one scene, a missing start, and everything
+    the scenario validator finds).
     """
     from fourresp._load import load
 
@@ -381,6 +382,8 @@ def from_twee(
         )
     run = _Import(source, filename)
     document = _document(run, title)
+    if warnings is not None:
+        warnings.extend(run.warnings)
     if run.problems or document is None:
         raise DocumentError(run.problems, source=filename)
     lines: dict[str, int] = document.pop("_lines")
@@ -392,8 +395,6 @@ def from_twee(
             [_locate(problem, lines, story_line, filename) for problem in exc.problems],
             source=filename,
         ) from None
-    if warnings is not None:
-        warnings.extend(run.warnings)
     return scenario
 
 
