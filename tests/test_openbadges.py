@@ -279,22 +279,51 @@ def test_bake_writes_xml_that_reads_back(svg, version):
     assert unbake(bake(baked, EXAMPLES[version])).payload == EXAMPLES[version]
 
 
-@settings(max_examples=60, deadline=None)
+SVG_SHAPES = [
+    '<svg xmlns="http://www.w3.org/2000/svg" data-x="{a}"><g/></svg>',
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!-- {a} -->\n'
+    '<svg xmlns="http://www.w3.org/2000/svg" data-x="{a}"/>',
+    '<s:svg xmlns:s="http://www.w3.org/2000/svg" data-x="{a}"><s:title>{a}</s:title></s:svg>',
+    '<!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg"><?pi {a}?><text>{a}</text></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="urn:x:{a}"><g/></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:ob="https://purl.imsglobal.org/ob/v3p0">'
+    '<ob:credential verify="a.b.c"><![CDATA[{{}}]]></ob:credential><g data-x="{a}"/></svg>',
+    "<svg xmlns='http://www.w3.org/2000/svg' data-x=' xmlns:openbadges=\"{a}\"'\n/>",
+]
+
+
+@settings(max_examples=80, deadline=None)
 @given(
+    st.sampled_from(SVG_SHAPES),
     st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30),
     json_values,
     st.sampled_from(["2.0", "3.0"]),
+    st.sampled_from([None, "h.p.s", "https://example.org/v?a=1&b=<2>"]),
 )
-def test_unbake_of_bake_works_for_every_input_bake_accepts(attribute, extra, version):
-    escaped = attribute.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
-    svg = f'<svg xmlns="http://www.w3.org/2000/svg" data-x="{escaped}"><g/></svg>'
+def test_unbake_of_bake_works_for_every_input_bake_accepts(
+    shape, attribute, extra, version, verify
+):
+    escaped = (
+        attribute.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace('"', "&quot;")
+        .replace("'", "&apos;")
+        .replace("?>", "? >")
+        .replace("--", "- -")
+    )
+    svg = shape.format(a=escaped)
     payload = {**EXAMPLES[version], "extra": extra}
     try:
-        baked = bake(svg, payload)
+        baked = bake(svg, payload, verify=verify)
     except (ArgumentError, DocumentError):
         return  # refused cleanly is fine; what bake accepts must read back
-    assert unbake(baked).payload == payload
+    ElementTree.fromstring(baked.encode("utf-8"))
+    found = unbake(baked)
+    assert (found.version, found.payload) == (version, payload)
+    if verify is not None:
+        assert found.verify == verify
     assert unbake(baked.encode("utf-8")).payload == payload
+    assert unbake(bake(baked, payload, verify=verify)) == found
 
 
 # -- recipients, the credential, signing ---------------------------------------------
