@@ -229,7 +229,7 @@ def test_link_scanning_is_linear_on_adversarial_text(unit):
     n = 100_000
     small = (unit * (n // len(unit) + 1))[:n]
     large = (unit * (2 * n // len(unit) + 1))[: 2 * n]
-    ratio = _seconds(large) / max(_seconds(small), 1e-4)
+    ratio = _seconds(large) / max(_seconds(small), 1e-3)  # below a millisecond is noise
     assert ratio < 3.0, (unit, ratio)
 
 
