@@ -441,6 +441,19 @@ def test_signed_credential_verifies_and_tampering_does_not():
     assert verify_credential(unbake(svg).verify, public) == CREDENTIAL
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    st.text(max_size=200)
+    | st.lists(st.text('AZaz09-_.{}[]"', max_size=40), min_size=3, max_size=3).map(".".join)
+)
+def test_any_token_verifies_or_is_refused_cleanly(token):
+    from fourresp.badges import verify_credential
+
+    _, public = _keys()
+    with pytest.raises(ArgumentError):
+        verify_credential(token, public)
+
+
 @pytest.mark.filterwarnings("ignore:EdDSA is deprecated")
 def test_tokens_agree_with_an_independent_jose_library():
     joserfc = pytest.importorskip("joserfc")

@@ -179,7 +179,7 @@ def sign_credential(
     signing_input = (
         _b64(json.dumps(header, separators=(",", ":")).encode())
         + "."
-        + _b64(json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+        + _b64(json.dumps(payload, separators=(",", ":")).encode("ascii"))
     )
     signature = key.sign(signing_input.encode("ascii"))
     return signing_input + "." + _b64(signature)
@@ -208,9 +208,12 @@ def verify_credential(
     if len(parts) != 3:
         raise ArgumentError("the token is not a compact JWT (three dot-separated parts)")
     key = _public(public_key)
+    header_bytes = _unb64(parts[0], "header")
+    payload_bytes = _unb64(parts[1], "payload")
+    signature = _unb64(parts[2], "signature")
     try:
-        header = json.loads(_unb64(parts[0], "header"))
-        payload = json.loads(_unb64(parts[1], "payload").decode("utf-8"))
+        header = json.loads(header_bytes)
+        payload = json.loads(payload_bytes.decode("utf-8"))
     except (ValueError, RecursionError):
         raise ArgumentError("the JWT's header or payload is not JSON") from None
     if not isinstance(header, dict) or header.get("alg") not in ("EdDSA", "Ed25519"):
@@ -218,7 +221,7 @@ def verify_credential(
     from cryptography.exceptions import InvalidSignature
 
     try:
-        key.verify(_unb64(parts[2], "signature"), f"{parts[0]}.{parts[1]}".encode("ascii"))
+        key.verify(signature, f"{parts[0]}.{parts[1]}".encode("ascii"))
     except InvalidSignature:
         raise ArgumentError("the JWT's signature does not verify with this key") from None
     if not isinstance(payload, dict):
