@@ -423,7 +423,7 @@ def unbake(image: str | bytes) -> BakedBadge | None:
         if png_text.lstrip()[:1] in ("{", "["):
             return BakedBadge(version=png_version, payload=_parse(png_text), verify=None)
         return BakedBadge(version=png_version, payload=None, verify=png_text.strip())
-    if data.startswith(b"\x89PNG") or b"\0" in data[:64]:
+    if data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] != b"<" or b"\0" in data[:64]:
         raise _problem("the image is neither an SVG nor a PNG, the formats badges are baked in")
     scan = _Scan(data)
     if not scan.found:
