@@ -44,6 +44,7 @@ from typing import Any
 
 import attrs
 
+from fourresp._paths import format_path
 from fourresp.errors import DocumentError, Problem
 
 __all__ = ["MAX_TWEE_BYTES", "from_twee", "to_twee"]
@@ -326,13 +327,22 @@ class _Import:
         self.warnings: list[Problem] = []
         self.passages = _passages(source)
 
-    def problem(self, message: str, line: int | None = None, code: str = "twee") -> None:
-        self.problems.append(Problem(code=code, message=message, source=self.filename, line=line))
+    def problem(
+        self, message: str, line: int | None = None, code: str = "twee", path: str = "$"
+    ) -> None:
+        self.problems.append(
+            Problem(code=code, message=message, source=self.filename, line=line, path=path)
+        )
 
-    def warn(self, message: str, line: int | None = None) -> None:
+    def warn(self, message: str, line: int | None, path: str) -> None:
         self.warnings.append(
             Problem(
-                code="twee", message=message, source=self.filename, line=line, severity="warning"
+                code="twee",
+                message=message,
+                source=self.filename,
+                line=line,
+                path=path,
+                severity="warning",
             )
         )
 
@@ -480,7 +490,7 @@ def _document(run: _Import, title: str | None) -> dict[str, Any] | None:
     by_name = {passage.name: scene_id for scene_id, passage in scene_passages}
     scenes: dict[str, Any] = {}
     for scene_id, passage in scene_passages:
-        scene = _scene(run, passage, by_name)
+        scene = _scene(run, scene_id, passage, by_name)
         if scene is not None:
             scenes[scene_id] = scene
     if not scene_passages:
@@ -522,7 +532,9 @@ def _document(run: _Import, title: str | None) -> dict[str, Any] | None:
     return document
 
 
-def _scene(run: _Import, passage: _Passage, by_name: dict[str, str]) -> dict[str, Any] | None:
+def _scene(
+    run: _Import, scene_id: str, passage: _Passage, by_name: dict[str, str]
+) -> dict[str, Any] | None:
     comment, rest = _comment(passage.text)
     data: Any = None
     if comment is not None:
@@ -569,8 +581,9 @@ def _scene(run: _Import, passage: _Passage, by_name: dict[str, str]) -> dict[str
             f"passage {passage.name!r} is tagged ending but does not say which ending: "
             "add a tag ending:ID naming one of the story's endings (or ending:by-rules)",
             passage.line,
+            path=format_path(("scenes", scene_id, "ending")),
         )
-    kept["choices"] = _choices(run, passage, kept.get("choices"), links, by_name)
+    kept["choices"] = _choices(run, scene_id, passage, kept.get("choices"), links, by_name)
     if not kept["choices"]:
         del kept["choices"]
     return kept
@@ -583,6 +596,7 @@ def _label(choice: dict[str, Any]) -> str:
 
 def _choices(
     run: _Import,
+    scene_id: str,
     passage: _Passage,
     written: Any,
     links: list[tuple[str, str]],
@@ -603,6 +617,7 @@ def _choices(
                 f"passage {passage.name!r} links to {target!r}, which is not a passage",
                 passage.line,
                 "unknown-passage",
+                format_path(("scenes", scene_id, "choices", len(out))),
             )
             continue
         match = None
@@ -639,6 +654,7 @@ def _choices(
             f"passage {passage.name!r}: the link {label!r} became choice {new_id!r} with "
             "no feedback and no marks (effects); add them in the scenario file",
             passage.line,
+            format_path(("scenes", scene_id, "choices", len(out) - 1)),
         )
     for index, choice in enumerate(known):
         if not used[index]:
@@ -646,5 +662,6 @@ def _choices(
                 f"passage {passage.name!r}: choice {choice.get('id')!r} has no link any more "
                 "and was dropped",
                 passage.line,
+                format_path(("scenes", scene_id, "choices")),
             )
     return out
