@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -22,8 +23,11 @@ from fourresp.badges import (
     emblem,
     hashed_identity,
     ob2_assertion,
+    ob2_badge_class,
+    ob2_issuer,
     ob3_credential,
     unbake,
+    verdict_badge,
 )
 from fourresp.cli import main
 from fourresp.errors import ArgumentError, DocumentError
@@ -534,7 +538,43 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def test_wrong_typed_badge_arguments_raise_argument_error():
+WRONG = [5, None, [1], {"a": 1}, b"x", 1.5, True]
+VALID_CALLS = {
+    ob2_assertion: {
+        "id": "https://example.org/a",
+        "badge": "https://example.org/b",
+        "recipient_email": "a@example.org",
+        "salt": "0123456789abcdef",
+        "issued_on": "2026-11-29T10:00:00Z",
+    },
+    ob3_credential: CREDENTIAL_ARGUMENTS,
+    ob2_issuer: {"id": "https://example.org/i", "name": "n", "url": "https://example.org"},
+    ob2_badge_class: {
+        "id": "https://example.org/b",
+        "name": "n",
+        "description": "d",
+        "image": "https://example.org/i.png",
+        "issuer": "https://example.org/i",
+        "criteria_narrative": "c",
+    },
+    emblem: {"name": "Ada", "year": 2026, "theme": "classic", "size": 256, "hashtag": "x"},
+    verdict_badge: {"verdict": "v", "style": "flat", "label": "l", "passed": True},
+    hashed_identity: {"email": "a@example.org", "salt": "0123456789abcdef"},
+}
+
+
+@pytest.mark.parametrize("function", list(VALID_CALLS), ids=lambda f: f.__name__)
+def test_wrong_typed_badge_arguments_raise_argument_error(function):
+    from fourresp.errors import FourrespError
+
+    arguments = VALID_CALLS[function]
+    function(**arguments)
+    extra = {"signer": None, "image": None} if function is ob3_credential else {}
+    for name in [*arguments, *extra]:
+        for wrong in WRONG:
+            # refused with a library error, or accepted (None and True are valid for some)
+            with contextlib.suppress(FourrespError):
+                function(**{**arguments, name: wrong})
     for arguments in ({"name": 5}, {"hashtag": 5}, {"theme": ["classic"]}, {"id_suffix": 1}):
         with pytest.raises(ArgumentError):
             emblem(**arguments)

@@ -252,6 +252,8 @@ def result_badge(result: object, *, style: str = "flat", label: str = "self-asse
     """
     from fourresp.assessment import Result
 
+    if not isinstance(style, str):
+        raise ArgumentError(f"style is one of the badge styles, not {type(style).__name__}")
     if not isinstance(result, Result):
         raise ArgumentError(f"result_badge takes an assessment Result, not {type(result).__name__}")
     overall = result.overall
@@ -275,5 +277,7 @@ def verdict_badge(
 
     ``passed`` colours it: bright green, orange, or blue when None.
     """
+    if not isinstance(style, str):
+        raise ArgumentError(f"style is one of the badge styles, not {type(style).__name__}")
     colour = COLOURS["blue"] if passed is None else COLOURS["brightgreen" if passed else "orange"]
     return badge(label, verdict, color=colour, style=style)

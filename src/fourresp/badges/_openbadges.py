@@ -96,7 +96,7 @@ def ob2_issuer(*, id: str, name: str, url: str, email: str | None = None) -> dic
         "url": absolute_iri(url, "the issuer url"),
     }
     if email is not None:
-        if not _EMAIL.fullmatch(email):
+        if not isinstance(email, str) or not _EMAIL.fullmatch(email):
             raise ArgumentError("the issuer email must be an e-mail address")
         issuer["email"] = email
     return issuer
@@ -221,6 +221,8 @@ def ob3_credential(
     }
     if signer is None:
         return credential
+    if not callable(signer):
+        raise ArgumentError("signer is a function of the unsigned credential")
     signed = signer(credential)
     if not isinstance(signed, dict | str):
         raise ArgumentError("a signer returns the signed credential (a dict) or a compact JWT")
