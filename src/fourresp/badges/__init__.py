@@ -14,10 +14,12 @@
 Every SVG is well-formed, accessible (``role="img"``, a title), deterministic,
 free of scripts and external references, and escapes every string it is given.
 
->>> from fourresp.badges import badge, bake, unbake
->>> svg = bake(badge("pledge", "signed"), {"type": "Assertion", "id": "urn:uuid:1"})
->>> unbake(svg).payload["id"]
-'urn:uuid:1'
+>>> from fourresp.badges import badge, bake, ob2_assertion, unbake
+>>> assertion = ob2_assertion(id="https://example.org/assertions/1",
+...     badge="https://example.org/badges/pledge", recipient_email="ada@example.org",
+...     salt="0123456789abcdef", issued_on="2026-11-29T10:00:00Z")
+>>> unbake(bake(badge("pledge", "signed"), assertion)).payload == assertion
+True
 """
 
 from fourresp.badges._baking import OB2_NAMESPACE, OB3_NAMESPACE, BakedBadge, bake, unbake
