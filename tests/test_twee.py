@@ -106,6 +106,9 @@ def test_human_passage_names_give_ids_and_collisions_are_reported():
     assert scenario.scene("the-fridge").ending == "hungry"
     assert scenario.scene("way-out").ending == "gone"
     assert [c.id for c in scenario.scene("start").choices] == ["open-the-fridge", "leave"]
+    no_story_data = re.sub(r":: StoryData\n.*?\n\n", "", story_with_endings, flags=re.S)
+    assert ":: StoryData" not in no_story_data
+    assert from_twee(no_story_data).start == "start"  # the passage named Start, as in Tweego
     clash = story_with_endings + ":: the fridge!\nAnother fridge.\n"
     with pytest.raises(DocumentError) as caught:
         from_twee(clash, filename="kitchen.twee")

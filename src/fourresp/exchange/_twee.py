@@ -496,9 +496,11 @@ def _document(run: _Import, title: str | None) -> dict[str, Any] | None:
     if not scene_passages:
         run.problem("the story has no passage for a scene")
     start: str | None = None
+    if start_name is None and start_line is None and "Start" in by_name:
+        start_name = "Start"  # as Tweego does without StoryData
     if start_name is None:
         if start_line is None:
-            run.problem("there is no StoryData naming the start")
+            run.problem("there is no StoryData naming the start (and no passage named Start)")
     elif start_name in by_name:
         start = by_name[start_name]
     elif start_name in scenes:
