@@ -408,13 +408,13 @@ def from_twee(
     return scenario
 
 
-_SCENE_PATH = re.compile(r"^\$\.scenes(?:\.([a-z0-9-]+)|\['([^']+)'\])")
+_SCENE_PATH = re.compile(r"""^\$\.scenes(?:\.([A-Za-z0-9_$-]+)|\[["']([^"']+)["']\])""")
 
 
 def _locate(
     problem: Problem, lines: dict[str, int], story: int | None, filename: str | None
 ) -> Problem:
-
+    """``problem`` from the validator, placed at the passage (or story passage) it is about."""
     match = _SCENE_PATH.match(problem.path)
     scene = (match.group(1) or match.group(2)) if match else None
     line = lines.get(scene, story) if scene is not None else story
@@ -519,8 +519,8 @@ def _document(run: _Import, title: str | None) -> dict[str, Any] | None:
     ):
         story_title = kept_title  # not edited in Twine: the exact title
     document: dict[str, Any] = {
-        "kind": "scenario",
         **story,
+        "kind": "scenario",
         "title": story_title or story.get("id", "Untitled"),
         "start": start,
         "scenes": {scene_id: scenes[scene_id] for scene_id in ordered},
