@@ -69,6 +69,16 @@ def test_a_story_edited_the_way_twine_edits_keeps_its_scenes_and_gains_the_choic
         assert scenario.scene(scene_id) == SCENARIO.scene(scene_id)
 
 
+@settings(max_examples=30, deadline=None)
+@given(testing.scenarios(max_scenes=8), st.data())
+def test_renaming_any_passage_as_twine_does_keeps_the_scenario(scenario, data):
+    story = to_twee(scenario)
+    scene = data.draw(st.sampled_from(scenario.scenes))
+    renamed = _rename(story, scene.id, f"Renamed {scene.id.upper()} passage")
+    assert renamed != story
+    assert from_twee(renamed) == scenario
+
+
 def test_a_deleted_link_drops_its_choice_with_a_warning():
     line = (
         "[[Send her the catalogue of negotiation courses so she can pick one.->sales-catalogue]]\n"
