@@ -155,7 +155,6 @@ _MAX_NODES = 1_000_000
 _MAX_INT = 10**1000  # integers need fewer digits than this to be baked
 _MAX_TEXT = 4 * 1024 * 1024
 _URL = re.compile(r"https?://", re.IGNORECASE)
-_COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
 _XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -401,8 +400,8 @@ def unbake(image: str | bytes) -> BakedBadge | None:
 
     ``image`` is SVG text, or SVG or PNG bytes. In an SVG any prefix is
     understood (the namespace is what counts); when several are baked, the first
-    wins. A PNG's text is the JSON (when it starts with ``{``) or a JWS, JWT or
-    URL (returned as ``verify``). Raises :class:`~fourresp.errors.DocumentError`
+    wins. A PNG's text is the JSON (when it starts with ``{`` or ``[``) or a
+    JWS, JWT or URL (returned as ``verify``). Raises :class:`~fourresp.errors.DocumentError`
     when the image is not well-formed, or the baked JSON is broken, too deep or
     too large.
     """
