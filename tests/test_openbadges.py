@@ -217,6 +217,8 @@ def test_a_compressed_chunk_within_bounds_is_read():
         (ASSERTION, "3.0", "version '2.0'"),
         (CREDENTIAL, "2.0", "version '3.0'"),
         ({k: v for k, v in ASSERTION.items() if k != "recipient"}, None, "recipient"),
+        ({k: v for k, v in CREDENTIAL.items() if k != "validFrom"}, None, "validFrom"),
+        ({k: v for k, v in CREDENTIAL.items() if k != "name"}, None, "name"),
         ({**CREDENTIAL, "@context": ["https://w3id.org/openbadges/v2"]}, "3.0", "@context"),
         ([ASSERTION], None, "JSON object"),
         ({**ASSERTION, "x": (1, 2)}, None, "tuple"),

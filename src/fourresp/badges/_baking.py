@@ -237,7 +237,11 @@ def _check_kind(payload: Any, version: Version) -> None:
                 "an Open Badges 3.0 credential's @context lists the Verifiable Credentials "
                 "context first, then the Open Badges 3.0 context"
             )
-        missing = [key for key in ("id", "issuer", "credentialSubject") if key not in payload]
+        missing = [
+            key for key in ("id", "name", "issuer", "credentialSubject") if key not in payload
+        ]
+        if "validFrom" not in payload and "issuanceDate" not in payload:
+            missing.append("validFrom")
     if missing:
         raise ArgumentError(
             f"the Open Badges {version} payload has no {', '.join(missing)}, which the "
