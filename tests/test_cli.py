@@ -336,7 +336,15 @@ def test_badge_bake_and_unbake_commands(tmp_path, capsys):
     ElementTree.fromstring(svg_path.read_text(encoding="utf-8"))
     assert main(["badge", "emblem", "--name", "Ada", "--year", "2026", "--size", "128"]) == 0
     assert ">Ada</text>" in capsys.readouterr().out
-    payload = {"type": "Assertion", "id": "https://example.org/assertions/1"}
+    payload = {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion",
+        "id": "https://example.org/assertions/1",
+        "recipient": {"type": "email", "hashed": False, "identity": "ada@example.org"},
+        "badge": "https://example.org/badges/1",
+        "verification": {"type": "hosted"},
+        "issuedOn": "2026-11-29T10:00:00Z",
+    }
     json_path = tmp_path / "assertion.json"
     json_path.write_text(json.dumps(payload), encoding="utf-8")
     baked = tmp_path / "baked.svg"

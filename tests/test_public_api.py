@@ -123,10 +123,12 @@ PUBLIC = {
         "ob2_issuer",
         "ob3_credential",
         "result_badge",
+        "sign_credential",
         "text_width",
         "to_png",
         "unbake",
         "verdict_badge",
+        "verify_credential",
     ],
     "fourresp.charts": [
         "MAX_LABEL",

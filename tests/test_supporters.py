@@ -230,10 +230,17 @@ def test_a_supporters_badge():
     svg = supporter_badge(supporter, size=512)
     assert ">Ada Lovelace</text>" in svg
     assert ">2026</text>" in svg
-    from fourresp.badges import unbake
+    from fourresp.badges import ob2_assertion, unbake
 
-    baked = supporter_badge(supporter, assertion={"type": "Assertion", "id": "urn:x"})
-    assert unbake(baked).payload == {"type": "Assertion", "id": "urn:x"}
+    assertion = ob2_assertion(
+        id="https://example.org/assertions/1",
+        badge="https://example.org/badges/supporter",
+        recipient_email="ada@example.org",
+        salt="0123456789abcdef",
+        issued_on="2026-11-29T10:00:00Z",
+    )
+    baked = supporter_badge(supporter, assertion=assertion)
+    assert unbake(baked).payload == assertion
 
 
 # -- many processes at once, and a process killed mid-import ---------------------------

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
 from fourresp._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit
 from fourresp.badges import STYLES, THEMES, badge, bake, emblem, unbake
+from fourresp.badges._png import PNG_SIGNATURE
 from fourresp.errors import ArgumentError, DocumentError, Problem
 
 __all__ = ["add_commands"]
@@ -42,41 +44,69 @@ def add_commands(commands: Any) -> None:
 
     bake_parser = commands.add_parser(
         "bake",
-        help="bake an Open Badges assertion or credential (JSON) into an SVG",
+        help="bake an Open Badges assertion or credential (JSON) into an SVG or a PNG",
+        description="Bakes IMAGE (an SVG or a PNG) with the JSON in FILE, or with a signed "
+        "badge's JWS/JWT (--verify). The payload must be an Open Badges 2.0 Assertion or a "
+        "3.0 credential, as --version says. A PNG goes to -o FILE (or to a pipe).",
         epilog="examples:\n  fourresp bake badge.svg assertion.json -o baked.svg\n"
-        "  fourresp bake badge.svg credential.json --version 3.0 > baked.svg",
+        "  fourresp bake badge.png credential.json --version 3.0 -o baked.png\n"
+        '  fourresp bake badge.svg --verify "$(cat credential.jwt)" -o baked.svg',
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    bake_parser.add_argument("svg", type=Path)
-    bake_parser.add_argument("json", type=Path)
+    bake_parser.add_argument("svg", type=Path, metavar="IMAGE")
+    bake_parser.add_argument("json", type=Path, nargs="?", metavar="FILE")
+    bake_parser.add_argument("--verify", help="a signed badge's compact JWS or JWT, or a URL")
     bake_parser.add_argument("--version", choices=("2.0", "3.0"), help="default: from the JSON")
     bake_parser.add_argument("-o", "--output", type=Path, help="write to FILE (default: stdout)")
     bake_parser.set_defaults(handler=_bake)
 
     unbake_parser = commands.add_parser(
         "unbake",
-        help="print the Open Badges assertion or credential baked into an SVG",
+        help="print the Open Badges assertion or credential baked into an SVG or a PNG",
         description="Prints the baked JSON (or, for a signed badge, its JWS or JWT) on "
         "standard output, and what was found on standard error; exit 1 if nothing is baked.",
-        epilog="examples:\n  fourresp unbake baked.svg",
+        epilog="examples:\n  fourresp unbake baked.svg\n  fourresp unbake baked.png",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    unbake_parser.add_argument("svg", type=Path)
+    unbake_parser.add_argument("svg", type=Path, metavar="IMAGE")
     unbake_parser.set_defaults(handler=_unbake)
+
+
+#: the most a badge image or payload file may hold; larger files are refused unread
+MAX_INPUT_BYTES = 16 * 1024 * 1024
+
+
+def _unreadable(path: Path, reason: str, code: str = "unreadable") -> DocumentError:
+    return DocumentError([Problem(code=code, message=reason, source=str(path))])
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise _unreadable(path, f"cannot read the file: {exc.strerror}") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise _unreadable(path, f"the file is larger than {MAX_INPUT_BYTES} bytes", "too-large")
+    return data
 
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise DocumentError(
-            [
-                Problem(
-                    code="unreadable", message=f"cannot read the file: {reason}", source=str(path)
-                )
-            ]
-        ) from None
+        return _read_bytes(path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise _unreadable(path, "cannot read the file: not UTF-8 text") from None
+
+
+def _located(path: Path, exc: DocumentError) -> ArgumentError:
+    """One line naming the file (and line), for problems in a badge or its payload."""
+    messages = []
+    for problem in exc.problems:
+        where = problem.source or str(path)
+        if problem.line is not None:
+            where += f":{problem.line}"
+        messages.append(f"{where}: {problem.message}")
+    return ArgumentError("; ".join(messages))
 
 
 def _badge(args: argparse.Namespace, out: TextIO) -> int:
@@ -105,28 +135,66 @@ def _badge(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _bake(args: argparse.Namespace, out: TextIO) -> int:
-    svg = _read(args.svg)
-    text = _read(args.json)
+    from fourresp._json import read_json
+    from fourresp._limits import DEFAULT_LIMITS
+
+    if args.json is None and args.verify is None:
+        print("fourresp bake: give a JSON FILE, --verify JWS, or both", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        payload = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DocumentError(
-            [
-                Problem(
-                    code="json-syntax",
-                    message=f"not valid JSON: {exc.msg}",
-                    source=str(args.json),
-                    line=exc.lineno,
-                    column=exc.colno,
-                )
-            ]
-        ) from None
-    emit(bake(svg, payload, version=args.version), args.output, out)
+        data = _read_bytes(args.svg)
+    except DocumentError as exc:
+        raise _located(args.svg, exc) from None
+    payload = None
+    if args.json is not None:
+        try:
+            payload = read_json(_read(args.json), limits=DEFAULT_LIMITS, source=str(args.json))
+        except DocumentError as exc:
+            raise _located(args.json, exc) from None
+    try:
+        if data.startswith(PNG_SIGNATURE):
+            baked: str | bytes = bake(data, payload, verify=args.verify, version=args.version)
+        else:
+            try:
+                svg = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise _unreadable(args.svg, "neither a PNG nor an SVG in UTF-8") from None
+            baked = bake(svg, payload, verify=args.verify, version=args.version)
+    except DocumentError as exc:
+        raise _located(args.svg, exc) from None
+    except ArgumentError as exc:
+        raise ArgumentError(f"{args.json or args.svg}: {exc}") from None
+    if isinstance(baked, str):
+        emit(baked, args.output, out)
+    else:
+        _emit_bytes(baked, args.output, out)
     return EXIT_OK
 
 
+def _emit_bytes(data: bytes, output: Path | None, out: TextIO) -> None:
+    if output is None:
+        buffer = getattr(out, "buffer", None)
+        if buffer is None or out.isatty():
+            raise ArgumentError("a PNG goes to a file: give -o FILE")
+        out.flush()
+        buffer.write(data)
+        buffer.flush()
+        return
+    temporary = output.with_name(f".{output.name}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, output)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise _unreadable(output, f"cannot write the file: {exc.strerror}") from None
+    print(f"wrote {output}", file=sys.stderr)
+
+
 def _unbake(args: argparse.Namespace, out: TextIO) -> int:
-    found = unbake(_read(args.svg))
+    try:
+        found = unbake(_read_bytes(args.svg))
+    except DocumentError as exc:
+        raise _located(args.svg, exc) from None
     if found is None:
         print(f"{args.svg}: no Open Badges assertion or credential is baked in", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -134,7 +202,7 @@ def _unbake(args: argparse.Namespace, out: TextIO) -> int:
     verify = f", verify={found.verify}" if found.verify is not None else ""
     print(f"{args.svg}: Open Badges {found.version} {kind}{verify}", file=sys.stderr)
     if found.payload is not None:
-        json.dump(found.payload, out, indent=2, ensure_ascii=False)
+        json.dump(found.payload, out, indent=2, ensure_ascii=True)
         out.write("\n")
     else:  # a signed badge carries only its JWS or JWT
         out.write(f"{found.verify}\n")

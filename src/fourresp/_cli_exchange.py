@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import fourresp
-from fourresp._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit
+from fourresp._cli_common import EXIT_OK, EXIT_USAGE, emit
 from fourresp._files import document_text
 
 __all__ = ["add_commands"]
@@ -241,17 +241,36 @@ def import_surveyjs(args: argparse.Namespace, out: TextIO) -> int:
 
 def import_command(args: argparse.Namespace, out: TextIO) -> int:
     """``fourresp import twee`` and ``fourresp import surveyjs``."""
-    from fourresp.exchange import from_twee
-
     if args.format == "surveyjs":
         return import_surveyjs(args, out)
-
-    try:
-        source = args.file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"fourresp import: cannot read {args.file}: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
-    scenario = from_twee(source)
+    scenario = read_twee_file(args.file)
     document = fourresp.to_document(scenario)
     emit(document_text(document, args.output or "scenario.yaml"), args.output, out)
     return EXIT_OK
+
+
+def read_twee_file(path: Path) -> Any:
+    """The scenario in a ``.twee`` file, read within its byte budget; warnings go to stderr."""
+    from fourresp.errors import DocumentError, Problem
+    from fourresp.exchange import from_twee
+    from fourresp.exchange._twee import MAX_TWEE_BYTES
+
+    def refuse(message: str) -> DocumentError:
+        return DocumentError([Problem(code="unreadable", message=message, source=str(path))])
+
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_TWEE_BYTES + 1)
+    except OSError as exc:
+        raise refuse(f"cannot read the file: {exc.strerror}") from None
+    if len(data) > MAX_TWEE_BYTES:
+        raise refuse(f"the story is larger than {MAX_TWEE_BYTES} bytes")
+    try:
+        source = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise refuse(f"not UTF-8 text (byte {exc.start})") from None
+    warnings: list[Problem] = []
+    scenario = from_twee(source, filename=str(path), warnings=warnings)
+    for warning in warnings:
+        print(f"fourresp import: {warning}", file=sys.stderr)
+    return scenario

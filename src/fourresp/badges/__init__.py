@@ -5,17 +5,21 @@
 - :func:`emblem`: the initiative's round emblem, optionally with a supporter's
   name and the year; :func:`result_badge` and :func:`verdict_badge` for results.
 - :func:`bake` / :func:`unbake`: Open Badges 2.0 assertions and 3.0 credentials
-  inside SVG; builders :func:`ob2_issuer`, :func:`ob2_badge_class`,
+  inside SVG and PNG; builders :func:`ob2_issuer`, :func:`ob2_badge_class`,
   :func:`ob2_assertion` and :func:`ob3_credential`.
-- :func:`to_png` through the optional ``png`` extra.
+- :func:`sign_credential` / :func:`verify_credential`: OB 3.0 credentials as
+  VC-JWTs signed with the app's Ed25519 key (the optional ``signing`` extra).
+- :func:`to_png` through the optional ``png`` extra (a baked SVG stays baked).
 
 Every SVG is well-formed, accessible (``role="img"``, a title), deterministic,
 free of scripts and external references, and escapes every string it is given.
 
->>> from fourresp.badges import badge, bake, unbake
->>> svg = bake(badge("pledge", "signed"), {"type": "Assertion", "id": "urn:uuid:1"})
->>> unbake(svg).payload["id"]
-'urn:uuid:1'
+>>> from fourresp.badges import badge, bake, ob2_assertion, unbake
+>>> assertion = ob2_assertion(id="https://example.org/assertions/1",
+...     badge="https://example.org/badges/pledge", recipient_email="ada@example.org",
+...     salt="0123456789abcdef", issued_on="2026-11-29T10:00:00Z")
+>>> unbake(bake(badge("pledge", "signed"), assertion)).payload == assertion
+True
 """
 
 from fourresp.badges._baking import OB2_NAMESPACE, OB3_NAMESPACE, BakedBadge, bake, unbake
@@ -40,6 +44,7 @@ from fourresp.badges._openbadges import (
 )
 from fourresp.badges._png import to_png
 from fourresp.badges._shields import MAX_TEXT, STYLES, Logo, badge
+from fourresp.badges._signing import sign_credential, verify_credential
 
 __all__ = [
     "COLOURS",
@@ -64,8 +69,10 @@ __all__ = [
     "ob2_issuer",
     "ob3_credential",
     "result_badge",
+    "sign_credential",
     "text_width",
     "to_png",
     "unbake",
     "verdict_badge",
+    "verify_credential",
 ]

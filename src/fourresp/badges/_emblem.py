@@ -138,7 +138,10 @@ def emblem(
     >>> "Ada Lovelace" in svg and 'role="img"' in svg
     True
     """
-    chosen = THEMES.get(theme)
+    for label, value in (("name", name), ("hashtag", hashtag), ("id_suffix", id_suffix)):
+        if value is not None and not isinstance(value, str):
+            raise ArgumentError(f"{label} is text or None, not {type(value).__name__}")
+    chosen = THEMES.get(theme) if isinstance(theme, str) else None
     if chosen is None:
         raise ArgumentError(f"unknown emblem theme {theme!r}; known: {', '.join(THEMES)}")
     if isinstance(size, bool) or not isinstance(size, int) or not 16 <= size <= 4096:
@@ -249,6 +252,8 @@ def result_badge(result: object, *, style: str = "flat", label: str = "self-asse
     """
     from fourresp.assessment import Result
 
+    if not isinstance(style, str):
+        raise ArgumentError(f"style is one of the badge styles, not {type(style).__name__}")
     if not isinstance(result, Result):
         raise ArgumentError(f"result_badge takes an assessment Result, not {type(result).__name__}")
     overall = result.overall
@@ -272,5 +277,7 @@ def verdict_badge(
 
     ``passed`` colours it: bright green, orange, or blue when None.
     """
+    if not isinstance(style, str):
+        raise ArgumentError(f"style is one of the badge styles, not {type(style).__name__}")
     colour = COLOURS["blue"] if passed is None else COLOURS["brightgreen" if passed else "orange"]
     return badge(label, verdict, color=colour, style=style)

@@ -3,7 +3,10 @@
 These build the JSON(-LD) the specifications define, as plain dicts ready for
 :func:`json.dumps` or :func:`~fourresp.badges.bake`. Recipients are identified by
 a salted SHA-256 hash of their e-mail address (``sha256$`` + hex digest of the
-normalised address followed by the salt), never by the address itself. The app
+address, exactly as issued, followed by the salt), never by the address itself.
+The address is not lower-cased: verifiers (the 1EdTech validator among them)
+hash the address the earner presents as it is, so an address issued as
+``Ada@Example.org`` must be hashed with its capitals to match. The app
 supplies the salt and the time: the library keeps no clock and draws no random
 numbers (``secrets.token_hex(16)`` makes a good salt).
 
@@ -59,17 +62,27 @@ def _timestamp(value: datetime | str, field: str) -> str:
 
 
 def hashed_identity(email: str, salt: str) -> str:
-    """``sha256$`` and the hex SHA-256 of the e-mail (trimmed, lower-cased) followed by ``salt``.
+    """``sha256$`` and the hex SHA-256 of the e-mail (as given, trimmed) followed by ``salt``.
 
+    The address keeps its case: ``Ada@Example.org`` and ``ada@example.org`` hash
+    differently, as the Open Badges verifiers expect. Issue with the address the
+    earner will present.
+
+    >>> import hashlib
     >>> from fourresp.badges import hashed_identity
-    >>> hashed_identity("Ada@Example.org", "deadbeefcafe")[:15]
-    'sha256$3b91c3a0'
+    >>> identity = hashed_identity("Ada@Example.org", "deadbeefcafe")
+    >>> identity == "sha256$" + hashlib.sha256(b"Ada@Example.orgdeadbeefcafe").hexdigest()
+    True
     """
     if not isinstance(email, str) or not _EMAIL.fullmatch(email.strip()):
         raise ArgumentError("the recipient must be an e-mail address")
     if not isinstance(salt, str) or not _SALT.fullmatch(salt):
         raise ArgumentError("the salt is 8 to 128 printable ASCII characters, no spaces")
-    digest = hashlib.sha256((email.strip().lower() + salt).encode("utf-8")).hexdigest()
+    try:
+        encoded = (email.strip() + salt).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ArgumentError("the recipient holds a character UTF-8 cannot write") from None
+    digest = hashlib.sha256(encoded).hexdigest()
     return f"sha256${digest}"
 
 
@@ -83,7 +96,7 @@ def ob2_issuer(*, id: str, name: str, url: str, email: str | None = None) -> dic
         "url": absolute_iri(url, "the issuer url"),
     }
     if email is not None:
-        if not _EMAIL.fullmatch(email):
+        if not isinstance(email, str) or not _EMAIL.fullmatch(email):
             raise ArgumentError("the issuer email must be an e-mail address")
         issuer["email"] = email
     return issuer
@@ -208,6 +221,8 @@ def ob3_credential(
     }
     if signer is None:
         return credential
+    if not callable(signer):
+        raise ArgumentError("signer is a function of the unsigned credential")
     signed = signer(credential)
     if not isinstance(signed, dict | str):
         raise ArgumentError("a signer returns the signed credential (a dict) or a compact JWT")

@@ -1,22 +1,36 @@
-"""Twine / Twee 3: a scenario as a story authors can open in Twine, and back again.
+"""Twine / Twee 3: a scenario as a story authors can open and edit in Twine, and back again.
 
 Twee 3 (https://github.com/iftechfoundation/twine-specs) keeps, per passage, a
-name, tags, position and size, and text. Twine's editor keeps passage text and
-tags as they are but nothing else of ours, so everything fourresp needs travels
-in passage text:
+name, tags, position and size, and text. Twine's editor keeps passage names,
+text and tags, updates links when a passage is renamed, and keeps nothing else
+of ours, so the export puts what fourresp needs where Twine leaves it alone:
 
-- ``StoryTitle`` and ``StoryData`` (an IFID in upper-case UUID 4 form, made from
-  the scenario's id so exports are repeatable, and the start passage);
-- a ``fourresp-scenario`` passage whose text is an HTML comment holding the
-  scenario's id, version, introduction, variables, endings and ending rules as JSON;
-- one passage per scene, named by the scene's id (tagged ``ending`` for last
-  scenes): an HTML comment with the scene's act, speaker, ending and choices (ids,
-  targets, feedback, conditions, effects) as JSON, then the scene's text, then a
-  ``[[text->target]]`` link per choice so the story reads and draws in Twine.
+- ``StoryTitle``, and ``StoryData`` with an IFID in upper-case UUID 4 form (made
+  from the scenario's id, so exports are repeatable) and the start passage;
+- a ``fourresp-scenario`` passage (tagged ``fourresp-story``) whose text is an
+  HTML comment holding, as JSON, everything of the scenario but its title, start
+  and scenes (id, version, introduction, variables, endings, ending rules, and
+  any field a later version adds), and the scenes' order;
+- one passage per scene, named by the scene's id and tagged ``scene:ID`` (the
+  stable id: renaming the passage keeps the scene), plus ``ending`` and
+  ``ending:ENDING`` for an ending scene. Its text is an HTML comment with the
+  scene as JSON (act, speaker, choices with feedback, conditions, effects, and
+  any other field), then the scene's text, then a ``[[text->passage]]`` link per
+  choice, so the story reads and draws in Twine. Passages sit on a grid, one row
+  per act, so Twine's map reads left to right, top to bottom.
 
-Importing reads that back; a passage added in Twine without the comment becomes a
-scene whose links are its choices. Export then import gives back an equal
-scenario, and several choices to the same scene stay separate choices.
+Importing reads passages the way Twine writes them: a scene is found by its
+``scene:ID`` tag, or its id is derived from the passage name (``Kitchen``
+becomes ``kitchen``; two passages deriving one id are reported with both lines).
+The links are the choices: a link that matches a choice of the comment keeps
+that choice (its feedback, marks, condition), a new link becomes a new choice
+(with a warning naming what it lacks), and a choice whose link was deleted is
+dropped (with a warning). Edited text wins over the comment's copy; unedited
+text keeps the comment's exact characters (``\\r`` included). Export then
+import gives back an equal scenario.
+
+Links are found by one left-to-right scan (linear in the passage's length,
+whatever brackets it holds), and a story is read within a byte budget.
 """
 
 from __future__ import annotations
@@ -25,16 +39,33 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
+import attrs
+
+from fourresp._paths import format_path
 from fourresp.errors import DocumentError, Problem
 
-__all__ = ["from_twee", "to_twee"]
+__all__ = ["MAX_TWEE_BYTES", "from_twee", "to_twee"]
+
+#: the most a Twee story may hold, in bytes (UTF-8); larger stories are refused unread
+MAX_TWEE_BYTES = 16 * 1024 * 1024
 
 _SCENARIO_PASSAGE = "fourresp-scenario"
+_STORY_TAG = "fourresp-story"
+_SCENE_TAG = "scene:"
+_ENDING_TAG = "ending:"
 _OPEN = "<!-- fourresp"
 _CLOSE = "-->"
-_LINK = re.compile(r"\[\[(.+?)\]\]")
+_SKIPPED_TAGS = frozenset(
+    {"script", "stylesheet", "startup", "header", "footer", "annotation", "Twine.private"}
+)
+_SKIPPED_TAGS_PREFIX = ("debug-",)
+_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_ESCAPABLE = re.compile(r"\\*::")  # "::" after any number of backslashes
+_ESCAPED = re.compile(r"\\+::")
+_GRID_X, _GRID_Y = 150, 150
 
 
 def _ifid(scenario_id: str) -> str:
@@ -45,10 +76,6 @@ def _ifid(scenario_id: str) -> str:
 def _json(value: Any) -> str:
     # One line; "-->" would end the comment, so its ">" is written as an escape.
     return json.dumps(value, ensure_ascii=False).replace("-->", "--\\u003e")
-
-
-_ESCAPABLE = re.compile(r"\\*::")  # "::" after any number of backslashes
-_ESCAPED = re.compile(r"\\+::")
 
 
 def _escape_text(text: str) -> str:
@@ -64,31 +91,46 @@ def _unescape_text(text: str) -> str:
     return "\n".join(line[1:] if _ESCAPED.match(line) else line for line in text.split("\n"))
 
 
+def _canonical(text: str) -> str:
+    """Text as a Twee file carries it: line ends as ``\\n``, no trailing blanks."""
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+
+
 def _link_text(text: str) -> str:
-    # Link text cannot hold "]]" or "->"; what is lost here is kept in the comment.
-    return " ".join(text.replace("]]", "] ]").replace("->", "- >").replace("|", "/").split())
+    # Link text cannot hold "]]", "->", "<-" or "|"; what is lost here is kept in the comment.
+    cleaned = text.replace("]]", "] ]").replace("->", "- >").replace("<-", "< -")
+    cleaned = cleaned.replace("|", "/").replace("[[", "[ [")
+    return " ".join(cleaned.split())
+
+
+def _slug(name: str) -> str:
+    """An id from a passage or link name: ``Kitchen (night)`` gives ``kitchen-night``."""
+    words = re.findall(r"[a-z0-9]+", name.lower())
+    slug = "-".join(words)
+    if not slug:
+        return "scene"
+    return slug if slug[0].isalpha() else f"s-{slug}"
+
+
+def _tag_value(tag: str) -> str:
+    """A tag holds no spaces; ids never do, but be safe with anything else."""
+    return "".join(tag.split())
+
+
+# -- export --------------------------------------------------------------------------
 
 
 def to_twee(scenario: Any) -> str:
     """The scenario as Twee 3 source (``.twee``), for Twine and Tweego."""
-    from fourresp._convert import unstructure
     from fourresp._load import to_document
 
     document = to_document(scenario)
     story = {
-        key: document[key]
-        for key in (
-            "id",
-            "version",
-            "title",
-            "introduction",
-            "framework",
-            "variables",
-            "endings",
-            "ending_rules",
-        )
-        if key in document
+        key: value
+        for key, value in document.items()
+        if key not in ("kind", "start", "scenes")  # the title is kept too, exactly
     }
+    order = [scene.id for scene in scenario.scenes]
     data = {
         "ifid": _ifid(scenario.id),
         "format": "Harlowe",
@@ -97,37 +139,61 @@ def to_twee(scenario: Any) -> str:
         "zoom": 1,
     }
     parts = [
-        f":: StoryTitle\n{_escape_text(scenario.title)}\n",
+        f":: StoryTitle\n{_escape_text(_canonical(scenario.title))}\n",
         f":: StoryData\n{json.dumps(data, indent=2)}\n",
-        f':: {_SCENARIO_PASSAGE} [fourresp] {{"position":"0,0","size":"100,100"}}\n'
-        f"{_OPEN}\n{_json(story)}\n{_CLOSE}\n",
+        f":: {_SCENARIO_PASSAGE} [{_STORY_TAG}] "
+        f'{{"position":"{_GRID_X // 2},{_GRID_Y // 2}","size":"100,100"}}\n'
+        f"{_OPEN}\n{_json({'scenario': story, 'order': order})}\n{_CLOSE}\n",
     ]
-    for number, scene in enumerate(scenario.scenes, start=1):
-        body = unstructure(scene)
-        body.pop("id")
-        tags = " [ending]" if scene.ending is not None else ""
-        position = f'{{"position":"{150 * (number % 10)},{150 * (number // 10)}","size":"100,100"}}'
+    rows: dict[str | None, int] = {}
+    columns: dict[str | None, int] = {}
+    for scene in scenario.scenes:
+        row = rows.setdefault(scene.act, len(rows) + 1)
+        column = columns.get(scene.act, 0)
+        columns[scene.act] = column + 1
+        body = dict(document["scenes"][scene.id])
+        tags = [f"{_SCENE_TAG}{scene.id}"]
+        if scene.ending is not None:
+            tags += ["ending", f"{_ENDING_TAG}{_tag_value(scene.ending)}"]
+        x, y = _GRID_X // 2 + _GRID_X * column, _GRID_Y // 2 + _GRID_Y * row
+        position = f'{{"position":"{x},{y}","size":"100,100"}}'
         links = "\n".join(
             f"[[{_link_text(choice.text) or choice.id}->{choice.goto}]]" for choice in scene.choices
         )
         parts.append(
-            f":: {scene.id}{tags} {position}\n{_OPEN}\n{_json(body)}\n{_CLOSE}\n"
-            f"{_escape_text(scene.text)}\n" + (f"\n{links}\n" if links else "")
+            f":: {scene.id} [{' '.join(tags)}] {position}\n{_OPEN}\n{_json(body)}\n{_CLOSE}\n"
+            f"{_escape_text(_canonical(scene.text))}\n" + (f"\n{links}\n" if links else "")
         )
     return "\n".join(parts)
 
 
-def _passages(source: str) -> list[tuple[str, list[str], str, int]]:
-    """(name, tags, text, line) for each passage."""
+# -- reading passages ----------------------------------------------------------------
+
+
+class _Passage:
+    __slots__ = ("line", "name", "tags", "text")
+
+    def __init__(self, name: str, tags: list[str], text: str, line: int) -> None:
+        self.name = name
+        self.tags = tags
+        self.text = text
+        self.line = line
+
+
+def _passages(source: str) -> list[_Passage]:
+    """Every passage, with the 1-based line of its ``::`` header."""
     found: list[tuple[str, list[str], list[str], int]] = []
-    for number, line in enumerate(source.replace("\r\n", "\n").split("\n"), start=1):
+    for number, line in enumerate(source.split("\n"), start=1):
+        if line.endswith("\r"):
+            line = line[:-1]
         if line.startswith("::"):
-            header = line[2:].strip()
-            name, tags = _header(header)
+            name, tags = _header(line[2:].strip())
             found.append((name, tags, [], number))
         elif found:
             found[-1][2].append(line)
-    return [(name, tags, "\n".join(lines).strip("\n"), line) for name, tags, lines, line in found]
+    return [
+        _Passage(name, tags, "\n".join(lines).strip("\n"), at) for name, tags, lines, at in found
+    ]
 
 
 def _header(header: str) -> tuple[str, list[str]]:
@@ -152,154 +218,452 @@ def _header(header: str) -> tuple[str, list[str]]:
     return "".join(name_chars).strip(), tags
 
 
-def _read(text: str) -> Any:
+def _read(text: str, source: str | None, line: int) -> Any:
     """JSON read strictly (depth, size, duplicate keys bounded as for any document)."""
     from fourresp._json import read_json
     from fourresp._limits import DEFAULT_LIMITS
 
-    return read_json(text, limits=DEFAULT_LIMITS, source="twee")
+    try:
+        return read_json(text, limits=DEFAULT_LIMITS, source=source)
+    except DocumentError as exc:
+        first = exc.problems[0]
+        raise DocumentError(
+            [
+                Problem(
+                    code=first.code,
+                    message=first.message,
+                    source=source,
+                    line=line + (first.line or 1) - 1,
+                )
+            ]
+        ) from None
 
 
-def _comment(text: str) -> tuple[Any, str]:
-    """The JSON in a leading fourresp comment (or None), and the text after it."""
+def _comment(text: str) -> tuple[str | None, str]:
+    """The JSON text of a leading fourresp comment (or None), and the text after it."""
     if not text.startswith(_OPEN + "\n"):
         return None, text
     end = text.find("\n" + _CLOSE, len(_OPEN))
     if end < 0:
         return None, text
-    data = _read(text[len(_OPEN) + 1 : end])
     rest = text[end + len(_CLOSE) + 1 :]
-    return data, rest[1:] if rest.startswith("\n") else rest
+    return text[len(_OPEN) + 1 : end], rest[1:] if rest.startswith("\n") else rest
+
+
+def _link_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, inside) of each ``[[...]]`` on one line, in one left-to-right pass.
+
+    Each search starts where the last one stopped, and the next ``]]`` and the
+    next line end are remembered, so the scan is linear in ``len(text)`` whatever
+    the brackets: an unbalanced ``[[`` costs one step, not a scan to the line's end.
+    """
+    position = 0
+    close = -2  # the next "]]" at or after position (-1: none left)
+    newline = -2  # the next "\n" at or after position (-1: none left)
+    while True:
+        start = text.find("[[", position)
+        if start < 0:
+            return
+        if close != -1 and close < start + 2:
+            close = text.find("]]", start + 2)
+        if close < 0:
+            return  # no "]]" anywhere after: no more links
+        if newline != -1 and newline < start:
+            newline = text.find("\n", start)
+        if 0 <= newline < close:  # a link never spans lines: go on after the line end
+            position = newline + 1
+            continue
+        yield start, close + 2, text[start + 2 : close]
+        position = close + 2
+
+
+def _parse_link(inside: str) -> tuple[str, str]:
+    """(link text, target passage) of ``t->p``, ``p<-t``, ``t|p`` or ``p``."""
+    if "->" in inside:
+        label, _, target = inside.rpartition("->")
+    elif "<-" in inside:
+        target, _, label = inside.partition("<-")
+    elif "|" in inside:
+        label, _, target = inside.rpartition("|")
+    else:
+        label = target = inside
+    return label.strip(), target.strip()
 
 
 def _links(text: str) -> list[tuple[str, str]]:
-    """(link text, target) for each Twine link: [[t->p]], [[p<-t]], [[t|p]], [[p]]."""
-    out = []
-    for inside in _LINK.findall(text):
-        if "->" in inside:
-            label, _, target = inside.rpartition("->")
-        elif "<-" in inside:
-            target, _, label = inside.partition("<-")
-        elif "|" in inside:
-            label, _, target = inside.rpartition("|")
-        else:
-            label = target = inside
-        out.append((label.strip(), target.strip()))
-    return out
+    return [_parse_link(inside) for _start, _end, inside in _link_spans(text) if inside.strip()]
 
 
-def from_twee(source: str, *, title: str | None = None) -> Any:
+def _without_links(text: str) -> str:
+    out, position = [], 0
+    for start, end, _inside in _link_spans(text):
+        out.append(text[position:start])
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _is_link_line(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped.startswith("[[") or not stripped.endswith("]]"):
+        return False
+    spans = list(_link_spans(stripped))
+    return len(spans) == 1 and spans[0][0] == 0 and spans[0][1] == len(stripped)
+
+
+def _skipped(tags: list[str]) -> bool:
+    return any(tag in _SKIPPED_TAGS or tag.startswith(_SKIPPED_TAGS_PREFIX) for tag in tags)
+
+
+# -- import --------------------------------------------------------------------------
+
+
+class _Import:
+    """One pass over a story's passages, collecting problems and warnings as it goes."""
+
+    def __init__(self, source: str, filename: str | None) -> None:
+        self.filename = filename
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.passages = _passages(source)
+
+    def problem(
+        self, message: str, line: int | None = None, code: str = "twee", path: str = "$"
+    ) -> None:
+        self.problems.append(
+            Problem(code=code, message=message, source=self.filename, line=line, path=path)
+        )
+
+    def warn(self, message: str, line: int | None, path: str) -> None:
+        self.warnings.append(
+            Problem(
+                code="twee",
+                message=message,
+                source=self.filename,
+                line=line,
+                path=path,
+                severity="warning",
+            )
+        )
+
+
+def _scene_id(passage: _Passage) -> str:
+    for tag in passage.tags:
+        if tag.startswith(_SCENE_TAG) and len(tag) > len(_SCENE_TAG):
+            return tag[len(_SCENE_TAG) :]
+    return passage.name if _ID.fullmatch(passage.name) else _slug(passage.name)
+
+
+def from_twee(
+    source: str,
+    *,
+    title: str | None = None,
+    filename: str | None = None,
+    warnings: list[Problem] | None = None,
+) -> Any:
     """A scenario from Twee 3 source, checked by the full validator.
 
-    Raises :class:`~fourresp.errors.DocumentError` listing every problem (a
-    passage's broken comment, a missing start, and everything the scenario
-    validator finds).
+    ``filename`` names the ``.twee`` file in every problem (with the passage's
+    line). Pass a list as ``warnings`` to receive what the import changed or
+    guessed (a new choice with no feedback or marks, a choice whose link was
+    deleted); they are added even when the import then fails. Raises
+    :class:`~fourresp.errors.DocumentError` listing every problem (a passage's
+    broken comment, two passages for one scene, a missing start, and everything
+    the scenario validator finds).
     """
     from fourresp._load import load
 
-    problems: list[Problem] = []
-    story: dict[str, Any] = {}
-    start: str | None = None
-    story_title = title
-    scenes: dict[str, Any] = {}
-    for name, tags, text, line in _passages(source):
-        if name == "StoryTitle":
-            story_title = _unescape_text(text).strip()
-            continue
-        if name == "StoryData":
-            try:
-                story_data = _read(text)
-            except DocumentError:
-                story_data = None
-            if isinstance(story_data, dict) and isinstance(story_data.get("start"), str):
-                start = story_data["start"]
-            else:
-                problems.append(
-                    Problem(
-                        code="twee",
-                        message="StoryData is not a JSON object naming the start passage",
-                        line=line,
-                    )
-                )
-            continue
-        try:
-            data, rest = _comment(text)
-        except DocumentError as exc:
-            problems.append(
+    if not isinstance(source, str):
+        raise DocumentError(
+            [Problem(code="twee", message="Twee source is text", source=filename)], source=filename
+        )
+    if len(source) > MAX_TWEE_BYTES or len(source.encode("utf-8", "surrogatepass")) > (
+        MAX_TWEE_BYTES
+    ):
+        raise DocumentError(
+            [
                 Problem(
-                    code="twee",
-                    message=f"passage {name!r}: its fourresp comment is not valid JSON "
-                    f"({exc.problems[0].message})",
-                    line=line,
+                    code="too-large",
+                    message=f"the story is larger than {MAX_TWEE_BYTES} bytes",
+                    source=filename,
                 )
+            ],
+            source=filename,
+        )
+    run = _Import(source, filename)
+    document = _document(run, title)
+    if warnings is not None:
+        warnings.extend(run.warnings)
+    if run.problems or document is None:
+        raise DocumentError(run.problems, source=filename)
+    lines: dict[str, int] = document.pop("_lines")
+    story_line = document.pop("_story_line")
+    try:
+        scenario = load(document)
+    except DocumentError as exc:
+        raise DocumentError(
+            [_locate(problem, lines, story_line, filename) for problem in exc.problems],
+            source=filename,
+        ) from None
+    return scenario
+
+
+_SCENE_PATH = re.compile(r"""^\$\.scenes(?:\.([A-Za-z0-9_$-]+)|\[["']([^"']+)["']\])""")
+
+
+def _locate(
+    problem: Problem, lines: dict[str, int], story: int | None, filename: str | None
+) -> Problem:
+    """``problem`` from the validator, placed at the passage (or story passage) it is about."""
+    match = _SCENE_PATH.match(problem.path)
+    scene = (match.group(1) or match.group(2)) if match else None
+    line = lines.get(scene, story) if scene is not None else story
+    return attrs.evolve(problem, source=filename, line=line, column=None)
+
+
+def _document(run: _Import, title: str | None) -> dict[str, Any] | None:
+    names: dict[str, int] = {}
+    story: dict[str, Any] = {}
+    order: list[str] = []
+    story_line: int | None = None
+    start_name: str | None = None
+    start_line: int | None = None
+    story_title = title
+    scene_passages: list[tuple[str, _Passage]] = []
+    ids: dict[str, _Passage] = {}
+    for passage in run.passages:
+        if passage.name in names:
+            run.problem(
+                f"two passages are named {passage.name!r} (lines {names[passage.name]} "
+                f"and {passage.line}); Twine needs every name once",
+                passage.line,
+                "duplicate-passage",
             )
             continue
-        if name == _SCENARIO_PASSAGE:
-            if isinstance(data, dict):
-                story = data
+        names[passage.name] = passage.line
+        if passage.name == "StoryTitle":
+            if title is None:
+                story_title = _unescape_text(passage.text).strip()
             continue
-        if "script" in tags or "stylesheet" in tags:
+        if passage.name == "StoryData":
+            start_line = passage.line
+            try:
+                data = _read(passage.text, run.filename, passage.line + 1)
+            except DocumentError:
+                data = None
+            if isinstance(data, dict) and isinstance(data.get("start"), str):
+                start_name = data["start"]
+            else:
+                run.problem("StoryData is not a JSON object naming the start passage", passage.line)
             continue
-        links = _links(rest)
-        if isinstance(data, dict):
-            # The export put one link line per choice at the end, after a blank line;
-            # only those are links: the scene's own text may hold "[[" too.
-            count = len(data.get("choices") or ())
-            lines = rest.split("\n")
-            while lines and not lines[-1].strip():
-                lines.pop()
-            if (
-                count
-                and len(lines) >= count
-                and all(_LINK.fullmatch(line.strip()) for line in lines[-count:])
-            ):
-                lines = lines[:-count]
-            visible = _unescape_text("\n".join(lines).strip("\n")).rstrip()
-        else:
-            visible = _unescape_text(_LINK.sub("", rest).strip("\n")).rstrip()
-        if isinstance(data, dict):
-            scene = dict(data)
-            written = scene.get("text")
-            if not isinstance(written, str) or written.rstrip() != visible:
-                scene["text"] = visible  # edited in Twine: the passage's text wins
-        else:
-            scene = {"text": visible or name}
-            if links:
-                scene["choices"] = [
-                    {"id": f"choice-{number}", "text": label or target, "goto": target}
-                    for number, (label, target) in enumerate(links, start=1)
-                ]
-            elif "ending" in tags:
-                problems.append(
-                    Problem(
-                        code="twee",
-                        message=f"passage {name!r} is tagged ending but does not say which ending",
-                        line=line,
-                    )
-                )
-        scenes[name] = scene
-    if not scenes:
-        problems.append(Problem(code="twee", message="the story has no passage for a scene"))
-    if start is None:
-        problems.append(Problem(code="twee", message="there is no StoryData naming the start"))
-    if problems:
-        raise DocumentError(problems, source="twee")
+        if passage.name == _SCENARIO_PASSAGE or _STORY_TAG in passage.tags:
+            story_line = passage.line
+            text, _ = _comment(passage.text)
+            if text is not None:
+                try:
+                    kept = _read(text, run.filename, passage.line + 2)
+                except DocumentError as exc:
+                    run.problems.extend(exc.problems)
+                    continue
+                if isinstance(kept, dict) and isinstance(kept.get("scenario"), dict):
+                    story = kept["scenario"]
+                    if isinstance(kept.get("order"), list):
+                        order = [item for item in kept["order"] if isinstance(item, str)]
+                elif isinstance(kept, dict):
+                    story = kept
+            continue
+        if _skipped(passage.tags):
+            continue
+        scene_id = _scene_id(passage)
+        if scene_id in ids:
+            other = ids[scene_id]
+            run.problem(
+                f"passages {other.name!r} (line {other.line}) and {passage.name!r} "
+                f"(line {passage.line}) are both scene {scene_id!r}; rename one (and drop "
+                f"its {_SCENE_TAG}{scene_id} tag if it was copied)",
+                passage.line,
+                "duplicate-scene",
+            )
+            continue
+        ids[scene_id] = passage
+        scene_passages.append((scene_id, passage))
+    by_name = {passage.name: scene_id for scene_id, passage in scene_passages}
+    scenes: dict[str, Any] = {}
+    for scene_id, passage in scene_passages:
+        scene = _scene(run, scene_id, passage, by_name)
+        if scene is not None:
+            scenes[scene_id] = scene
+    if not scene_passages:
+        run.problem("the story has no passage for a scene")
+    start: str | None = None
+    if start_name is None and start_line is None and "Start" in by_name:
+        start_name = "Start"  # as Tweego does without StoryData
+    if start_name is None:
+        if start_line is None:
+            run.problem("there is no StoryData naming the start (and no passage named Start)")
+    elif start_name in by_name:
+        start = by_name[start_name]
+    elif start_name in scenes:
+        start = start_name
+    else:
+        run.problem(f"the start passage {start_name!r} is not in the story", start_line)
+    if run.problems:
+        return None
+    rank = {scene_id: index for index, scene_id in enumerate(order)}
+    ordered = sorted(scenes, key=lambda scene_id: rank.get(scene_id, len(rank)))
     kept_title = story.get("title")
     if (
         isinstance(kept_title, str)
         and story_title is not None
-        and kept_title.strip() == story_title
+        and _canonical(kept_title) == _canonical(story_title)
     ):
         story_title = kept_title  # not edited in Twine: the exact title
     document: dict[str, Any] = {
-        "kind": "scenario",
         **story,
+        "kind": "scenario",
         "title": story_title or story.get("id", "Untitled"),
         "start": start,
-        "scenes": scenes,
+        "scenes": {scene_id: scenes[scene_id] for scene_id in ordered},
     }
     document.setdefault("id", "imported-scenario")
     document.setdefault("version", "1.0")
     document.setdefault("introduction", document["title"])
     document.setdefault("endings", {})
-    return load(document)
+    document["_lines"] = {scene_id: passage.line for scene_id, passage in scene_passages}
+    document["_story_line"] = story_line if story_line is not None else start_line
+    return document
+
+
+def _scene(
+    run: _Import, scene_id: str, passage: _Passage, by_name: dict[str, str]
+) -> dict[str, Any] | None:
+    comment, rest = _comment(passage.text)
+    data: Any = None
+    if comment is not None:
+        try:
+            data = _read(comment, run.filename, passage.line + 2)
+        except DocumentError as exc:
+            run.problem(
+                f"passage {passage.name!r}: its fourresp comment is not valid JSON "
+                f"({exc.problems[0].message})",
+                exc.problems[0].line or passage.line,
+            )
+            return None
+    kept: dict[str, Any] = dict(data) if isinstance(data, dict) else {}
+    written = kept.get("text") if isinstance(kept.get("text"), str) else None
+    lines = rest.split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    links: list[tuple[str, str]] = []
+    body = None
+    if written is not None:
+        # The export wrote the text, a blank line, then one link per line; the
+        # text is unedited when its lines come first and only links follow.
+        expected = _canonical(written)
+        count = len(expected.split("\n")) if expected else 0
+        tail = lines[count:]
+        if _canonical(_unescape_text("\n".join(lines[:count]))) == expected and all(
+            not line.strip() or _is_link_line(line) for line in tail
+        ):
+            body = written  # unedited: the exact text, "\r" and all
+            links = _links("\n".join(tail))
+    if body is None:
+        text = _unescape_text("\n".join(lines))
+        links = _links(text)
+        body = _canonical(_without_links(text)) or passage.name
+    kept["text"] = body
+    ending = kept.get("ending") if isinstance(kept.get("ending"), str) else None
+    for tag in passage.tags:
+        if tag.startswith(_ENDING_TAG) and len(tag) > len(_ENDING_TAG):
+            ending = tag[len(_ENDING_TAG) :]
+    if ending is not None:
+        kept["ending"] = ending
+    elif "ending" in passage.tags:
+        run.problem(
+            f"passage {passage.name!r} is tagged ending but does not say which ending: "
+            "add a tag ending:ID naming one of the story's endings (or ending:by-rules)",
+            passage.line,
+            path=format_path(("scenes", scene_id, "ending")),
+        )
+    kept["choices"] = _choices(run, scene_id, passage, kept.get("choices"), links, by_name)
+    if not kept["choices"]:
+        del kept["choices"]
+    return kept
+
+
+def _label(choice: dict[str, Any]) -> str:
+    """The link text the export writes for a choice (its id when its text has none)."""
+    return _link_text(str(choice.get("text", ""))) or str(choice.get("id", ""))
+
+
+def _choices(
+    run: _Import,
+    scene_id: str,
+    passage: _Passage,
+    written: Any,
+    links: list[tuple[str, str]],
+    by_name: dict[str, str],
+) -> list[Any]:
+    known = (
+        [choice for choice in written if isinstance(choice, dict)]
+        if isinstance(written, list)
+        else []
+    )
+    used = [False] * len(known)
+    out: list[Any] = []
+    taken = {choice.get("id") for choice in known}
+    for label, target in links:
+        goto = by_name.get(target)
+        if goto is None:
+            run.problem(
+                f"passage {passage.name!r} links to {target!r}, which is not a passage",
+                passage.line,
+                "unknown-passage",
+                format_path(("scenes", scene_id, "choices", len(out))),
+            )
+            continue
+        match = None
+        for exact in (True, False):
+            for index, choice in enumerate(known):
+                if used[index] or choice.get("goto") not in (goto, target):
+                    continue
+                if exact and _label(choice) != label:
+                    continue
+                match = index
+                break
+            if match is not None:
+                break
+        if match is None:  # earlier links may have been retargeted: match by text alone
+            for index, choice in enumerate(known):
+                if not used[index] and _label(choice) == label:
+                    match = index
+                    break
+        if match is not None:
+            used[match] = True
+            choice = dict(known[match])
+            choice["goto"] = goto
+            if _label(choice) != label:
+                choice["text"] = label  # edited in Twine
+            out.append(choice)
+            continue
+        base = _slug(label or target)
+        new_id, number = base, 2
+        while new_id in taken:
+            new_id, number = f"{base}-{number}", number + 1
+        taken.add(new_id)
+        out.append({"id": new_id, "text": label or target, "goto": goto})
+        run.warn(
+            f"passage {passage.name!r}: the link {label!r} became choice {new_id!r} with "
+            "no feedback and no marks (effects); add them in the scenario file",
+            passage.line,
+            format_path(("scenes", scene_id, "choices", len(out) - 1)),
+        )
+    for index, choice in enumerate(known):
+        if not used[index]:
+            run.warn(
+                f"passage {passage.name!r}: choice {choice.get('id')!r} has no link any more "
+                "and was dropped",
+                passage.line,
+                format_path(("scenes", scene_id, "choices")),
+            )
+    return out
