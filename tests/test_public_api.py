@@ -225,6 +225,7 @@ PUBLIC = {
         "scenario_statements",
         "validate_statement",
     ],
+    "fourresp.site": ["SiteSettings", "create_app"],
     "fourresp.exchange": [
         "from_surveyjs",
         "from_twee",

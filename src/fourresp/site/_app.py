@@ -17,33 +17,35 @@ import hmac
 import json
 import logging
 import secrets
-import threading
-import time
-from collections.abc import Callable, Iterator, Mapping
-from datetime import date
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
-from flask import Flask, abort, g, redirect, render_template, request, session, url_for
+from flask import Flask, abort, redirect, render_template, request, session, url_for
 from flask import Response as HttpResponse
-from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.exceptions import HTTPException
 
 import fourresp
 from fourresp.assessment import (
-    Questionnaire,
     Response,
     Result,
-    load_questionnaire,
     result_chart,
     result_markdown,
     score,
 )
-from fourresp.badges import OB2_CONTEXT, emblem, hashed_identity, result_badge, to_png
-from fourresp.content import Framework, load_framework, share_links
-from fourresp.errors import DocumentError, FourrespError, MissingExtraError
-from fourresp.scenario import Run, Runner, Scenario, load_scenario, scorecard_chart
-from fourresp.supporters import Pledge, Supporter, open_registry, supporter_badge
+from fourresp.badges import emblem, result_badge
+from fourresp.content import share_links
+from fourresp.errors import FourrespError
+from fourresp.scenario import Run, Runner, scorecard_chart
+from fourresp.site._base import (
+    SiteSettings,
+    download,
+    point_key,
+    scale_label,
+    scale_points,
+    svg_reply,
+)
+from fourresp.site._supporters import SupporterPages
 
 __all__ = ["SiteSettings", "create_app"]
 
@@ -51,61 +53,6 @@ _log = logging.getLogger("fourresp.site")
 
 #: The session keys this app uses, in one place.
 _ANSWERS, _RUN, _CSRF = "answers", "run", "csrf"
-
-#: Form fields of the pledge, in the order the form shows them.
-PLEDGE_FIELDS = ("name", "organisation", "role", "country", "email")
-
-
-@attrs.frozen(kw_only=True)
-class SiteSettings:
-    """What an app passes to :func:`create_app`.
-
-    ``db`` is the supporters registry (a SQLite path or a PostgreSQL URL, as
-    :func:`fourresp.supporters.open_registry` takes); ``secret_key`` signs the
-    session cookie and the links people keep (their badge, their withdrawal), so it
-    must stay the same across restarts and be kept secret; ``base_url`` is where
-    the site is published (Open Badges ids and share links use it; default: the
-    address each request came to); ``pledge_cooldown`` is how many seconds one
-    address waits between two pledges; ``page_size`` is the list's page length.
-    """
-
-    db: str = "supporters.db"
-    secret_key: bytes = attrs.field(repr=False)
-    base_url: str | None = None
-    pledge_cooldown: float = 30.0
-    page_size: int = 20
-    framework: Framework | None = None
-    questionnaire: Questionnaire | None = None
-    scenario: Scenario | None = None
-
-    @secret_key.validator
-    def _check_key(self, _: object, value: bytes) -> None:
-        if not isinstance(value, bytes) or len(value) < 16:
-            raise fourresp.ArgumentError("secret_key must be at least 16 random bytes")
-
-
-class _Cooldown:
-    """Remembers when each address last pledged; thread-safe, bounded in size."""
-
-    def __init__(self, seconds: float, limit: int = 10_000) -> None:
-        self.seconds = seconds
-        self.limit = limit
-        self._last: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def wait(self, address: str) -> float:
-        """Seconds ``address`` must still wait (0 when it may pledge now)."""
-        with self._lock:
-            last = self._last.get(address)
-        return 0.0 if last is None else max(0.0, self.seconds - (time.monotonic() - last))
-
-    def note(self, address: str) -> None:
-        """Record a pledge from ``address`` now."""
-        now = time.monotonic()
-        with self._lock:
-            if len(self._last) >= self.limit:  # forget the addresses whose wait is over
-                self._last = {a: t for a, t in self._last.items() if now - t < self.seconds}
-            self._last[address] = now
 
 
 def create_app(settings: SiteSettings | None = None, **options: Any) -> Flask:
@@ -134,27 +81,8 @@ def create_app(settings: SiteSettings | None = None, **options: Any) -> Flask:
     return app
 
 
-class _Site:
-    """The routes, with the content they serve loaded once."""
-
-    def __init__(self, app: Flask, settings: SiteSettings) -> None:
-        self.app = app
-        self.settings = settings
-        self.framework = settings.framework or load_framework()
-        self.questionnaire = settings.questionnaire or load_questionnaire()
-        self.scenario = settings.scenario or load_scenario()
-        self.runner = Runner(self.scenario, framework=self.framework)
-        self.cooldown = _Cooldown(settings.pledge_cooldown)
-        self.signer = URLSafeSerializer(settings.secret_key, salt="fourresp-site")
-        # the questionnaire's items, one page per responsibility in the framework's order
-        pages: dict[str, list[Any]] = {r.id: [] for r in self.framework.responsibilities}
-        for item in self.questionnaire.items:
-            pages[self.framework.responsibility_of(item.aspect).id].append(item)
-        self.pages = [
-            (responsibility, tuple(pages[responsibility.id]))
-            for responsibility in self.framework.responsibilities
-            if pages[responsibility.id]
-        ]
+class _Site(SupporterPages):
+    """Every route of the site."""
 
     # -- wiring ----------------------------------------------------------------------
 
@@ -227,9 +155,9 @@ class _Site:
             "framework": self.framework,
             "licence": self.framework.resources.licence,
             "csrf": session.get(_CSRF, ""),
-            "scale_points": _scale_points,
-            "point_key": _point_key,
-            "scale_label": _scale_label,
+            "scale_points": scale_points,
+            "point_key": point_key,
+            "scale_label": scale_label,
         }
 
     def _http_error(self, error: HTTPException) -> tuple[str, int]:
@@ -241,29 +169,13 @@ class _Site:
         message = "Something went wrong on our side. It has been logged; please try again."
         return render_template("error.html", code=500, message=message), 500
 
-    # -- the registry, one connection per request --------------------------------------
-
-    def registry(self) -> Any:
-        if "registry" not in g:
-            g.registry = open_registry(self.settings.db)
-        return g.registry
-
-    @staticmethod
-    def _close_registry(_: BaseException | None) -> None:
-        registry = g.pop("registry", None)
-        if registry is not None:
-            registry.close()
-
-    def base_url(self) -> str:
-        return (self.settings.base_url or request.host_url).rstrip("/")
-
     # -- home, book, share -------------------------------------------------------------
 
     def home(self) -> str:
         return render_template("home.html", resources=self.framework.resources)
 
     def emblem_file(self) -> HttpResponse:
-        return _svg(emblem(hashtag=self.framework.resources.share.hashtag))
+        return svg_reply(emblem(hashtag=self.framework.resources.share.hashtag))
 
     def book(self) -> str:
         return render_template("book.html", book=self.framework.resources.book)
@@ -322,8 +234,8 @@ class _Site:
     def _scale_value(self, item: Any, text: str) -> int | float | None:
         """The answer a radio button sent, or None for a skip or anything not on the scale."""
         scale = self.questionnaire.scale_of(item)
-        for value in _scale_points(scale):
-            if text == _point_key(value):
+        for value in scale_points(scale):
+            if text == point_key(value):
                 return value
         return None
 
@@ -348,15 +260,15 @@ class _Site:
     def result_file(self, fmt: str) -> HttpResponse:
         result = self._result()
         if fmt == "svg":
-            return _svg(result_chart(result))
+            return svg_reply(result_chart(result))
         if fmt == "md":
             text = result_markdown(result, questionnaire=self.questionnaire)
-            return _download(text, "text/markdown", "self-assessment.md")
+            return download(text, "text/markdown", "self-assessment.md")
         document = json.dumps(fourresp.to_document(result), indent=2, ensure_ascii=False)
-        return _download(document, "application/json", "self-assessment.json")
+        return download(document, "application/json", "self-assessment.json")
 
     def result_badge_file(self) -> HttpResponse:
-        return _svg(result_badge(self._result()), filename="self-assessment-badge.svg")
+        return svg_reply(result_badge(self._result()), filename="self-assessment-badge.svg")
 
     def questionnaire_reset(self) -> Any:
         session.pop(_ANSWERS, None)
@@ -426,248 +338,4 @@ class _Site:
         run = self._run()
         if run is None:
             abort(404)
-        return _svg(scorecard_chart(self.runner.scorecard(run)))
-
-    # -- the pledge and the supporters -----------------------------------------------------
-
-    def pledge(self) -> Any:
-        values = dict.fromkeys(PLEDGE_FIELDS, "")
-        if request.method == "GET":
-            return render_template("pledge.html", values=values, public=True, errors={})
-        for field in PLEDGE_FIELDS:
-            values[field] = request.form.get(field, "")
-        public = request.form.get("public") == "yes"
-        address = request.remote_addr or "unknown"
-        wait = self.cooldown.wait(address)
-        if wait > 0:
-            errors = {"": f"Please wait {wait:.0f} seconds before pledging again."}
-            return render_template("pledge.html", values=values, public=public, errors=errors), 429
-        document: dict[str, Any] = {
-            "kind": "pledge",
-            "pledged_on": date.today().isoformat(),
-            "framework_version": self.framework.version,
-            "public": public,
-        }
-        document.update({field: v.strip() for field, v in values.items() if v.strip()})
-        document.setdefault("name", "")  # required: an empty one is located at $.name
-        if "country" in document:
-            document["country"] = document["country"].upper()
-        try:
-            pledge = fourresp.load(document, kind="pledge")
-            assert isinstance(pledge, Pledge)
-            registry = self.registry()
-            known = pledge.email is not None and registry.find(email=pledge.email) is not None
-            supporter = registry.add(pledge)
-        except DocumentError as error:
-            return render_template(
-                "pledge.html", values=values, public=public, errors=_field_errors(error)
-            ), 422
-        self.cooldown.note(address)
-        token = self._supporter_token(supporter, pledge.email)
-        return redirect(url_for("supporter_page", token=token, again="1" if known else None))
-
-    def _supporter_token(self, supporter: Supporter, email: str | None) -> str:
-        """A signed token for a supporter's own page; with an e-mail, their badge identity."""
-        claims: dict[str, Any] = {"id": supporter.id}
-        if email is not None:
-            salt = secrets.token_hex(8)
-            claims.update(salt=salt, identity=hashed_identity(email, salt))
-        return self.signer.dumps(claims, salt="supporter")
-
-    def _claims(self, token: str, purpose: str = "supporter") -> dict[str, Any]:
-        try:
-            claims = self.signer.loads(token, salt=purpose)
-        except BadSignature:
-            abort(404)
-        if not isinstance(claims, dict) or not isinstance(claims.get("id"), int):
-            abort(404)
-        return claims
-
-    def _supporter(self, claims: Mapping[str, Any]) -> Supporter:
-        try:
-            return self.registry().get(claims["id"])  # type: ignore[no-any-return]
-        except FourrespError:
-            abort(404)
-
-    def supporter_page(self, token: str) -> str:
-        claims = self._claims(token)
-        supporter = self._supporter(claims)
-        withdraw = self.signer.dumps({"id": supporter.id}, salt="withdraw")
-        return render_template(
-            "supporter.html",
-            supporter=supporter,
-            token=token,
-            withdraw=withdraw,
-            again=request.args.get("again") == "1",
-            baked="identity" in claims,
-            png=_png_available(),
-        )
-
-    def supporter_badge(self, token: str, fmt: str) -> HttpResponse:
-        supporter = self._supporter(self._claims(token))
-        svg = supporter_badge(supporter)
-        if fmt == "svg":
-            return _svg(svg, filename="four-responsibilities-supporter.svg")
-        try:
-            png = to_png(svg)
-        except MissingExtraError:
-            abort(404)
-        return _download(png, "image/png", "four-responsibilities-supporter.png")
-
-    def baked_badge(self, token: str) -> HttpResponse:
-        claims = self._claims(token)
-        supporter = self._supporter(claims)
-        if "identity" not in claims:
-            abort(404)
-        svg = supporter_badge(supporter, assertion=self._assertion(token, supporter, claims))
-        return _svg(svg, filename="four-responsibilities-supporter-openbadge.svg")
-
-    def _assertion(
-        self, token: str, supporter: Supporter, claims: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        """An Open Badges 2.0 assertion, hosted at its own id on this site.
-
-        The recipient is the e-mail given with the pledge, hashed with a salt: the
-        token carries the hash, so the site never needs the address again.
-        """
-        base = self.base_url()
-        return {
-            "@context": OB2_CONTEXT,
-            "type": "Assertion",
-            "id": f"{base}/openbadges/assertions/{token}.json",
-            "recipient": {
-                "type": "email",
-                "hashed": True,
-                "salt": claims["salt"],
-                "identity": claims["identity"],
-            },
-            "badge": f"{base}/openbadges/supporter.json",
-            "verification": {"type": "hosted"},
-            "issuedOn": f"{supporter.pledged_on}T00:00:00Z",
-        }
-
-    def ob_issuer(self) -> HttpResponse:
-        base = self.base_url()
-        issuer = {
-            "@context": OB2_CONTEXT,
-            "type": "Issuer",
-            "id": f"{base}/openbadges/issuer.json",
-            "name": self.framework.title,
-            "url": f"{base}/",
-        }
-        return _json(issuer)
-
-    def ob_badge_class(self) -> HttpResponse:
-        base = self.base_url()
-        pledge = self.framework.resources.pledge
-        badge_class = {
-            "@context": OB2_CONTEXT,
-            "type": "BadgeClass",
-            "id": f"{base}/openbadges/supporter.json",
-            "name": pledge.badge_title,
-            "description": " ".join(pledge.text.split()),
-            "image": f"{base}/emblem.svg",
-            "criteria": {"narrative": "Add your name to the list of supporters."},
-            "issuer": f"{base}/openbadges/issuer.json",
-        }
-        return _json(badge_class)
-
-    def ob_assertion(self, token: str) -> HttpResponse:
-        claims = self._claims(token)
-        if "identity" not in claims:
-            abort(404)
-        try:
-            supporter = self.registry().get(claims["id"])
-        except FourrespError:
-            abort(410, "This badge was withdrawn.")
-        return _json(self._assertion(token, supporter, claims))
-
-    def withdraw(self, token: str) -> Any:
-        claims = self._claims(token, purpose="withdraw")
-        if request.method == "POST":
-            self.registry().withdraw(claims["id"])
-            return render_template("withdrawn.html")
-        supporter = self._supporter(claims)
-        return render_template("withdraw.html", supporter=supporter, token=token)
-
-    def supporters(self) -> str:
-        registry = self.registry()
-        query = " ".join(request.args.get("q", "").split())[:100]
-        cursor = request.args.get("cursor") or None
-        found: tuple[Supporter, ...]
-        next_cursor: str | None = None
-        if query:
-            found = tuple(s for s in registry.search(query, limit=self.settings.page_size))
-        else:
-            try:
-                page = registry.list_public(limit=self.settings.page_size, cursor=cursor)
-            except FourrespError:
-                abort(404)
-            found, next_cursor = page.supporters, page.next_cursor
-        return render_template(
-            "supporters.html",
-            supporters=[s for s in found if s.public],
-            query=query,
-            next_cursor=next_cursor,
-            total=registry.count(public_only=True),
-        )
-
-
-# -- helpers ------------------------------------------------------------------------------
-
-
-def _scale_points(scale: Any) -> Iterator[int | float]:
-    """Every answer the scale allows, lowest first."""
-    value = scale.min
-    while value <= scale.max:
-        yield value
-        value += scale.step
-
-
-def _scale_label(scale: Any, value: int | float) -> str:
-    """The scale's word for ``value`` ("Often"), or the number when it has none."""
-    for label in scale.labels:
-        if label.value == value:
-            return str(label.label)
-    return _point_key(value)
-
-
-def _point_key(value: int | float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def _field_errors(error: DocumentError) -> dict[str, str]:
-    """The problems of a pledge, keyed by the form field they are about ("" for the form)."""
-    errors: dict[str, str] = {}
-    for problem in error.problems:
-        field = problem.path.removeprefix("$.").split(".")[0].split("[")[0]
-        key = field if field in PLEDGE_FIELDS else ""
-        errors.setdefault(key, problem.message)
-    return errors
-
-
-def _png_available() -> bool:
-    try:
-        to_png('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
-    except MissingExtraError:
-        return False
-    except FourrespError:
-        return True
-    return True
-
-
-def _svg(text: str, *, filename: str | None = None) -> HttpResponse:
-    response = HttpResponse(text, mimetype="image/svg+xml")
-    if filename is not None:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _download(body: str | bytes, mimetype: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _json(document: Mapping[str, Any]) -> HttpResponse:
-    return HttpResponse(json.dumps(document, indent=2), mimetype="application/ld+json")
+        return svg_reply(scorecard_chart(self.runner.scorecard(run)))
