@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import pathlib
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,22 +24,14 @@ from typing import Any
 
 import pytest
 
+import browser
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 AXE = pathlib.Path(
     os.environ.get("FOURRESP_AXE", ROOT / "build/node/node_modules/axe-core/axe.min.js")
 )
 SHOTS = ROOT / "build" / "screenshots"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 REQUIRED = os.environ.get("FOURRESP_REQUIRE_BROWSER") == "1"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
 
 
 def _missing() -> str | None:
@@ -49,7 +40,7 @@ def _missing() -> str | None:
         import playwright.sync_api  # noqa: F401
     except ImportError as error:
         return f"{error.name} is not installed"
-    if CHROMIUM is None:
+    if browser.CHROMIUM is None:
         return "no Chromium here (Debian: apt-get install chromium)"
     if not AXE.is_file():
         return f"no axe-core at {AXE} (npm install axe-core, or set FOURRESP_AXE)"
@@ -97,7 +88,7 @@ def playwright() -> Iterator[Playwright]:
 
 
 def launch(playwright: Playwright) -> Browser:
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    return playwright.chromium.launch(executable_path=browser.CHROMIUM, args=list(browser.FLAGS))
 
 
 class Visit:
