@@ -39,7 +39,7 @@ wheel-check: $(STAMP)
 	$(BIN)/python -m build --no-isolation --outdir $(CHECK)/dist . > $(CHECK)/build.log
 	$(BIN)/python -c "$$WHEEL_METADATA" $(CHECK)/dist/*.whl
 	$(PYTHON) -m venv $(CHECK)/venv
-	$(CHECK)/venv/bin/python -m pip install --quiet $(CHECK)/dist/*.whl
+	$(CHECK)/venv/bin/python -m pip install --quiet "$$(ls $(CHECK)/dist/*.whl)[site]"
 	cd $(CHECK) && venv/bin/fourresp demo --out demo > demo.log && test -s demo/index.html
 	cd $(CHECK) && venv/bin/python -c "$$WHEEL_IMPORTS"
 	@echo "wheel check: built, licence metadata right, installed, demo ran, every public module imported"
@@ -65,13 +65,17 @@ define WHEEL_IMPORTS
 import importlib
 for name in ("fourresp", "fourresp.errors", "fourresp.typing", "fourresp.content",
              "fourresp.assessment", "fourresp.scenario", "fourresp.badges",
-             "fourresp.supporters", "fourresp.charts", "fourresp.cli"):
+             "fourresp.supporters", "fourresp.charts", "fourresp.cli", "fourresp.site"):
     module = importlib.import_module(name)
     assert "site-packages" in module.__file__, module.__file__
     for public in module.__all__:
         getattr(module, public)
 for schema in ("framework", "questionnaire", "response", "result", "scenario", "run", "pledge"):
     importlib.import_module("fourresp").schema(schema)
+from fourresp.site import create_app
+client = create_app(db="wheel-check.db", secret_key=b"wheel-check-secret").test_client()
+for page in ("/", "/questionnaire/1", "/scenario", "/pledge", "/supporters", "/static/site.css"):
+    assert client.get(page).status_code == 200, page
 try:
     importlib.import_module("fourresp.testing")
 except ImportError as error:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
-import shutil
 import subprocess
 import sys
 
 import pytest
 
+import browser
 import fourresp
 from fourresp.cli import main
 from fourresp.content import default_pack_path
@@ -368,23 +369,18 @@ def test_badge_command_errors(tmp_path, capsys):
 
 
 @pytest.mark.skipif(
-    not (shutil.which("chromium") or shutil.which("chromium-browser")),
+    browser.CHROMIUM is None and os.environ.get("FOURRESP_REQUIRE_BROWSER") != "1",
     reason="no headless Chromium here (Debian: chromium)",
 )
 def test_the_demo_page_loads_without_console_errors(tmp_path):
     out = tmp_path / "demo"
     assert main(["demo", "--out", str(out)]) == 0
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert browser.CHROMIUM is not None, "FOURRESP_REQUIRE_BROWSER=1 but no Chromium here"
     result = subprocess.run(
         [
-            browser,
+            browser.CHROMIUM,
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *browser.FLAGS,
             f"--user-data-dir={tmp_path / 'profile'}",
             "--enable-logging=stderr",
             "--v=1",

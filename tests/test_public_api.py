@@ -230,6 +230,7 @@ PUBLIC = {
         "scenario_statements",
         "validate_statement",
     ],
+    "fourresp.site": ["SiteSettings", "create_app"],
     "fourresp.exchange": [
         "SurveyImport",
         "from_surveyjs",

@@ -33,6 +33,7 @@ examples:
   fourresp badge emblem -o me.svg    the Four Responsibilities emblem
   fourresp play                      a day in the life of an L&D specialist
   fourresp graph --format mermaid    the scenario's graph, for authors
+  fourresp serve                     the site on http://127.0.0.1:8000/
 """
 
 
@@ -113,6 +114,10 @@ def _build_parser() -> argparse.ArgumentParser:
     from fourresp._cli_exchange import add_commands as add_exchange_commands
 
     add_exchange_commands(commands)
+
+    from fourresp._cli_site import add_commands as add_site_commands
+
+    add_site_commands(commands)
 
     demo = commands.add_parser(
         "demo",
