@@ -39,6 +39,7 @@ from fourresp.scenario._compiled import (
     responsibility_key,
     worst_key,
 )
+from fourresp.scenario._graphs import reachable, reverse, strongly_connected
 from fourresp.scenario._models import (
     AspectTotal,
     ResponsibilityPercent,
@@ -130,12 +131,94 @@ class _Explorer:
                     scenes.add(atom.visited)
         self.keys = tuple(sorted(keys))
         self.scene_keys = tuple(sorted(scenes))
+        self._reductions()
         self.states: list[tuple[Any, ...]] = []
         # per state: the open choices in document order, each with its target state
         self.edges: list[list[tuple[CompiledChoice, int]]] = []
         self.complete = False
         self.looped = False
         self._run(limit)
+
+    def _reductions(self) -> None:
+        """What a scene's states may forget without changing anything that follows.
+
+        As in the validator: a variable no later condition reads is reset to its
+        initial value; on a loop-free scene graph, a total is clamped once it is
+        beyond what any later choice could change about the comparisons that read
+        it. Both merge states whose futures (choices, endings, texts) are the same,
+        so the probabilities, endings and ranges stay exact.
+        """
+        compiled = self.compiled
+        scenario = compiled.scenario
+        count = len(compiled.scene_ids)
+        adjacency = [[c.target for c in compiled.choices[s] if c.target >= 0] for s in range(count)]
+        reads: list[set[str]] = [set() for _ in range(count)]
+        at_end: set[str] = set()
+        compared: dict[str, list[int]] = {}
+        for condition, path in conditions(scenario):
+            names = set()
+            for atom in atoms(condition):
+                if isinstance(atom, VariableIs):
+                    names.add(atom.var)
+                elif isinstance(atom, AspectTotal):
+                    compared.setdefault(atom.aspect, []).append(atom.value)
+                elif isinstance(atom, ResponsibilityTotal):
+                    key = responsibility_key(atom.responsibility)
+                    compared.setdefault(key, []).append(atom.value)
+            if path[0] == "scenes":
+                reads[compiled.scene_index[str(path[1])]].update(names)
+            else:  # ending rules, debriefs and epilogues are read at last scenes
+                at_end.update(names)
+        for position in range(count):
+            if compiled.scene_endings[position] is not None:
+                reads[position].update(at_end)
+        back = reverse(adjacency)
+        live = [
+            reachable(back, [s for s in range(count) if v.name in reads[s]])
+            for v in compiled.variables
+        ]
+        self.live = [tuple(bool(flags[s]) for flags in live) for s in range(count)]
+        self.clamps: list[tuple[tuple[float, float], ...] | None] = [None] * count
+        if not self.keys or compiled.start < 0 or compiled.percent_of:
+            return
+        components = strongly_connected(adjacency, [compiled.start])
+        if any(len(c) > 1 or c[0] in adjacency[c[0]] for c in components):
+            return
+        up = [[0] * len(self.keys) for _ in range(count)]
+        down = [[0] * len(self.keys) for _ in range(count)]
+        for component in components:  # sinks first
+            node = component[0]
+            for option in compiled.choices[node]:
+                if option.target < 0:
+                    continue
+                moves = dict(option.moves)
+                for k, key in enumerate(self.keys):
+                    move = moves.get(key, 0)
+                    up[node][k] = max(up[node][k], move + up[option.target][k])
+                    down[node][k] = min(down[node][k], move + down[option.target][k])
+        for component in components:
+            node = component[0]
+            self.clamps[node] = tuple(
+                (min(compared[key]) - up[node][k] - 1, max(compared[key]) - down[node][k] + 1)
+                for k, key in enumerate(self.keys)
+            )
+
+    def _reduce(
+        self, scene: int, values: tuple[Any, ...], totals: tuple[int, ...]
+    ) -> tuple[tuple[Any, ...], tuple[int, ...]]:
+        live = self.live[scene]
+        if not all(live):
+            initial = self.compiled.initial
+            values = tuple(
+                v if alive else initial[i]
+                for i, (v, alive) in enumerate(zip(values, live, strict=True))
+            )
+        clamp = self.clamps[scene]
+        if clamp is not None:
+            totals = tuple(
+                int(min(max(t, low), high)) for t, (low, high) in zip(totals, clamp, strict=True)
+            )
+        return values, totals
 
     def context(
         self, state: tuple[Any, ...]
@@ -152,7 +235,11 @@ class _Explorer:
             return
         keys, scene_keys = self.keys, self.scene_keys
         start_flags = tuple(compiled.scenario.start == s for s in scene_keys)
-        first = (compiled.start, compiled.initial, (0,) * len(keys), start_flags)
+        first = (
+            compiled.start,
+            *self._reduce(compiled.start, compiled.initial, (0,) * len(keys)),
+            start_flags,
+        )
         seen = {first: 0}
         self.states.append(first)
         self.edges.append([])
@@ -182,7 +269,11 @@ class _Explorer:
                 flags = tuple(
                     flag or s == target_id for s, flag in zip(scene_keys, state[3], strict=True)
                 )
-                successor = (choice.target, compiled.apply(choice, values), totals, flags)
+                successor = (
+                    choice.target,
+                    *self._reduce(choice.target, compiled.apply(choice, values), totals),
+                    flags,
+                )
                 found = seen.get(successor)
                 if found is None:
                     if len(self.states) >= limit:
