@@ -467,7 +467,6 @@ def scenarios(
         Variant,
         Visited,
     )
-
     from fourresp.scenario._models import Op
 
     responsibility_ids = [r.id for r in load_framework()]
