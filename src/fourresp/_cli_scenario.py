@@ -277,7 +277,7 @@ def balance_text(summary: dict[str, Any]) -> str:
     """A balance report as plain text for a terminal."""
     lines = [f"Balance ({summary['states']:,} states, uniform random play):"]
     for ending, chance in sorted(summary["endings"].items(), key=lambda item: -item[1]):
-        lines.append(f"  {ending:<32} {100 * chance:6.2f}%")
+        lines.append(f"  {ending:<32} {100 * chance:8.4f}%")
     lines.append(f"  always the first option: {summary['always_first'] or 'never ends'}")
     lines.append(f"  always the last option:  {summary['always_last'] or 'never ends'}")
     lines.append("  reachable net marks at the end:")
