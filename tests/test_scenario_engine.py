@@ -467,3 +467,138 @@ def test_save_json_round_trip_keeps_the_new_fields():
 def test_random_play_helper_is_deterministic_for_a_seeded_rng(default_like):
     runner = Runner(default_like, seed=4)
     assert _play(runner, random.Random(1)).steps == _play(runner, random.Random(1)).steps
+
+
+# -- the default scenario, to the rules it was written to ----------------------------
+
+IDEAL = (
+    "ask-about-results",
+    "propose-a-blend",
+    "agree-three-measures",
+    "take-his-sheet",
+    "build-around-tasks",
+    "try-it-live",
+    "declare-and-step-back",
+    "help-frame-it",
+    "webinar-and-apply",
+    "score-against-criteria",
+    "look-back-honestly",
+    "evaluation-course",
+    "keep-the-review",
+    "share-the-guides",
+)
+
+
+def _play_ids(runner, choices):
+    run = runner.start()
+    for choice in choices:
+        run = runner.choose(run, choice)
+    return run
+
+
+@pytest.fixture(scope="module")
+def default():
+    from fourresp.scenario import load_scenario
+
+    return load_scenario()
+
+
+@pytest.fixture(scope="module")
+def default_balance(default):
+    return check_scenario(default, balance=True)
+
+
+def test_the_ideal_path_is_short_and_reaches_the_top_ending(default):
+    runner = Runner(default, seed=0)
+    run = _play_ids(runner, IDEAL)
+    assert run.finished
+    assert run.ending == "true-professional"
+    assert len(IDEAL) <= 16
+
+
+def test_breach_then_owning_up_then_perfect_play_never_reaches_the_top(default):
+    runner = Runner(default, seed=0)
+    for breach in ("accept-quietly", "accept-and-disclose-later"):
+        path = list(IDEAL)
+        path[path.index("declare-and-step-back")] = breach
+        path[path.index("look-back-honestly")] = "own-up"
+        run = _play_ids(runner, path)
+        assert run.variables["breach"] is True
+        assert run.variables["owned-up"] is True
+        assert run.ending == "owned-up"
+        assert runner.ending(run).passed is not True
+        # without owning up, strong client and learner work still ends compromised
+        path[path.index("own-up")] = "play-it-down"
+        assert _play_ids(runner, path).ending == "compromised-results"
+    # whatever is played after a breach, the top ending is out of reach
+    (top,) = [e for e in check_scenario(default).endings if e.ending == "true-professional"]
+    assert top.reachable
+
+
+def test_the_default_scenario_meets_the_balance_acceptance(default_balance):
+    assert default_balance.diagnostics == ()
+    balance = default_balance.balance
+    assert balance is not None
+    chances = {e.ending: e.probability for e in balance.endings}
+    assert sum(chances.values()) == pytest.approx(1.0)
+    assert 0 < chances["true-professional"] <= 0.05
+    assert max(chances.values()) <= 0.6
+    assert balance.always_first != "true-professional"
+    assert balance.always_last != "true-professional"
+    assert len(chances) >= 5
+
+
+def test_every_aspect_is_marked_both_ways_in_different_scenes(default):
+    from fourresp.content import load_framework
+
+    scenes: dict[tuple[str, str], set[str]] = {}
+    for scene in default.scenes:
+        for choice in scene.choices:
+            assert choice.feedback
+            assert "Responsibility to" in choice.feedback  # the mentor names it
+            for mark in choice.effects.marks:
+                scenes.setdefault((mark.aspect, mark.sign), set()).add(scene.id)
+    for aspect in load_framework().aspects:
+        for sign in "+-":
+            assert len(scenes.get((aspect.id, sign), ())) >= 2, (aspect.id, sign)
+
+
+def test_trade_offs_consequences_and_endings(default):
+    from fourresp.content import load_framework
+
+    owners = {a.id: r.id for r in load_framework() for a in r.aspects}
+    trade_offs = set()
+    for scene in default.scenes:
+        for choice in scene.choices:
+            gains = {owners[m.aspect] for m in choice.effects.marks if m.sign == "+"}
+            losses = {owners[m.aspect] for m in choice.effects.marks if m.sign == "-"}
+            if gains - losses and losses - gains:
+                trade_offs.add(scene.id)
+    assert len(trade_offs) >= 6, trade_offs
+    carried = [s.id for s in default.scenes if s.variants] + [
+        s.id for s in default.scenes if any(c.condition for c in s.choices)
+    ]
+    assert len(set(carried)) >= 5, carried
+    assert len(default.endings) >= 5
+    assert all(e.epilogue is not None for e in default.endings)
+    assert sum(bool(e.epilogue.variants) for e in default.endings) >= 3
+    assert default.order == "shuffled"
+    for ending in default.endings:
+        for name in ("client", "learners", "peers", "yourself"):
+            assert name in ending.debrief, (ending.id, name)
+        assert "{strongest}" in ending.debrief
+
+
+def test_the_day_keeps_to_one_working_day_of_four_meetings(default):
+    times = []
+    for scene in default.scenes:
+        assert scene.act
+        hour, minute = scene.act.split(" - ")[0].split(":")
+        times.append((scene.id, int(hour) * 60 + int(minute)))
+    meetings = {s.act for s in default.scenes if "Meeting" in (s.act or "")}
+    assert {act.split("Meeting ")[1][0] for act in meetings} == {"1", "2", "3", "4"}
+    runner = Runner(default, seed=0)
+    run = _play_ids(runner, IDEAL)
+    clock = dict(times)
+    visited = [clock[scene] for scene in run.visited]
+    assert visited == sorted(visited)  # time never runs backwards on a path
