@@ -239,16 +239,24 @@ def balance_summary(
     validation's problems); the report is a JSON-ready mapping, or None when the
     file is not a valid scenario or the report could not be worked out.
     """
+    from fourresp._convert import structure
     from fourresp._load import Finding, read
     from fourresp._load import _locate_finding as locate
-    from fourresp.scenario import check_scenario
+    from fourresp.scenario import Scenario, check_scenario
 
+    if any(p.severity == "error" for p in reported):
+        return [], None  # the plain validation said what is wrong
     try:
-        scenario = load_scenario(path)
-    except Exception:  # not a scenario, or invalid: the plain validation said so
+        source = read(path)
+        data = source.data
+        if not isinstance(data, dict) or data.get("kind", "scenario") != "scenario":
+            return [], None
+        # already checked: structure it without running the validator a second time
+        body = {key: value for key, value in data.items() if key not in ("kind", "$schema")}
+        scenario = structure(body, Scenario)
+    except Exception:  # not a scenario after all: nothing to add
         return [], None
     report = check_scenario(scenario, balance=True)
-    source = read(path)
     plain = {(p.code, p.path) for p in reported}
     problems = [
         located

@@ -132,6 +132,7 @@ class _Explorer:
         self.keys = tuple(sorted(keys))
         self.scene_keys = tuple(sorted(scenes))
         self._reductions()
+        self._moves: dict[int, tuple[int, ...] | None] = {}
         self.states: list[tuple[Any, ...]] = []
         # per state: the open choices in document order, each with its target state
         self.edges: list[list[tuple[CompiledChoice, int]]] = []
@@ -241,6 +242,11 @@ class _Explorer:
             start_flags,
         )
         seen = {first: 0}
+        # scenes whose choices have conditions (or whose steps move percent sums)
+        conditional = [
+            bool(compiled.percent_of) or any(c.test is not None for c in options)
+            for options in compiled.choices
+        ]
         self.states.append(first)
         self.edges.append([])
         queue = deque([0])
@@ -250,25 +256,31 @@ class _Explorer:
             scene = state[0]
             if compiled.scene_endings[scene] is not None:
                 continue
-            values, nets, visited = self.context(state)
-            open_now = [
-                c
-                for c in compiled.choices[scene]
-                if c.test is None or c.test(values, nets, visited)
-            ]
-            bounds = dict(compiled.bound_moves(open_now))  # as the runner counts them
+            options = compiled.choices[scene]
+            if conditional[scene]:
+                values, nets, visited = self.context(state)
+                open_now = [
+                    c for c in options if c.test is None or c.test(values, nets, visited)
+                ]
+            else:  # no condition to read: skip building what conditions see
+                values, open_now = state[1], list(options)
+            bounds = compiled.bound_moves(open_now)  # as the runner counts them
+            step = tuple(dict(bounds).get(key, 0) for key in keys) if bounds else None
             for choice in open_now:
                 if choice.target < 0:
                     continue
-                moves = dict(choice.moves)
-                totals = tuple(
-                    total + moves.get(key, 0) + bounds.get(key, 0)
-                    for key, total in zip(keys, state[2], strict=True)
-                )
-                target_id = compiled.scene_ids[choice.target]
-                flags = tuple(
-                    flag or s == target_id for s, flag in zip(scene_keys, state[3], strict=True)
-                )
+                totals = state[2]
+                move = self._move(choice)
+                if move is not None:
+                    totals = tuple(t + m for t, m in zip(totals, move, strict=True))
+                if step is not None:
+                    totals = tuple(t + m for t, m in zip(totals, step, strict=True))
+                flags = state[3]
+                if scene_keys:
+                    target_id = compiled.scene_ids[choice.target]
+                    flags = tuple(
+                        flag or s == target_id for s, flag in zip(scene_keys, flags, strict=True)
+                    )
                 successor = (
                     choice.target,
                     *self._reduce(choice.target, compiled.apply(choice, values), totals),
@@ -284,6 +296,15 @@ class _Explorer:
                     queue.append(found)
                 self.edges[number].append((choice, found))
         self.complete = True
+
+    def _move(self, choice: CompiledChoice) -> tuple[int, ...] | None:
+        """What ``choice`` adds to each tracked total (None for nothing), worked out once."""
+        key = id(choice)
+        if key not in self._moves:
+            moves = dict(choice.moves)
+            move = tuple(moves.get(k, 0) for k in self.keys)
+            self._moves[key] = move if any(move) else None
+        return self._moves[key]
 
     def order(self) -> list[int] | None:
         """The states in topological order; None when they form a loop."""
