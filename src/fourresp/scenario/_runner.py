@@ -91,7 +91,9 @@ class Run:
     and ``ending`` then names the ending (None only if no ending rule matched, which
     the validator reports). ``variables`` and ``marks`` are read-only mappings;
     ``steps`` is the path so far and ``previous`` the run one step back. ``seed``
-    decides the order in which a shuffled scenario presents each scene's choices.
+    decides the order in which a shuffled scenario presents each scene's choices;
+    it is not part of equality (two runs at the same place by the same path are
+    equal, however their choices were shown).
     """
 
     __slots__ = (
@@ -193,7 +195,6 @@ class Run:
     def _key(self) -> tuple[Any, ...]:
         return (
             self.fingerprint,
-            self.seed,
             self.steps,
             self._scene,
             self._values,
