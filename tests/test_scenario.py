@@ -300,7 +300,7 @@ def test_generated_scenarios_pass_the_validator_and_round_trip(scenario):
 
 @given(testing.scenarios(loops=False), st.data())
 def test_random_play_throughs_end_within_the_computed_bound(scenario, data):
-    runner = Runner(scenario)
+    runner = Runner(scenario, seed=0)  # a fixed order of options, so draws replay
     bound = check_scenario(scenario).longest_path
     assert bound is not None
     run = runner.start()

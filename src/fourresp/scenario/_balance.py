@@ -259,9 +259,7 @@ class _Explorer:
             options = compiled.choices[scene]
             if conditional[scene]:
                 values, nets, visited = self.context(state)
-                open_now = [
-                    c for c in options if c.test is None or c.test(values, nets, visited)
-                ]
+                open_now = [c for c in options if c.test is None or c.test(values, nets, visited)]
             else:  # no condition to read: skip building what conditions see
                 values, open_now = state[1], list(options)
             bounds = compiled.bound_moves(open_now)  # as the runner counts them
