@@ -602,3 +602,44 @@ def test_the_day_keeps_to_one_working_day_of_four_meetings(default):
     clock = dict(times)
     visited = [clock[scene] for scene in run.visited]
     assert visited == sorted(visited)  # time never runs backwards on a path
+
+
+@SLOW
+@given(
+    scenarios(loops=False),
+    st.sampled_from(["client", "learners", "peers", "self"]),
+    st.sampled_from([">=", "<", "=="]),
+    st.integers(0, 100),
+)
+def test_percent_rules_in_the_validator_match_brute_force(scenario, name, op, value):
+    """The validator's exploration reads percents exactly as the runner does."""
+    from fourresp.scenario import EndingRule
+
+    endings = [e.id for e in scenario.endings]
+    rules = (
+        EndingRule(
+            ending=endings[0], condition=ResponsibilityPercent(percent=name, op=op, value=value)
+        ),
+        EndingRule(ending=endings[-1]),
+    )
+    scenes = tuple(
+        attrs.evolve(s, ending="by-rules") if s.ending is not None else s for s in scenario.scenes
+    )
+    changed = attrs.evolve(scenario, scenes=scenes, ending_rules=rules)
+    runner = Runner(changed, seed=0)
+    reached: set[str] = set()
+    stack = [runner.start()]
+    while stack:
+        run = stack.pop()
+        if run.finished:
+            reached.add(run.ending)
+            continue
+        stack.extend(runner.choose(run, c.id) for c in runner.choices(run))
+    report = check_scenario(changed)
+    assert {e.ending for e in report.endings if e.reachable} == reached
+    codes = {d.code for d in report.diagnostics}
+    assert "impossible-condition" not in codes
+    assert "no-rule-matches" not in codes
+    balance = check_scenario(changed, balance=True).balance
+    assert balance is not None
+    assert {e.ending for e in balance.endings if e.probability > 0} == reached
