@@ -643,3 +643,28 @@ def test_percent_rules_in_the_validator_match_brute_force(scenario, name, op, va
     balance = check_scenario(changed, balance=True).balance
     assert balance is not None
     assert {e.ending for e in balance.endings if e.probability > 0} == reached
+
+
+@pytest.mark.parametrize(
+    ("condition", "code", "subject"),
+    [
+        ({"var": "mood", "op": "==", "value": 1}, "undeclared-variable", "mood"),
+        ({"var": "flag", "op": "<", "value": 1}, "type-mismatch", "flag"),
+        ({"aspect": "client-magic", "op": ">=", "value": 1}, "unknown-aspect", "client-magic"),
+        ({"responsibility": "family", "op": ">=", "value": 1}, "unknown-responsibility", "family"),
+        ({"percent": "family", "op": ">=", "value": 50}, "unknown-responsibility", "family"),
+        ({"visited": "nowhere"}, "unknown-scene", "nowhere"),
+    ],
+)
+def test_variant_conditions_are_checked_like_any_other(condition, code, subject):
+    document = _tiny()
+    document["variables"] = {"flag": {"type": "boolean", "initial": False}}
+    document["scenes"]["ask"]["choices"][0]["effects"]["set"] = [{"var": "flag", "to": True}]
+    document["endings"]["good"]["epilogue"] = {
+        "text": "Later.",
+        "variants": [{"condition": condition, "text": "x"}],
+    }
+    found = {
+        (d.code, d.subject, d.json_path) for d in check_scenario(_structure(document)).diagnostics
+    }
+    assert (code, subject, "$.endings.good.epilogue.variants[0].condition") in found, found

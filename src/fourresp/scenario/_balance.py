@@ -609,6 +609,17 @@ def authoring_findings(scenario: Scenario, framework: Framework) -> Iterator[Fin
                     message=f"the variant reads {atom.var!r}, which is not declared: add it "
                     "under 'variables'",
                 )
+            elif isinstance(atom, VariableIs) and _mistyped(atom, declared[atom.var].type):
+                kind = declared[atom.var].type
+                yield Finding(
+                    code="type-mismatch",
+                    severity="error",
+                    path=path,
+                    subject=atom.var,
+                    message=f"{atom.var!r} is {'a boolean' if kind == 'boolean' else 'an integer'}"
+                    f": the variant compares it {atom.op} {atom.value!r}; compare a boolean with "
+                    "== or != to true or false, an integer with a whole number",
+                )
             elif isinstance(atom, AspectTotal) and atom.aspect not in aspects:
                 yield Finding(
                     code="unknown-aspect",
@@ -640,6 +651,13 @@ def authoring_findings(scenario: Scenario, framework: Framework) -> Iterator[Fin
                     "is no such scene",
                 )
     yield from _placeholders(scenario)
+
+
+def _mistyped(atom: VariableIs, kind: str) -> bool:
+    """Whether a comparison does not fit its variable's type (as for choice conditions)."""
+    if kind == "boolean":
+        return not isinstance(atom.value, bool) or atom.op not in ("==", "!=")
+    return isinstance(atom.value, bool)
 
 
 def _texts(scenario: Scenario) -> Iterator[tuple[str, tuple[str | int, ...], str, bool]]:
