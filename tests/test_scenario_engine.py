@@ -668,3 +668,15 @@ def test_variant_conditions_are_checked_like_any_other(condition, code, subject)
         (d.code, d.subject, d.json_path) for d in check_scenario(_structure(document)).diagnostics
     }
     assert (code, subject, "$.endings.good.epilogue.variants[0].condition") in found, found
+
+
+def test_a_variable_read_only_by_a_variant_is_not_unused():
+    document = _tiny()
+    document["variables"] = {"mood": {"type": "integer", "initial": 1}}
+    codes = {d.code for d in check_scenario(_structure(document)).diagnostics}
+    assert "unused-variable" in codes
+    document["scenes"]["next"]["variants"] = [
+        {"condition": {"var": "mood", "op": ">=", "value": 1}, "text": "Cheerful."}
+    ]
+    codes = {d.code for d in check_scenario(_structure(document)).diagnostics}
+    assert "unused-variable" not in codes

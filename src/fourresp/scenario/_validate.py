@@ -34,6 +34,7 @@ from fourresp.scenario._balance import BalanceReport, authoring_findings, balanc
 from fourresp.scenario._compiled import (
     CompiledScenario,
     best_key,
+    conditions,
     responsibility_key,
     worst_key,
 )
@@ -1206,6 +1207,13 @@ def check_scenario(
     responsibilities = [r.id for r in framework]
     compiled = CompiledScenario(scenario, framework)
     diagnostics.extend(_diagnostic(f) for f in authoring_findings(scenario, framework))
+    read_in_variants = _variant_variables(scenario)
+    if read_in_variants:  # the structural pass reads choice and rule conditions only
+        diagnostics = [
+            d
+            for d in diagnostics
+            if not (d.code == "unused-variable" and d.subject in read_in_variants)
+        ]
     balance_report, findings = _balance(compiled, report=balance, limit=state_limit)
     diagnostics.extend(_diagnostic(f) for f in findings)
     exploration = _Exploration(compiled, state_limit) if compiled.start >= 0 else None
@@ -1256,6 +1264,17 @@ def check_scenario(
 
 
 _balance = balance  # the keyword of check_scenario shadows the function's name
+
+
+def _variant_variables(scenario: Scenario) -> set[str]:
+    """The variables some variant (of a scene, a debrief or an epilogue) reads."""
+    return {
+        atom.var
+        for condition, path in conditions(scenario)
+        if "variants" in path
+        for atom in _atoms(condition)
+        if isinstance(atom, VariableIs)
+    }
 
 
 def _diagnostic(finding: Any) -> Diagnostic:
