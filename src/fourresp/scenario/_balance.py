@@ -178,8 +178,10 @@ class _Explorer:
             reachable(back, [s for s in range(count) if v.name in reads[s]])
             for v in compiled.variables
         ]
-        self.live = [tuple(bool(flags[s]) for flags in live) for s in range(count)]
-        self.clamps: list[tuple[tuple[float, float], ...] | None] = [None] * count
+        self.dead = [
+            tuple(i for i, flags in enumerate(live) if not flags[s]) for s in range(count)
+        ]
+        self.clamps: list[tuple[tuple[int, int], ...] | None] = [None] * count
         if not self.keys or compiled.start < 0 or compiled.percent_of:
             return
         components = strongly_connected(adjacency, [compiled.start])
@@ -207,17 +209,19 @@ class _Explorer:
     def _reduce(
         self, scene: int, values: tuple[Any, ...], totals: tuple[int, ...]
     ) -> tuple[tuple[Any, ...], tuple[int, ...]]:
-        live = self.live[scene]
-        if not all(live):
+        # Called for every edge: the per-scene work is done once, in _reductions.
+        dead = self.dead[scene]
+        if dead:
+            reset = list(values)
             initial = self.compiled.initial
-            values = tuple(
-                v if alive else initial[i]
-                for i, (v, alive) in enumerate(zip(values, live, strict=True))
-            )
+            for index in dead:
+                reset[index] = initial[index]
+            values = tuple(reset)
         clamp = self.clamps[scene]
         if clamp is not None:
             totals = tuple(
-                int(min(max(t, low), high)) for t, (low, high) in zip(totals, clamp, strict=True)
+                low if t < low else high if t > high else t
+                for t, (low, high) in zip(totals, clamp, strict=True)
             )
         return values, totals
 
