@@ -178,9 +178,7 @@ class _Explorer:
             reachable(back, [s for s in range(count) if v.name in reads[s]])
             for v in compiled.variables
         ]
-        self.dead = [
-            tuple(i for i, flags in enumerate(live) if not flags[s]) for s in range(count)
-        ]
+        self.dead = [tuple(i for i, flags in enumerate(live) if not flags[s]) for s in range(count)]
         self.clamps: list[tuple[tuple[int, int], ...] | None] = [None] * count
         if not self.keys or compiled.start < 0 or compiled.percent_of:
             return
