@@ -587,7 +587,7 @@ def test_trade_offs_consequences_and_endings(default):
     assert len(set(carried)) >= 5, carried
     assert len(default.endings) >= 5
     assert all(e.epilogue is not None for e in default.endings)
-    assert sum(bool(e.epilogue.variants) for e in default.endings) >= 3
+    assert all(e.epilogue.variants for e in default.endings)  # each reflects the run
     assert default.order == "shuffled"
     for ending in default.endings:
         for name in ("client", "learners", "peers", "yourself"):
