@@ -92,6 +92,7 @@ def generate(scenes: int, seed: int = 5) -> Scenario:
             for n in range(ending_count)
         ),
         variables=(Variable(name="energy", type="integer", initial=3, min=0, max=5),),
+        order="authored",  # the walk below picks among choices in document order
     )
 
 

@@ -32,20 +32,20 @@ def test_twee_has_what_twine_needs():
     assert re.fullmatch(
         r"[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}", data["ifid"]
     )
-    assert data["start"] == "sales-request"
+    assert data["start"] == "the-request"
     assert text == to_twee(load_scenario())
-    assert "[[Ask what the reps should be doing differently" in text
+    assert "[[Ask what people must be able to do on the first day" in text
 
 
 def test_twee_edited_in_twine_is_imported_and_checked():
     text = to_twee(load_scenario())
     edited = text.replace(
-        "Dana sits down and gets straight to the point.",
-        "Dana sits down, frowning, and gets straight to the point.",
+        "Priya has the project plan open before you sit down.",
+        "Priya, frowning, has the project plan open before you sit down.",
     )
     scenario = from_twee(edited)
-    assert scenario.scene("sales-request").text.startswith("Dana sits down, frowning")
-    new_passage = "\n:: side-room\nA quiet room.\n\n[[Go back->sales-request]]\n"
+    assert scenario.scene("the-request").text.startswith("Priya, frowning,")
+    new_passage = "\n:: side-room\nA quiet room.\n\n[[Go back->the-request]]\n"
     with pytest.raises(DocumentError) as caught:
         from_twee(text + new_passage)
     assert any(p.code == "unreachable-scene" for p in caught.value.problems)

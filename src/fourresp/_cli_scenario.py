@@ -34,16 +34,24 @@ def add_commands(commands: Any) -> None:
         help="play a practice scenario in the terminal, or replay a list of choices",
         description="Plays SCENARIO (default: the built-in day in the life of an L&D "
         "specialist). Type a choice's number; 'u' undoes the last choice, 's' saves and "
-        "quits, 'q' quits. With --choices, plays without asking and prints the scorecard.",
-        epilog="examples:\n  fourresp play\n  fourresp play my-scenario.yaml\n"
+        "quits, 'q' quits. With --choices, plays without asking and prints the scorecard. "
+        "A shuffled scenario presents each scene's choices in an order derived from the "
+        "run's seed (--seed, or a new one each run; a resumed run keeps its own).",
+        epilog="examples:\n  fourresp play\n  fourresp play my-scenario.yaml --seed 42\n"
         "  fourresp play --resume run.json\n"
-        "  fourresp play --choices ask-about-results,look-before-deciding --format json\n"
+        "  fourresp play --choices ask-about-results,ask-what-changes --format json\n"
         "  fourresp play --choices ... --format markdown --chart scorecard.svg",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     play.add_argument("scenario", nargs="?", type=Path, help="a scenario document")
     play.add_argument("--resume", type=Path, metavar="FILE", help="carry on from a saved run")
     play.add_argument("--choices", help="comma-separated choice ids to play without asking")
+    play.add_argument(
+        "--seed",
+        type=_seed,
+        metavar="N",
+        help="the run's seed (0 to 2**64 - 1): the same seed presents choices in the same order",
+    )
     play.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     play.add_argument(
         "--chart", type=Path, metavar="OUT.svg", help="also write the scorecard chart"
@@ -63,6 +71,17 @@ def add_commands(commands: Any) -> None:
     graph.add_argument("scenario", nargs="?", type=Path, help="a scenario document")
     graph.add_argument("--format", choices=("dot", "mermaid"), default="mermaid")
     graph.set_defaults(handler=graph_command)
+
+
+def _seed(text: str) -> int:
+    """A ``--seed`` value: a whole number from 0 to 2**64 - 1."""
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= value < 2**64:
+        raise argparse.ArgumentTypeError(f"out of range 0 to 2**64 - 1: {text}")
+    return value
 
 
 def graph_command(args: argparse.Namespace, out: TextIO) -> int:
@@ -88,9 +107,11 @@ def render_scorecard(card: Scorecard) -> str:
     if card.ending is not None:
         lines += [
             f"{card.ending.title}: {card.ending.verdict}.",
-            _wrap(card.ending.debrief),
+            _wrap(card.debrief or card.ending.debrief),
             "",
         ]
+        if card.epilogue:
+            lines += [_wrap(card.epilogue), ""]
     else:
         lines += [f"In progress after {card.steps} steps.", ""]
     for item in card.responsibilities:
@@ -124,7 +145,7 @@ def _emit_result(args: argparse.Namespace, runner: Runner, run: Run, out: TextIO
 def play_command(args: argparse.Namespace, out: TextIO) -> int:
     """``fourresp play``."""
     scenario = load_scenario(args.scenario)
-    runner = Runner(scenario)
+    runner = Runner(scenario, seed=args.seed)
     run = runner.resume(args.resume) if args.resume is not None else runner.start()
     if args.choices is not None:
         wanted = [part.strip() for part in args.choices.split(",") if part.strip()]
@@ -146,7 +167,7 @@ def _show_scene(runner: Runner, run: Run, out: TextIO) -> None:
         out.write(f"== {scene.act} ==\n")
     if scene.speaker:
         out.write(f"{scene.speaker}\n")
-    out.write(_wrap(scene.text) + "\n")
+    out.write(_wrap(runner.text(run)) + "\n")
 
 
 def _interactive(args: argparse.Namespace, runner: Runner, run: Run, out: TextIO) -> int:
@@ -204,3 +225,70 @@ def _save_and_quit(
         file=sys.stderr,
     )
     return EXIT_INTERRUPTED if interrupted else EXIT_OK
+
+
+# -- validate --balance ------------------------------------------------------------------
+
+
+def balance_summary(
+    path: Path, reported: tuple[Any, ...] = ()
+) -> tuple[list[Any], dict[str, Any] | None]:
+    """For ``fourresp validate --balance``: the balance diagnostics, located, and the report.
+
+    The diagnostics are those not already among ``reported`` (the plain
+    validation's problems); the report is a JSON-ready mapping, or None when the
+    file is not a valid scenario or the report could not be worked out.
+    """
+    from fourresp._convert import structure
+    from fourresp._load import Finding, read
+    from fourresp._load import _locate_finding as locate
+    from fourresp.scenario import Scenario, check_scenario
+
+    if any(p.severity == "error" for p in reported):
+        return [], None  # the plain validation said what is wrong
+    try:
+        source = read(path)
+        data = source.data
+        if not isinstance(data, dict) or data.get("kind", "scenario") != "scenario":
+            return [], None
+        # already checked: structure it without running the validator a second time
+        body = {key: value for key, value in data.items() if key not in ("kind", "$schema")}
+        scenario = structure(body, Scenario)
+    except Exception:  # not a scenario after all: nothing to add
+        return [], None
+    report = check_scenario(scenario, balance=True)
+    plain = {(p.code, p.path) for p in reported}
+    problems = [
+        located
+        for located in (
+            locate(
+                source,
+                Finding(path=d.path, code=d.code, message=d.message, severity=d.severity),
+            )
+            for d in report.diagnostics
+        )
+        if (located.code, located.path) not in plain
+    ]
+    if report.balance is None:
+        return problems, None
+    found = report.balance
+    return problems, {
+        "states": found.states,
+        "endings": {e.ending: e.probability for e in found.endings},
+        "always_first": found.always_first,
+        "always_last": found.always_last,
+        "ranges": {r.responsibility: [r.min, r.max] for r in found.ranges},
+    }
+
+
+def balance_text(summary: dict[str, Any]) -> str:
+    """A balance report as plain text for a terminal."""
+    lines = [f"Balance ({summary['states']:,} states, uniform random play):"]
+    for ending, chance in sorted(summary["endings"].items(), key=lambda item: -item[1]):
+        lines.append(f"  {ending:<32} {100 * chance:8.4f}%")
+    lines.append(f"  always the first option: {summary['always_first'] or 'never ends'}")
+    lines.append(f"  always the last option:  {summary['always_last'] or 'never ends'}")
+    lines.append("  reachable net marks at the end:")
+    for name, (low, high) in summary["ranges"].items():
+        lines.append(f"    {name:<12} {low:+d} to {high:+d}")
+    return "\n".join(lines) + "\n"

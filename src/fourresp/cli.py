@@ -93,6 +93,13 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 0 when there are warnings but no errors (by default any problem exits 1)",
     )
+    validate.add_argument(
+        "--balance",
+        action="store_true",
+        help="for scenarios, also the balance report: each ending's probability under random "
+        "play, the endings of always taking the first or last option, net ranges, and "
+        "balance warnings",
+    )
     validate.set_defaults(handler=_validate)
 
     from fourresp._cli_assess import add_commands as add_assessment_commands
@@ -222,12 +229,19 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     results: list[tuple[Path, tuple[Problem, ...]]] = []
+    balances: dict[Path, dict[str, Any] | None] = {}
     progress = sys.stderr.isatty()  # on a terminal only: pipes and CI stay quiet
     for number, path in enumerate(args.files, start=1):
         if progress:
             sys.stderr.write(f"\rchecking {number}/{len(args.files)}: {str(path)[-50:]:<50}")
             sys.stderr.flush()
         results.append((path, fourresp.validate(path, kind=args.kind)))
+        if args.balance:
+            from fourresp._cli_scenario import balance_summary
+
+            extra, summary = balance_summary(path, results[-1][1])
+            results[-1] = (path, results[-1][1] + tuple(extra))
+            balances[path] = summary
     if progress:
         sys.stderr.write("\r" + " " * 72 + "\r")
     failing = ("error",) if args.allow_warnings else ("error", "warning")
@@ -238,15 +252,21 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
                 "file": str(path),
                 "ok": not any(p.severity == "error" for p in problems),
                 "problems": [p.as_json() for p in problems],
+                **({"balance": balances.get(path)} if args.balance else {}),
             }
             for path, problems in results
         ]
         json.dump(report, out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
-        for _, problems in results:
+        for path, problems in results:
             for problem in problems:
                 out.write(f"{problem}\n")
+            summary = balances.get(path)
+            if summary is not None:
+                from fourresp._cli_scenario import balance_text
+
+                out.write(f"{path}: {balance_text(summary)}")
         count = sum(len(problems) for _, problems in results)
         print(
             f"{len(results)} file{'s' if len(results) != 1 else ''} checked, "

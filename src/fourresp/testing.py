@@ -439,6 +439,7 @@ def scenarios(
     max_scenes: int = 12,
     loops: bool = True,
     variables: bool = True,
+    variants: bool = False,
 ) -> st.SearchStrategy[Any]:
     """Valid scenarios on the default framework's aspects: the validator finds no error.
 
@@ -448,6 +449,9 @@ def scenarios(
     With ``variables``, a boolean is set by some choices and read by conditions,
     and with ``loops``, some scenes get a way back to an earlier scene, guarded by
     a bounded counter, so every loop has an exit. Choices mark random aspects + or -.
+    With ``variants``, some scenes, debriefs and epilogues get variants on what
+    was visited and on responsibilities' net marks and percents (which may or may not
+    ever be shown: the validator may warn), and the order is shuffled or authored.
     """
     from fourresp.content import load_framework
     from fourresp.scenario import (
@@ -455,16 +459,24 @@ def scenarios(
         Choice,
         Effects,
         Ending,
+        Epilogue,
         Mark,
+        ResponsibilityPercent,
+        ResponsibilityTotal,
         Scenario,
         Scene,
         Update,
         Variable,
         VariableIs,
+        Variant,
         Visited,
     )
+    from fourresp.scenario._models import Op
+
+    responsibility_ids = [r.id for r in load_framework()]
 
     aspect_ids = [aspect.id for aspect in load_framework().aspects]
+    ops: st.SearchStrategy[Op] = st.sampled_from(["==", "!=", "<", "<=", ">", ">="])
     marks = st.lists(
         st.builds(
             lambda aspect, sign, weight: Mark(aspect=aspect, sign=sign, weight=weight),
@@ -484,6 +496,35 @@ def scenarios(
         choices: list[list[Choice]] = [[] for _ in range(count)]
         with_flag = variables and draw(st.booleans())
         with_loops = loops and draw(st.booleans())
+        with_variants = variants and draw(st.booleans())
+
+        def variant_list(scene_count: int, end: bool = False) -> tuple[Any, ...]:
+            if not with_variants:
+                return ()
+            found = []
+            for _ in range(draw(st.integers(0, 2))):
+                kind = draw(st.sampled_from(["visited", "total", "percent"]))
+                if kind == "visited":
+                    condition: Any = Visited(
+                        visited=scene_ids[draw(st.integers(0, scene_count - 1))]
+                    )
+                elif kind == "total":
+                    condition = ResponsibilityTotal(
+                        responsibility=draw(st.sampled_from(responsibility_ids)),
+                        op=draw(ops),
+                        value=draw(st.integers(-3, 3)),
+                    )
+                else:
+                    condition = ResponsibilityPercent(
+                        percent=draw(st.sampled_from(responsibility_ids)),
+                        op=draw(ops),
+                        value=draw(st.integers(0, 100)),
+                    )
+                text = draw(texts(max_size=30))
+                if end and draw(st.booleans()):
+                    text += " {strongest} / {weakest}"
+                found.append(Variant(condition=condition, text=text))
+            return tuple(found)
 
         def choice(source: int, target: int, **extra: Any) -> Choice:
             number = len(choices[source])
@@ -536,6 +577,10 @@ def scenarios(
                 verdict=draw(texts(max_size=30)),
                 debrief=draw(texts(max_size=60)),
                 passed=draw(st.none() | st.booleans()),
+                variants=variant_list(count, end=True),
+                epilogue=Epilogue(text=draw(texts(max_size=40)), variants=variant_list(count, True))
+                if with_variants and draw(st.booleans())
+                else None,
             )
             for number in range(ending_count)
         ]
@@ -550,6 +595,7 @@ def scenarios(
                     speaker=draw(st.none() | texts(max_size=20)),
                     choices=tuple(choices[number]),
                     ending=ending,
+                    variants=variant_list(count),
                 )
             )
         declared = []
@@ -568,6 +614,7 @@ def scenarios(
             scenes=tuple(scenes),
             endings=tuple(endings),
             variables=tuple(declared),
+            order=draw(st.sampled_from(["shuffled", "authored"])) if with_variants else "shuffled",
         )
 
     return build()
@@ -584,10 +631,12 @@ def runs(scenario: Any, *, max_steps: int = 50) -> st.SearchStrategy[Any]:
     """Runs of ``scenario``: random play-throughs of up to ``max_steps`` open choices.
 
     Each value is a :class:`~fourresp.scenario.Run`; it may or may not be finished.
+    Runs have seed 0, so a shuffled scenario presents its choices in the same
+    order every time and Hypothesis can replay and shrink what it drew.
     """
     from fourresp.scenario import Runner
 
-    runner = Runner(scenario)
+    runner = Runner(scenario, seed=0)
 
     @st.composite
     def play(draw: st.DrawFn) -> Any:

@@ -3,8 +3,10 @@
 - Models (:class:`Scenario`, :class:`Scene`, :class:`Choice`, conditions, effects,
   :class:`Ending`), loaded and checked through the one loader (``kind: scenario``).
 - :func:`check_scenario`: the static validator (every diagnostic at once, score
-  ranges per ending, the longest path); codes in docs/scenario-diagnostics.md.
-- :class:`Runner`: play, undo, save and resume (``kind: run``), scorecards.
+  ranges per ending, the longest path; with ``balance=True`` the balance report);
+  codes in docs/scenario-diagnostics.md.
+- :class:`Runner`: play (choices in an order from the run's seed), text variants,
+  debriefs and epilogues, undo, save and resume (``kind: run``), scorecards.
 - :func:`to_dot` and :func:`to_mermaid` for authors.
 
 >>> from fourresp.scenario import Runner, check_scenario, load_scenario
@@ -13,6 +15,7 @@
 ()
 """
 
+from fourresp.scenario._balance import BalanceReport, EndingChance, NetRange
 from fourresp.scenario._compiled import fingerprint
 from fourresp.scenario._defaults import default_scenario_path, load_scenario
 from fourresp.scenario._export import to_dot, to_mermaid
@@ -26,14 +29,18 @@ from fourresp.scenario._models import (
     Effects,
     Ending,
     EndingRule,
+    Epilogue,
     Mark,
     Not,
+    Order,
+    ResponsibilityPercent,
     ResponsibilityTotal,
     Scenario,
     Scene,
     Update,
     Variable,
     VariableIs,
+    Variant,
     Visited,
 )
 from fourresp.scenario._runner import Run, RunDocument, Runner, SavedStep, Step
@@ -62,16 +69,22 @@ __all__ = [
     "AnyOf",
     "AspectScore",
     "AspectTotal",
+    "BalanceReport",
     "Choice",
     "Condition",
     "Diagnostic",
     "Effects",
     "Ending",
+    "EndingChance",
     "EndingReport",
     "EndingRule",
+    "Epilogue",
     "FeedbackItem",
     "Mark",
+    "NetRange",
     "Not",
+    "Order",
+    "ResponsibilityPercent",
     "ResponsibilityScore",
     "ResponsibilityTotal",
     "Run",
@@ -87,6 +100,7 @@ __all__ = [
     "Update",
     "Variable",
     "VariableIs",
+    "Variant",
     "Visited",
     "check_scenario",
     "check_structure",

@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import operator
-from collections.abc import Callable, Mapping
+import random
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from fourresp.content import Framework
@@ -23,21 +24,33 @@ from fourresp.scenario._models import (
     Choice,
     Condition,
     Not,
+    ResponsibilityPercent,
     ResponsibilityTotal,
     Scenario,
     Variable,
     VariableIs,
+    Variant,
     Visited,
 )
 
 __all__ = [
+    "PLACEHOLDERS",
     "CompiledChoice",
     "CompiledScenario",
     "Test",
+    "atoms",
+    "best_key",
     "choice_digest",
+    "conditions",
+    "fill_placeholders",
     "fingerprint",
+    "presented_order",
     "responsibility_key",
+    "worst_key",
 ]
+
+#: The placeholders a debrief or an epilogue may name, filled from the run's scorecard.
+PLACEHOLDERS = ("strongest", "weakest")
 
 # A condition as a function of (variables, net marks, scenes visited). The net marks
 # map each aspect id to its net, and "@" + a responsibility id to that responsibility's.
@@ -47,6 +60,80 @@ Test = Callable[[tuple[Any, ...], Mapping[str, int], frozenset[str]], bool]
 def responsibility_key(responsibility: str) -> str:
     """The key of a responsibility's total among the net marks a test reads."""
     return "@" + responsibility
+
+
+def best_key(responsibility: str) -> str:
+    """The key of the sum, over the path, of the best net a step offered a responsibility."""
+    return "+@" + responsibility
+
+
+def worst_key(responsibility: str) -> str:
+    """The key of the sum, over the path, of the worst net a step offered a responsibility."""
+    return "-@" + responsibility
+
+
+def percent_of(net: int, best: int, worst: int) -> float | None:
+    """The scorecard's percent: ``net`` placed between ``worst`` (0) and ``best`` (100)."""
+    return None if best == worst else 100 * (net - worst) / (best - worst)
+
+
+def atoms(condition: Condition) -> Iterator[Condition]:
+    """The comparisons and visits a condition is built from (all/any/not unwrapped)."""
+    stack = [condition]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, AllOf):
+            stack.extend(node.all)
+        elif isinstance(node, AnyOf):
+            stack.extend(node.any)
+        elif isinstance(node, Not):
+            stack.append(node.not_)
+        else:
+            yield node
+
+
+def _variant_places(
+    variants: Iterable[Variant], base: tuple[str | int, ...]
+) -> Iterator[tuple[Condition, tuple[str | int, ...]]]:
+    for number, variant in enumerate(variants):
+        yield variant.condition, (*base, number, "condition")
+
+
+def conditions(scenario: Scenario) -> Iterator[tuple[Condition, tuple[str | int, ...]]]:
+    """Every condition in ``scenario`` with its JSON path parts: choices, rules, variants."""
+    for scene in scenario.scenes:
+        for number, choice in enumerate(scene.choices):
+            if choice.condition is not None:
+                yield choice.condition, ("scenes", scene.id, "choices", number, "condition")
+        yield from _variant_places(scene.variants, ("scenes", scene.id, "variants"))
+    for number, rule in enumerate(scenario.ending_rules):
+        if rule.condition is not None:
+            yield rule.condition, ("ending_rules", number, "condition")
+    for ending in scenario.endings:
+        yield from _variant_places(ending.variants, ("endings", ending.id, "variants"))
+        if ending.epilogue is not None:
+            yield from _variant_places(
+                ending.epilogue.variants, ("endings", ending.id, "epilogue", "variants")
+            )
+
+
+def presented_order(seed: int, scene_id: str, count: int) -> tuple[int, ...]:
+    """A permutation of ``range(count)`` derived from ``seed`` and ``scene_id`` alone.
+
+    The same seed and scene always give the same order (string seeds of
+    :class:`random.Random` are hashed with SHA-512, so not per process).
+    """
+    order = list(range(count))
+    random.Random(f"{seed}/{scene_id}").shuffle(order)
+    return tuple(order)
+
+
+def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
+    """``text`` with each ``{name}`` of :data:`PLACEHOLDERS` replaced; other text untouched."""
+    for name in PLACEHOLDERS:
+        if name in values:
+            text = text.replace("{" + name + "}", values[name])
+    return text
 
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -144,6 +231,62 @@ class CompiledScenario:
         )
         self.start = self.scene_index.get(scenario.start, -1)
         self._fingerprint: str | None = None
+        every = [condition for condition, _ in conditions(scenario)]
+        #: the responsibilities whose percent some condition reads: for them, runs carry
+        #: the best and worst sums (keys ``+@`` and ``-@``) beside the net
+        self.percent_of: tuple[str, ...] = tuple(
+            sorted(
+                {
+                    atom.percent
+                    for condition in every
+                    for atom in atoms(condition)
+                    if isinstance(atom, ResponsibilityPercent)
+                }
+            )
+        )
+        #: the scenes some condition asks about (a run tracks only those)
+        self.tracked_scenes = frozenset(
+            atom.visited
+            for condition in every
+            for atom in atoms(condition)
+            if isinstance(atom, Visited)
+        )
+        self.scene_variants: list[tuple[tuple[Test, str], ...]] = [
+            self._variants(scene.variants) for scene in scenario.scenes
+        ]
+        self.debrief_variants = {e.id: self._variants(e.variants) for e in scenario.endings}
+        self.epilogue_variants = {
+            e.id: self._variants(e.epilogue.variants if e.epilogue else ())
+            for e in scenario.endings
+        }
+
+    def _variants(self, variants: tuple[Variant, ...]) -> tuple[tuple[Test, str], ...]:
+        return tuple((self._compile(v.condition), v.text) for v in variants)
+
+    @staticmethod
+    def pick(
+        variants: tuple[tuple[Test, str], ...],
+        plain: str,
+        state: tuple[tuple[Any, ...], Mapping[str, int], frozenset[str]],
+    ) -> tuple[int | None, str]:
+        """(index of the first variant that holds or None, its text or ``plain``)."""
+        for number, (test, text) in enumerate(variants):
+            if test(*state):
+                return number, text
+        return None, plain
+
+    def bound_moves(self, open_now: Iterable[CompiledChoice]) -> tuple[tuple[str, int], ...]:
+        """What a step adds to the best and worst sums of the responsibilities in
+        :attr:`percent_of`, given the choices open at it (as the scorecard counts)."""
+        if not self.percent_of:
+            return ()
+        options = list(open_now)
+        moves = []
+        for name in self.percent_of:
+            values = [choice.nets.get(name, 0) for choice in options] or [0]
+            moves.append((best_key(name), max(values)))
+            moves.append((worst_key(name), min(values)))
+        return tuple(moves)
 
     @property
     def fingerprint(self) -> str:
@@ -200,6 +343,16 @@ class CompiledScenario:
             compare, value = _OPS[condition.op], condition.value
             key = responsibility_key(condition.responsibility)
             return lambda v, n, s: compare(n.get(key, 0), value)
+        if isinstance(condition, ResponsibilityPercent):
+            compare, value = _OPS[condition.op], condition.value
+            net_key = responsibility_key(condition.percent)
+            high_key, low_key = best_key(condition.percent), worst_key(condition.percent)
+
+            def percent(_v: tuple[Any, ...], n: Mapping[str, int], _s: frozenset[str]) -> bool:
+                found = percent_of(n.get(net_key, 0), n.get(high_key, 0), n.get(low_key, 0))
+                return compare(100.0 if found is None else found, value)
+
+            return percent
         if isinstance(condition, Visited):
             scene = condition.visited
             return lambda v, n, s: scene in s

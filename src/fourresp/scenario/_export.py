@@ -1,7 +1,9 @@
 """Exports for authors: the scenario's graph as Graphviz DOT or a Mermaid flowchart.
 
-Scenes are nodes (labelled with their act and the start of their text), choices
-are edges labelled with their text, endings are styled apart. Every label is
+Scenes are nodes (labelled with their act, the start of their text, and how many
+text variants they have), choices are edges labelled with their text (``[if]``
+when a condition guards them), endings are styled apart (with "+ epilogue" when
+the ending has one). Every label is
 escaped for its language; in Mermaid every node id is prefixed (``s_``) so no
 scene id can collide with a keyword Mermaid reserves, such as ``end``.
 """
@@ -25,11 +27,16 @@ def _short(text: str, limit: int = _LABEL) -> str:
 def _scene_label(scenario: Scenario, scene: Scene) -> str:
     head = f"{scene.act}: " if scene.act else ""
     label = f"{scene.id}\n{_short(head + scene.text)}"
+    if scene.variants:
+        count = len(scene.variants)
+        label += f"\n[{count} variant{'s' if count != 1 else ''} of the text]"
     if scene.ending == BY_RULES:
         label += "\n[ending by rules]"
     elif scene.ending is not None:
         ending = next((e for e in scenario.endings if e.id == scene.ending), None)
         label += f"\n[{ending.title if ending else scene.ending}]"
+        if ending is not None and ending.epilogue is not None:
+            label += " + epilogue"
     return label
 
 

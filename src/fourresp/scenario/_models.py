@@ -9,7 +9,15 @@ Conditions are structured data, one of:
 - ``{var: NAME, op: OP, value: V}`` on a declared variable;
 - ``{aspect: ID, op: OP, value: N}`` and ``{responsibility: ID, op: OP, value: N}``
   on the net marks so far;
+- ``{percent: RESPONSIBILITY, op: OP, value: N}`` on a responsibility's percent of
+  what was achievable on the path so far (as on the scorecard; 100 while no step
+  has offered any difference for it);
 - ``{visited: SCENE}``.
+
+Scenes, ending debriefs and epilogues may carry ``variants``: the text of the first
+variant whose condition holds is shown, and the plain ``text`` otherwise. Debriefs
+and epilogues may name ``{strongest}`` and ``{weakest}``: the titles of the run's
+strongest and weakest responsibility by percent of what was achievable.
 
 ``OP`` is one of ``==``, ``!=``, ``<``, ``<=``, ``>``, ``>=``. Nothing is ever
 evaluated as code.
@@ -33,19 +41,26 @@ __all__ = [
     "Effects",
     "Ending",
     "EndingRule",
+    "Epilogue",
     "Mark",
     "Not",
     "Op",
+    "Order",
+    "ResponsibilityPercent",
     "ResponsibilityTotal",
     "Scenario",
     "Scene",
     "Update",
     "Variable",
     "VariableIs",
+    "Variant",
     "Visited",
 ]
 
 Op = Literal["==", "!=", "<", "<=", ">", ">="]
+#: How a runner presents a scene's open choices: ``shuffled`` (an order derived from the
+#: run's seed and the scene id) or ``authored`` (document order).
+Order = Literal["shuffled", "authored"]
 #: A scene whose ``ending`` is this is an ending chosen by the scenario's ``ending_rules``.
 BY_RULES = "by-rules"
 
@@ -99,13 +114,45 @@ class ResponsibilityTotal:
 
 
 @attrs.frozen(kw_only=True)
+class ResponsibilityPercent:
+    """Compares a responsibility's percent of what was achievable so far (0-100) with a number.
+
+    The percent is the scorecard's: the run's net placed between the worst and the
+    best the path allowed. While no step has offered any difference for the
+    responsibility, it reads 100 (nothing achievable was missed).
+    """
+
+    percent: str
+    op: Op
+    value: int
+
+
+@attrs.frozen(kw_only=True)
 class Visited:
     """Holds when the run has been through the scene ``visited`` before."""
 
     visited: str
 
 
-Condition = Union[AllOf, AnyOf, Not, VariableIs, AspectTotal, ResponsibilityTotal, Visited]  # noqa: UP007
+Condition = Union[  # noqa: UP007
+    AllOf, AnyOf, Not, VariableIs, AspectTotal, ResponsibilityTotal, ResponsibilityPercent, Visited
+]
+
+
+@attrs.frozen(kw_only=True)
+class Variant:
+    """Text shown instead of the plain text when ``condition`` holds (the first that holds wins)."""
+
+    condition: Condition
+    text: str
+
+
+@attrs.frozen(kw_only=True)
+class Epilogue:
+    """What happened afterwards ("three months later..."): the first variant that holds, or text."""
+
+    text: str
+    variants: tuple[Variant, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -173,6 +220,7 @@ class Scene:
     speaker: str | None = None
     choices: tuple[Choice, ...] = ()
     ending: str | None = None
+    variants: tuple[Variant, ...] = ()
 
     def choice(self, choice_id: str) -> Choice:
         """The choice with ``choice_id``; :class:`~fourresp.errors.NotFoundError` if absent."""
@@ -187,6 +235,8 @@ class Ending:
     """How a run ends: a title, the verdict ("recognised as a true professional"), a debrief.
 
     ``passed`` says whether the verdict is a success (for badges and records).
+    ``variants`` replace the debrief (the first whose condition holds at the end of
+    the run); ``epilogue`` says what happened afterwards.
     """
 
     id: str
@@ -194,6 +244,8 @@ class Ending:
     verdict: str
     debrief: str
     passed: bool | None = None
+    variants: tuple[Variant, ...] = ()
+    epilogue: Epilogue | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -218,6 +270,7 @@ class Scenario:
     framework: str = "four-responsibilities"
     variables: tuple[Variable, ...] = ()
     ending_rules: tuple[EndingRule, ...] = ()
+    order: Order = "shuffled"
 
     def scene(self, scene_id: str) -> Scene:
         """The scene with ``scene_id``; :class:`~fourresp.errors.NotFoundError` if absent."""
@@ -241,6 +294,7 @@ _CONDITION_KEYS: dict[str, type[Any]] = {
     "var": VariableIs,
     "aspect": AspectTotal,
     "responsibility": ResponsibilityTotal,
+    "percent": ResponsibilityPercent,
     "visited": Visited,
 }
 

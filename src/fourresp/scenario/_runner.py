@@ -12,7 +12,9 @@ still exists and means the same, and otherwise names the first step that does no
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -21,8 +23,13 @@ import attrs
 from fourresp._load import DocumentKind
 from fourresp.content import Framework, load_framework
 from fourresp.errors import ChoiceError, ResumeError
-from fourresp.scenario._compiled import CompiledChoice, CompiledScenario
-from fourresp.scenario._models import Choice, Ending, Scenario, Scene, Visited
+from fourresp.scenario._compiled import (
+    CompiledChoice,
+    CompiledScenario,
+    fill_placeholders,
+    presented_order,
+)
+from fourresp.scenario._models import Choice, Ending, Scenario, Scene
 from fourresp.scenario._scorecard import (
     AspectScore,
     FeedbackItem,
@@ -56,11 +63,12 @@ class SavedStep:
 
 @attrs.frozen(kw_only=True)
 class RunDocument:
-    """A saved run (``kind: run``): which scenario, and the path taken."""
+    """A saved run (``kind: run``): which scenario, the run's seed, and the path taken."""
 
     scenario: str
     version: str
     fingerprint: str
+    seed: int | None = None
     steps: tuple[SavedStep, ...] = ()
 
 
@@ -82,7 +90,10 @@ class Run:
     ``scene`` is the current scene id; ``finished`` is true once it is a last scene,
     and ``ending`` then names the ending (None only if no ending rule matched, which
     the validator reports). ``variables`` and ``marks`` are read-only mappings;
-    ``steps`` is the path so far and ``previous`` the run one step back.
+    ``steps`` is the path so far and ``previous`` the run one step back. ``seed``
+    decides the order in which a shuffled scenario presents each scene's choices;
+    it is not part of equality (two runs at the same place by the same path are
+    equal, however their choices were shown).
     """
 
     __slots__ = (
@@ -96,6 +107,7 @@ class Run:
         "finished",
         "length",
         "previous",
+        "seed",
     )
 
     _choice: CompiledChoice | None
@@ -108,6 +120,7 @@ class Run:
     finished: bool
     length: int
     previous: Run | None
+    seed: int
 
     @property
     def scenario(self) -> str:
@@ -211,8 +224,10 @@ def _new_run(
     tracked: frozenset[str],
     choice: CompiledChoice | None,
     previous: Run | None,
+    seed: int,
 ) -> Run:
     run = object.__new__(Run)
+    run.seed = seed
     run._meta = meta
     run._scene = scene
     run._values = values
@@ -233,16 +248,32 @@ def _new_run(
 class Runner:
     """Plays one scenario: start, see the choices open now, choose, undo, save, resume.
 
+    With ``order: shuffled`` (the default), :meth:`choices` presents a scene's open
+    choices in an order derived from the run's seed and the scene id: the same for
+    a given seed, after undo and after resume. ``seed`` fixes the seed of every run
+    this runner starts; without it each :meth:`start` draws a new one.
+
     >>> from fourresp.scenario import Runner, load_scenario
-    >>> runner = Runner(load_scenario())
+    >>> runner = Runner(load_scenario(), seed=7)
     >>> run = runner.start()
     >>> first = runner.choices(run)[0]
     >>> run = runner.choose(run, first.id)
-    >>> run.length
-    1
+    >>> run.length, run.seed
+    (1, 7)
     """
 
-    def __init__(self, scenario: Scenario, *, framework: Framework | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        seed: int | None = None,
+        framework: Framework | None = None,
+    ) -> None:
+        if seed is not None and (isinstance(seed, bool) or not 0 <= seed < 2**64):
+            from fourresp.errors import ArgumentError
+
+            raise ArgumentError(f"a seed is a whole number from 0 to 2**64 - 1, not {seed!r}")
+        self.seed = seed
         self.scenario = scenario
         self._compiled = CompiledScenario(scenario, framework or load_framework())
         self._meta = _Meta(self._compiled)
@@ -254,27 +285,23 @@ class Runner:
             for option in options:
                 table.setdefault(option.id, option)
             self._by_id.append(table)
-        tracked: set[str] = set()
-        from fourresp.scenario._validate import _atoms
-
-        conditions = [c.condition for s in scenario.scenes for c in s.choices if c.condition]
-        conditions += [rule.condition for rule in scenario.ending_rules if rule.condition]
-        for condition in conditions:
-            tracked.update(a.visited for a in _atoms(condition) if isinstance(a, Visited))
-        self._tracked_scenes = frozenset(tracked)
+        self._tracked_scenes = self._compiled.tracked_scenes
+        self._shuffled = scenario.order == "shuffled"
 
     @property
     def fingerprint(self) -> str:
         """The fingerprint of the scenario this runner plays."""
         return self._compiled.fingerprint
 
-    def start(self) -> Run:
-        """A new run at the start scene."""
+    def start(self, *, seed: int | None = None) -> Run:
+        """A new run at the start scene, with ``seed``, the runner's seed, or a new one."""
         compiled = self._compiled
         if compiled.start < 0:
             raise ChoiceError(f"scenario {self.scenario.id!r} has no start scene to begin at")
         tracked = frozenset({self.scenario.start} & self._tracked_scenes)
-        return _new_run(self._meta, compiled.start, compiled.initial, {}, tracked, None, None)
+        if seed is None:
+            seed = self.seed if self.seed is not None else secrets.randbelow(2**32)
+        return _new_run(self._meta, compiled.start, compiled.initial, {}, tracked, None, None, seed)
 
     def scene(self, run: Run) -> Scene:
         """The scene ``run`` is in."""
@@ -300,11 +327,60 @@ class Runner:
                 yield choice
 
     def choices(self, run: Run) -> tuple[Choice, ...]:
-        """The choices open in the run's scene now (conditions applied); () once finished."""
+        """The choices open in the run's scene now (conditions applied); () once finished.
+
+        In document order with ``order: authored``; otherwise in the order the run's
+        seed and the scene id give (every choice of the scene is placed, then those
+        closed now are left out, so opening or closing one never moves the others).
+        """
         self._own(run)
         if run.finished:
             return ()
-        return tuple(choice.choice for choice in self._open(run))
+        open_now = [choice.choice for choice in self._open(run)]
+        if not self._shuffled or len(open_now) < 2:
+            return tuple(open_now)
+        every = self._compiled.choices[run._scene]
+        order = presented_order(run.seed, run.scene, len(every))
+        rank = {every[position].id: place for place, position in enumerate(order)}
+        return tuple(sorted(open_now, key=lambda choice: rank[choice.id]))
+
+    def _state(self, run: Run) -> tuple[tuple[Any, ...], Mapping[str, int], frozenset[str]]:
+        return run._values, run._nets, run._tracked
+
+    def text(self, run: Run) -> str:
+        """The text of the run's scene as this run reads it: the first variant that holds."""
+        self._own(run)
+        scene = self._compiled.scenario.scenes[run._scene]
+        variants = self._compiled.scene_variants[run._scene]
+        return self._compiled.pick(variants, scene.text, self._state(run))[1]
+
+    def debrief(self, run: Run) -> str | None:
+        """The ending's debrief for this run (variant chosen, placeholders filled); or None."""
+        ending = self.ending(run)
+        if ending is None:
+            return None
+        variants = self._compiled.debrief_variants[ending.id]
+        text = self._compiled.pick(variants, ending.debrief, self._state(run))[1]
+        return fill_placeholders(text, self._placeholders(run))
+
+    def epilogue(self, run: Run) -> str | None:
+        """The ending's epilogue for this run (variant chosen, placeholders filled); or None."""
+        ending = self.ending(run)
+        if ending is None or ending.epilogue is None:
+            return None
+        variants = self._compiled.epilogue_variants[ending.id]
+        text = self._compiled.pick(variants, ending.epilogue.text, self._state(run))[1]
+        return fill_placeholders(text, self._placeholders(run))
+
+    def _placeholders(self, run: Run) -> dict[str, str]:
+        card = self._card(run)
+        rated = [r for r in card if r.percent is not None] or card
+        if not rated:
+            return {}
+        key = (lambda r: r.percent) if rated is not card else (lambda r: r.net)
+        strongest = max(rated, key=key)  # the first in framework order on a tie
+        weakest = min(rated, key=key)
+        return {"strongest": strongest.title, "weakest": weakest.title}
 
     def choose(self, run: Run, choice_id: str) -> Run:
         """The run after taking ``choice_id``.
@@ -334,6 +410,11 @@ class Runner:
                 f"choice {choice_id!r} leads to {choice.choice.goto!r}, which is not a scene"
             )
         # Taking the choice, inlined: this is the hot path of every play-through.
+        compiled = self._compiled
+        if compiled.percent_of:  # percent conditions read the path's best and worst sums
+            nets = nets.copy()
+            for key, move in compiled.bound_moves(self._open(run)):
+                nets[key] = nets.get(key, 0) + move
         if choice.moves:
             nets = nets.copy()
             for key, move in choice.moves:
@@ -345,6 +426,7 @@ class Runner:
         if choice.updates:
             values = self._compiled.apply(choice, values)
         new = object.__new__(Run)
+        new.seed = run.seed
         new._meta = meta = self._meta
         new._scene = scene = choice.target
         new._values = values
@@ -368,9 +450,8 @@ class Runner:
             raise ChoiceError("nothing to undo: the run is at its start")
         return run.previous
 
-    def scorecard(self, run: Run) -> Scorecard:
-        """The run's scorecard: marks per aspect and responsibility, ending, feedback."""
-        self._own(run)
+    def _card(self, run: Run) -> list[ResponsibilityScore]:
+        """Per responsibility: the net, the best and worst the path allowed, the percent."""
         chain: list[Run] = []
         cursor: Run | None = run
         while cursor is not None:
@@ -387,6 +468,27 @@ class Runner:
                 best[name] += max(values)
                 worst[name] += min(values)
         marks = run.marks
+        responsibilities = []
+        for responsibility in framework:
+            net = sum(marks.get(aspect.id, (0, 0, 0))[2] for aspect in responsibility.aspects)
+            high, low = best[responsibility.id], worst[responsibility.id]
+            responsibilities.append(
+                ResponsibilityScore(
+                    responsibility=responsibility.id,
+                    title=responsibility.title,
+                    net=net,
+                    best=high,
+                    worst=low,
+                    percent=None if high == low else 100 * (net - low) / (high - low),
+                )
+            )
+        return responsibilities
+
+    def scorecard(self, run: Run) -> Scorecard:
+        """The run's scorecard: marks per aspect and responsibility, ending, debrief, feedback."""
+        self._own(run)
+        framework = self._compiled.framework
+        marks = run.marks
         aspects = tuple(
             AspectScore(
                 aspect=aspect.id,
@@ -399,20 +501,7 @@ class Runner:
             for responsibility in framework
             for aspect in responsibility.aspects
         )
-        responsibilities = []
-        for responsibility in framework:
-            net = sum(a.net for a in aspects if a.responsibility == responsibility.id)
-            high, low = best[responsibility.id], worst[responsibility.id]
-            responsibilities.append(
-                ResponsibilityScore(
-                    responsibility=responsibility.id,
-                    title=responsibility.title,
-                    net=net,
-                    best=high,
-                    worst=low,
-                    percent=None if high == low else 100 * (net - low) / (high - low),
-                )
-            )
+        responsibilities = self._card(run)
         steps = run.steps
         scenes = self._scenes
         feedback = tuple(
@@ -431,6 +520,8 @@ class Runner:
             title=self.scenario.title,
             finished=run.finished,
             ending=self.ending(run),
+            debrief=self.debrief(run),
+            epilogue=self.epilogue(run),
             steps=len(steps),
             aspects=aspects,
             responsibilities=tuple(responsibilities),
@@ -448,6 +539,7 @@ class Runner:
             scenario=run.scenario,
             version=run.version,
             fingerprint=run.fingerprint,
+            seed=run.seed,
             steps=tuple(
                 SavedStep(scene=s.scene, choice=s.choice, goto=s.goto, digest=s.digest)
                 for s in run.steps
@@ -458,7 +550,10 @@ class Runner:
     def resume(self, saved: Mapping[str, Any] | str | os.PathLike[str] | RunDocument) -> Run:
         """The run a save describes, replayed on this runner's scenario.
 
-        ``saved`` is a document, a path to one, or a :class:`RunDocument`. A
+        ``saved`` is a mapping (used as is), a path (:class:`os.PathLike`, or a
+        one-line ``str`` naming a file or ending in ``.json``, ``.yaml`` or ``.yml``),
+        document text (any other ``str``), or a :class:`RunDocument`. The run keeps
+        the save's seed (a save without one gets the runner's, or a new one). A
         corrupted or foreign save raises :class:`~fourresp.errors.DocumentError`;
         one for another scenario, or whose path no longer fits (a scene renamed, a
         choice gone or closed, a target or effect changed), raises
@@ -469,15 +564,18 @@ class Runner:
         if isinstance(saved, RunDocument):
             document = saved
         else:
+            source: Any = saved
+            if isinstance(saved, str) and _names_a_file(saved):
+                source = Path(saved)
             try:
-                document = load(saved, kind="run")
+                document = load(source, kind="run")
             except TypeError as exc:
                 raise ResumeError(f"a save is a document or a path, not {saved!r}") from exc
         if document.scenario != self.scenario.id:
             raise ResumeError(
                 f"this save is for scenario {document.scenario!r}, not {self.scenario.id!r}"
             )
-        run = self.start()
+        run = self.start(seed=document.seed)
         for number, saved_step in enumerate(document.steps):
             where = f"step {number + 1} (scene {saved_step.scene!r}, choice {saved_step.choice!r})"
             if run.finished:
@@ -512,6 +610,18 @@ class Runner:
             except ChoiceError as exc:  # such as a choice whose scene has gone
                 raise ResumeError(f"{where}: {exc}", step=number) from None
         return run
+
+
+def _names_a_file(text: str) -> bool:
+    """Whether a ``str`` given to :meth:`Runner.resume` is a path rather than document text."""
+    if not text or "\n" in text or text.lstrip().startswith(("{", "[")):
+        return False
+    if text.lower().endswith((".json", ".yaml", ".yml")):
+        return True
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # a name too long or with a NUL byte is not a file
+        return False
 
 
 RUN_KIND = DocumentKind(

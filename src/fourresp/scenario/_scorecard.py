@@ -62,7 +62,11 @@ class FeedbackItem:
 
 @attrs.frozen(kw_only=True)
 class Scorecard:
-    """The summary of a run (finished or not)."""
+    """The summary of a run (finished or not).
+
+    ``debrief`` and ``epilogue`` are the ending's, as this run reads them (the
+    variant that holds, placeholders filled); None before the end or without one.
+    """
 
     scenario: str
     version: str
@@ -73,6 +77,8 @@ class Scorecard:
     aspects: tuple[AspectScore, ...]
     responsibilities: tuple[ResponsibilityScore, ...]
     feedback: tuple[FeedbackItem, ...]
+    debrief: str | None = None
+    epilogue: str | None = None
 
 
 def scorecard_markdown(card: Scorecard) -> str:
@@ -82,9 +88,11 @@ def scorecard_markdown(card: Scorecard) -> str:
         lines += [
             f"**{escape(card.ending.title)}**: {escape(card.ending.verdict)}.",
             "",
-            escape(card.ending.debrief, line_start=True),
+            escape(card.debrief or card.ending.debrief, line_start=True),
             "",
         ]
+        if card.epilogue:
+            lines += [f"_{escape(card.epilogue)}_", ""]
     elif not card.finished:
         lines += [f"_In progress: {card.steps} steps so far._", ""]
     lines += ["| Responsibility | Net | Of what was achievable |", "| --- | ---: | ---: |"]

@@ -30,7 +30,14 @@ import attrs
 from fourresp._paths import PathPart, format_path
 from fourresp.content import Framework, load_framework
 from fourresp.errors import Severity
-from fourresp.scenario._compiled import CompiledScenario, responsibility_key
+from fourresp.scenario._balance import BalanceReport, authoring_findings, balance
+from fourresp.scenario._compiled import (
+    CompiledScenario,
+    best_key,
+    conditions,
+    responsibility_key,
+    worst_key,
+)
 from fourresp.scenario._graphs import reachable, reverse, strongly_connected
 from fourresp.scenario._models import (
     BY_RULES,
@@ -39,6 +46,7 @@ from fourresp.scenario._models import (
     AspectTotal,
     Condition,
     Not,
+    ResponsibilityPercent,
     ResponsibilityTotal,
     Scenario,
     VariableIs,
@@ -105,13 +113,15 @@ class ScenarioReport:
 
     ``longest_path`` is the most choices a run can take from the start to an ending
     when the scenes form no loop (None when they do); ``states`` the number of
-    states explored (None when the exploration hit the limit or was skipped).
+    states explored (None when the exploration hit the limit or was skipped);
+    ``balance`` the balance report, when asked for and worked out.
     """
 
     diagnostics: tuple[Diagnostic, ...]
     endings: tuple[EndingReport, ...]
     longest_path: int | None
     states: int | None
+    balance: BalanceReport | None = None
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -854,6 +864,8 @@ class _Exploration:
                     tracked.add(atom.aspect)
                 elif isinstance(atom, ResponsibilityTotal):
                     tracked.add(responsibility_key(atom.responsibility))
+                elif isinstance(atom, ResponsibilityPercent):
+                    tracked.update(_percent_keys(atom.percent))
                 elif isinstance(atom, Visited):
                     tracked_scenes.add(atom.visited)
         self.aspects = tuple(sorted(tracked))
@@ -904,8 +916,8 @@ class _Exploration:
         live = [tuple(bool(flags[s]) for flags in live_by_var) for s in range(count)]
         clamps: list[tuple[tuple[float, float], ...] | None] = [None] * count
         keys = self.aspects
-        if not keys or compiled.start < 0:
-            return live, clamps
+        if not keys or compiled.start < 0 or compiled.percent_of:
+            return live, clamps  # a percent is a ratio of sums: no clamping keeps it exact
         components = strongly_connected(adjacency, [compiled.start])
         if any(len(c) > 1 or c[0] in adjacency[c[0]] for c in components):
             return live, clamps  # round a loop the reachable range is unbounded: keep all
@@ -983,6 +995,12 @@ class _Exploration:
                 continue
             options = compiled.choices[scene]
             offered_any = False
+            if compiled.percent_of:  # the path's best and worst sums move with every step
+                open_now = [
+                    c for c in options if c.test is None or c.test(variables, nets, visited)
+                ]
+                bounds = dict(compiled.bound_moves(open_now))
+                totals = tuple(t + bounds.get(k, 0) for k, t in zip(aspects, totals, strict=True))
             for choice_number, choice in enumerate(options):
                 if choice.test is not None and not choice.test(variables, nets, visited):
                     continue
@@ -1153,8 +1171,19 @@ def _read_keys(condition: Condition) -> Iterator[str]:
             yield atom.aspect
         elif isinstance(atom, ResponsibilityTotal):
             yield responsibility_key(atom.responsibility)
+        elif isinstance(atom, ResponsibilityPercent):
+            yield from _percent_keys(atom.percent)
         elif isinstance(atom, Visited):
             yield "seen:" + atom.visited
+
+
+def _percent_keys(responsibility: str) -> tuple[str, str, str]:
+    """What a percent comparison reads: the net and the path's best and worst sums."""
+    return (
+        responsibility_key(responsibility),
+        best_key(responsibility),
+        worst_key(responsibility),
+    )
 
 
 def check_scenario(
@@ -1162,11 +1191,14 @@ def check_scenario(
     *,
     framework: Framework | None = None,
     state_limit: int = DEFAULT_STATE_LIMIT,
+    balance: bool = False,
 ) -> ScenarioReport:
     """Every diagnostic for ``scenario``, the score ranges per ending, and the length bound.
 
     ``state_limit`` bounds the state-space exploration; past it, a
-    ``state-space-too-large`` warning says so and the ranges are left out.
+    ``state-space-too-large`` warning says so and the ranges are left out. With
+    ``balance``, the report also has the balance report (each ending's probability
+    under random play, positional strategies, net ranges) and its warnings.
     """
     framework = framework or load_framework()
     structure = _Structure(scenario, framework)
@@ -1174,6 +1206,16 @@ def check_scenario(
         diagnostics = structure.run()
     responsibilities = [r.id for r in framework]
     compiled = CompiledScenario(scenario, framework)
+    diagnostics.extend(_diagnostic(f) for f in authoring_findings(scenario, framework))
+    read_in_variants = _variant_variables(scenario)
+    if read_in_variants:  # the structural pass reads choice and rule conditions only
+        diagnostics = [
+            d
+            for d in diagnostics
+            if not (d.code == "unused-variable" and d.subject in read_in_variants)
+        ]
+    balance_report, findings = _balance(compiled, report=balance, limit=state_limit)
+    diagnostics.extend(_diagnostic(f) for f in findings)
     exploration = _Exploration(compiled, state_limit) if compiled.start >= 0 else None
     endings: list[EndingReport] = []
     states: int | None = None
@@ -1217,6 +1259,31 @@ def check_scenario(
         endings=tuple(endings),
         longest_path=structure.longest_path,
         states=states,
+        balance=balance_report,
+    )
+
+
+_balance = balance  # the keyword of check_scenario shadows the function's name
+
+
+def _variant_variables(scenario: Scenario) -> set[str]:
+    """The variables some variant (of a scene, a debrief or an epilogue) reads."""
+    return {
+        atom.var
+        for condition, path in conditions(scenario)
+        if "variants" in path
+        for atom in _atoms(condition)
+        if isinstance(atom, VariableIs)
+    }
+
+
+def _diagnostic(finding: Any) -> Diagnostic:
+    return Diagnostic(
+        code=finding.code,
+        severity=finding.severity,
+        path=finding.path,
+        subject=finding.subject,
+        message=finding.message,
     )
 
 
