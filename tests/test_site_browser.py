@@ -7,9 +7,9 @@ On every page: no console errors, and axe-core finds no serious or critical
 accessibility violation. A screenshot of each page goes to ``build/screenshots/``.
 
 Needs ``chromium`` (Debian) and axe-core (npm); ``FOURRESP_AXE`` names axe.min.js
-(default: ``build/npm/node_modules/axe-core/axe.min.js``, where ``.ci/run`` puts it). Skipped without them,
-unless ``FOURRESP_REQUIRE_BROWSER=1`` (CI sets it), which makes their absence a
-failure.
+(default: ``build/npm/node_modules/axe-core/axe.min.js``, where ``.ci/run`` puts
+it). Skipped without them, unless ``FOURRESP_REQUIRE_BROWSER=1`` (CI sets it),
+which makes their absence a failure.
 """
 
 from __future__ import annotations
