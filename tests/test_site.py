@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import html
 import json
 import pathlib
 import re
@@ -414,13 +415,29 @@ def test_the_site_uses_only_the_public_api():
                     assert not any(p.startswith("_") for p in parts[1:]), f"{path.name}: {name}"
 
 
-def test_the_runner_presents_what_the_page_shows(client):
+def test_the_page_shows_the_runners_order_and_text_for_this_run(client):
     runner = Runner(load_scenario())
-    run = runner.start()
     token = csrf_of(client, "/scenario")
     client.post("/scenario/start", data={"csrf": token})
-    shown = scene_choices(client.get("/scenario").get_data(as_text=True))
-    assert shown == [choice.id for choice in runner.choices(run)]
+    for _ in range(3):
+        page = client.get("/scenario").get_data(as_text=True)
+        with client.session_transaction() as session:
+            run = runner.resume(session["run"])  # the save the cookie holds
+        shown = scene_choices(page)
+        assert shown == [choice.id for choice in runner.choices(run)]
+        first_paragraph = runner.text(run).split("\n\n")[0]
+        assert first_paragraph in html.unescape(page)
+        client.post("/scenario/choose", data={"choice": shown[0], "csrf": token})
+
+
+def test_runs_get_their_own_seed_so_the_order_varies(app):
+    orders = set()
+    for _ in range(12):
+        client = app.test_client()
+        token = csrf_of(client, "/scenario")
+        client.post("/scenario/start", data={"csrf": token})
+        orders.add(tuple(scene_choices(client.get("/scenario").get_data(as_text=True))))
+    assert len(orders) > 1
 
 
 def test_serve_answers_every_page_on_localhost(tmp_path):

@@ -301,7 +301,8 @@ class _Site(SupporterPages):
             "scenario_scene.html",
             scenario=self.scenario,
             scene=scene,
-            choices=self.runner.choices(run),
+            text=self.runner.text(run),  # the scene as this run reads it (variants)
+            choices=self.runner.choices(run),  # in the order the run's seed gives
             feedback=step.feedback if step is not None else None,
             steps=run.length,
         )
