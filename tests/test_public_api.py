@@ -18,6 +18,7 @@ PUBLIC = {
         "NotFoundError",
         "Problem",
         "SchemaNotFoundError",
+        "StorageError",
         "UnknownKindError",
         "__version__",
         "document_kinds",
@@ -38,6 +39,7 @@ PUBLIC = {
         "ResumeError",
         "SchemaNotFoundError",
         "Severity",
+        "StorageError",
         "UnknownKindError",
     ],
     "fourresp.content": [

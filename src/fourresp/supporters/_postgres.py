@@ -10,18 +10,18 @@ is followed by ``VACUUM`` of the table, so deleted rows are cleared from it.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from typing import Any
 
-from fourresp.errors import DocumentError, MissingExtraError, Problem
-from fourresp.supporters._registry import SQLRegistry, first_migration
+from fourresp.errors import MissingExtraError, StorageError
+from fourresp.supporters._registry import SQLRegistry, first_migration, second_migration
 
 __all__ = ["PostgresRegistry"]
 
 _LOCK = 4_120_347  # the advisory lock migrations hold ("4R")
 _MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (1, first_migration(id_column="BIGSERIAL PRIMARY KEY", boolean="BOOLEAN")),
+    (2, second_migration()),
 )
 
 
@@ -38,35 +38,44 @@ class PostgresRegistry(SQLRegistry):
             raise MissingExtraError(
                 f"PostgreSQL needs the postgres extra: pip install 'fourresp[postgres]' ({exc})"
             ) from None
+        self._errors = psycopg.Error
         self.url = url
         try:
             self._db = psycopg.connect(url, autocommit=True)
         except psycopg.Error as exc:
-            raise DocumentError(
-                [Problem(code="database", message=f"cannot connect: {exc}".strip())],
-                source=_safe(url),
-            ) from None
-        self._migrate()
+            raise StorageError(f"cannot connect to {_safe(url)}: {exc}".strip()) from None
+        try:
+            self._migrate(_MIGRATIONS)
+        except BaseException:
+            self._db.close()
+            raise
 
-    def _migrate(self) -> None:
-        with self._transaction() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
-            self._apply_migrations(cursor, _MIGRATIONS)
-            cursor.execute(
-                "INSERT INTO meta (key, value) VALUES ('salt', %s) ON CONFLICT DO NOTHING",
-                (self._salt_hint or os.urandom(32).hex(),),
-            )
-            self._salt = self._load_salt(cursor)
+    def _describe(self) -> str:
+        return _safe(self.url)
+
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except self._errors as exc:
+            raise StorageError(f"the database {_safe(self.url)}: {exc}".strip()) from None
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[Any]:
-        with self._db.transaction(), self._db.cursor() as cursor:
+        with self._guard(), self._db.transaction(), self._db.cursor() as cursor:
             yield cursor
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Any]:
-        with self._db.cursor() as cursor:
+        with self._guard(), self._db.cursor() as cursor:
             yield cursor
+
+    def _has_table(self, cursor: Any, table: str) -> bool:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (table,))
+        return bool(cursor.fetchone()[0])
+
+    def _lock_for_migration(self, cursor: Any) -> None:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
 
     def _insert_ignoring_duplicates(self) -> str:
         return "INSERT"
@@ -74,13 +83,10 @@ class PostgresRegistry(SQLRegistry):
     def _on_conflict(self) -> str:
         return "ON CONFLICT DO NOTHING"
 
-    def _last_id(self, cursor: Any) -> int:
-        cursor.execute("SELECT lastval()")
-        return int(cursor.fetchone()[0])
-
-    def _after_delete(self) -> None:
-        with self._db.cursor() as cursor:
-            cursor.execute("VACUUM supporters")
+    def _after_delete(self, deleted: bool) -> None:
+        if deleted:
+            with self._guard(), self._db.cursor() as cursor:
+                cursor.execute("VACUUM supporters")
 
     def close(self) -> None:
         """Close the connection."""
