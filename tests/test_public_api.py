@@ -147,6 +147,7 @@ PUBLIC = {
         "COUNTRY_CODES",
         "MAX_NAME",
         "MAX_ORGANISATION",
+        "PUBLIC_FIELDS",
         "Page",
         "Pledge",
         "SQLiteRegistry",

@@ -31,6 +31,7 @@ from fourresp.supporters._models import (
     clean_pledge,
     normalise_email,
 )
+from fourresp.supporters._registry import PUBLIC_FIELDS
 from fourresp.supporters._sqlite import SQLiteRegistry
 from fourresp.typing import SupporterRegistry
 
@@ -38,6 +39,7 @@ __all__ = [
     "COUNTRY_CODES",
     "MAX_NAME",
     "MAX_ORGANISATION",
+    "PUBLIC_FIELDS",
     "Page",
     "Pledge",
     "SQLiteRegistry",
