@@ -63,6 +63,8 @@ _STORED = (
     "identity",
 )
 _SELECT = "SELECT " + ", ".join(_COLUMN_OF.get(name, name) for name in COLUMNS) + " FROM supporters"
+#: The unique index on identities that migration 2 makes once the rows have them.
+IDENTITY_INDEX = "CREATE UNIQUE INDEX supporters_identity ON supporters (identity)"
 _LATEST = 2  # the newest schema version this code reads and writes
 _CHUNK = 1000  # rows inserted per executemany while an import streams
 _MAX_LINE = 64 * 1024  # characters in one JSON Lines record (a pledge is well under 2 KiB)
@@ -270,7 +272,7 @@ class SQLRegistry:
                     (identity, name_key(name), number),
                 )
             after = int(rows[-1][0])
-        cursor.execute("CREATE UNIQUE INDEX supporters_identity ON supporters (identity)")
+        cursor.execute(IDENTITY_INDEX)
 
     def _stored_salt(self, cursor: Any) -> bytes | None:
         cursor.execute(f"SELECT value FROM meta WHERE key = {self.placeholder}", ("salt",))
