@@ -33,6 +33,14 @@ examples:
   fourresp badge emblem -o me.svg    the Four Responsibilities emblem
   fourresp play                      a day in the life of an L&D specialist
   fourresp graph --format mermaid    the scenario's graph, for authors
+
+files: every file is written whole or not at all, with the mode the umask allows (a
+replaced file keeps its mode; a hard-linked one becomes a new file, the other links
+keep the old content). An existing file is replaced only with --force, except a
+play save named with --save or resumed from, and a folder holding an earlier demo.
+A missing or unwritable folder is a one-line error (exit 1); answers typed in
+assess and a game played in play are then kept in the temporary folder, and the
+message says where.
 """
 
 
@@ -124,7 +132,25 @@ def _build_parser() -> argparse.ArgumentParser:
         "--out", default="fourresp-demo", metavar="DIR", help="default: ./fourresp-demo"
     )
     demo.set_defaults(handler=_demo)
+    _add_force(commands)
     return parser
+
+
+_OUTPUTS = ("-o", "--output", "--chart", "--save", "--out")
+
+
+def _add_force(commands: Any) -> None:
+    """``--force`` on every command that writes files: without it, none is replaced."""
+    for sub in commands.choices.values():
+        if any(option in sub._option_string_actions for option in _OUTPUTS):
+            sub.add_argument(
+                "--force",
+                action="store_true",
+                help="replace files that exist (by default an existing file is never replaced)",
+            )
+        for action in sub._actions:  # commands with actions of their own
+            if isinstance(action, argparse._SubParsersAction):
+                _add_force(action)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -135,6 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    from fourresp._files import replacing
+
+    token = replacing.set(bool(getattr(args, "force", False)))
     try:
         return handler(args, sys.stdout)
     except FourrespError as exc:
@@ -142,6 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except BrokenPipeError:  # e.g. `fourresp info | head`
         return EXIT_OK
+    finally:
+        replacing.reset(token)
 
 
 # -- info ------------------------------------------------------------------------
@@ -252,9 +283,15 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     folder = Path(args.out)
     print(f"Writing the demo to {folder}/", file=out)
     try:
-        written = build_demo(folder, progress=lambda path: print(f"  {path}", file=out))
-    except (FourrespError, OSError) as exc:
-        print(f"fourresp demo: could not finish: {exc}", file=sys.stderr)
+        written = build_demo(
+            folder, progress=lambda path: print(f"  {path}", file=out), replace=args.force
+        )
+    except FourrespError as exc:
+        print(f"fourresp demo: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"fourresp demo: could not finish: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     index = folder / "index.html"
     print(
