@@ -11,7 +11,8 @@ import argparse
 import json
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -84,7 +85,11 @@ def _build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser(
         "validate",
         help="check documents against their schema and rules (exit 1 on any problem)",
+        description="Text output: one line per problem, FILE:LINE:COLUMN: SEVERITY CODE: "
+        "MESSAGE (JSON PATH), errors first; a warning repeated with the same code in a file "
+        "is shown once, then '... and N more like this'. The codes are stable.",
         epilog="examples:\n  fourresp validate pack/framework.yaml\n"
+        "  fourresp validate --errors-only my-scenario.yaml\n"
         "  fourresp validate --kind framework --format json a.json b.yaml",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -99,6 +104,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "--allow-warnings",
         action="store_true",
         help="exit 0 when there are warnings but no errors (by default any problem exits 1)",
+    )
+    validate.add_argument(
+        "--errors-only",
+        action="store_true",
+        help="show only errors, and exit 1 only for them (implies --allow-warnings)",
     )
     validate.set_defaults(handler=_validate)
 
@@ -245,10 +255,13 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         if progress:
             sys.stderr.write(f"\rchecking {number}/{len(args.files)}: {str(path)[-50:]:<50}")
             sys.stderr.flush()
-        results.append((path, fourresp.validate(path, kind=args.kind)))
+        problems = fourresp.validate(path, kind=args.kind)
+        if args.errors_only:
+            problems = tuple(p for p in problems if p.severity == "error")
+        results.append((path, problems))
     if progress:
         sys.stderr.write("\r" + " " * 72 + "\r")
-    failing = ("error",) if args.allow_warnings else ("error", "warning")
+    failing = ("error",) if args.allow_warnings or args.errors_only else ("error", "warning")
     has_errors = any(p.severity in failing for _, problems in results for p in problems)
     if args.format == "json":
         report = [
@@ -262,16 +275,51 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         json.dump(report, out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
-        for _, problems in results:
-            for problem in problems:
-                out.write(f"{problem}\n")
-        count = sum(len(problems) for _, problems in results)
+        for line in problem_lines(problems for _, problems in results):
+            out.write(line + "\n")
+        errors = sum(p.severity == "error" for _, problems in results for p in problems)
+        warnings = sum(p.severity == "warning" for _, problems in results for p in problems)
         print(
-            f"{len(results)} file{'s' if len(results) != 1 else ''} checked, "
-            f"{count} problem{'s' if count != 1 else ''}",
+            f"{_count(len(results), 'file')} checked, {_count(errors, 'error')}"
+            + ("" if args.errors_only else f", {_count(warnings, 'warning')}"),
             file=sys.stderr,
         )
     return EXIT_PROBLEMS if has_errors else EXIT_OK
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def problem_line(problem: Problem) -> str:
+    """One problem as a linter shows it: ``file:line:column: severity code: message (path)``."""
+    return (
+        f"{problem.location}: {problem.severity} {problem.code}: {problem.message} "
+        f"({problem.path})"
+    )
+
+
+def problem_lines(groups: Iterable[Iterable[Problem]]) -> Iterator[str]:
+    """The lines for each file's problems: every error first (files in order), then the
+    warnings, a warning whose code repeats in a file shown once and then counted."""
+    files = [tuple(problems) for problems in groups]
+    for problems in files:
+        for problem in problems:
+            if problem.severity == "error":
+                yield problem_line(problem)
+    for problems in files:
+        warnings = [p for p in problems if p.severity != "error"]
+        repeats = Counter(p.code for p in warnings)
+        shown: set[str] = set()
+        for problem in warnings:
+            if problem.code in shown:
+                continue
+            shown.add(problem.code)
+            yield problem_line(problem)
+            more = repeats[problem.code] - 1
+            if more:
+                where = problem.source if problem.source is not None else "<document>"
+                yield f"{where}: ... and {more} more like this ({problem.code})"
 
 
 # -- demo ------------------------------------------------------------------------
