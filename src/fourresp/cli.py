@@ -294,8 +294,7 @@ def _count(number: int, noun: str) -> str:
 def problem_line(problem: Problem) -> str:
     """One problem as a linter shows it: ``file:line:column: severity code: message (path)``."""
     return (
-        f"{problem.location}: {problem.severity} {problem.code}: {problem.message} "
-        f"({problem.path})"
+        f"{problem.location}: {problem.severity} {problem.code}: {problem.message} ({problem.path})"
     )
 
 
