@@ -76,6 +76,9 @@ def _build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser(
         "schema",
         help="print one of the library's JSON Schemas, or list them",
+        description="Prints the schema bundled: the definitions it uses from the library's "
+        "other schemas are copied into its $defs, so editors and validators resolve it "
+        "offline, on its own.",
         epilog="examples:\n  fourresp schema\n  fourresp schema framework > framework.schema.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -236,7 +239,7 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
         out.write("\n".join(fourresp.schema_names()) + "\n")
         return EXIT_OK
     try:
-        body = fourresp.schema(args.name)
+        body = fourresp.schema(args.name, bundle=True)
     except fourresp.SchemaNotFoundError as exc:
         print(f"fourresp schema: {exc}", file=sys.stderr)
         return EXIT_USAGE
