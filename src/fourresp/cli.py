@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import textwrap
 from collections import Counter
@@ -19,6 +20,8 @@ from typing import Any, TextIO
 import fourresp
 from fourresp._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from fourresp.errors import FourrespError, Problem
+
+_LICENCE = re.compile(r"\bCC(?: BY| 0)(?:-[A-Z]{2})*(?: [0-9]\.[0-9])?")
 
 __all__ = ["main"]
 
@@ -204,9 +207,12 @@ def _info(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _wrap(text: str, indent: str) -> str:
-    return textwrap.fill(
-        " ".join(text.split()), width=88, initial_indent=indent, subsequent_indent=indent
+    # A licence's name ("CC BY-NC-SA 4.0") is never broken, at a hyphen or a space.
+    text = _LICENCE.sub(lambda m: m.group().replace(" ", "\u00a0"), " ".join(text.split()))
+    wrapped = textwrap.fill(
+        text, width=88, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
     )
+    return wrapped.replace("\u00a0", " ")
 
 
 def render_framework(framework: Any) -> str:
