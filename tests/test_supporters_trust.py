@@ -315,3 +315,68 @@ def test_a_write_refused_by_sqlite_as_read_only_is_a_storage_error(tmp_path):
         with pytest.raises(StorageError, match="read-only"):
             registry.add(pledge())
         assert registry.count() == 0
+
+
+def _database_files(url: str) -> bytes:
+    """Every table and index file of the database behind ``url`` (not the server's log)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("CHECKPOINT")
+        data = connection.execute("SHOW data_directory").fetchone()[0]
+        oid = connection.execute(
+            "SELECT oid FROM pg_database WHERE datname = current_database()"
+        ).fetchone()[0]
+    folder = Path(data) / "base" / str(oid)
+    return b"".join(path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file())
+
+
+def test_withdrawing_on_postgres_with_a_reader_waits_briefly_and_erases(postgres):
+    import psycopg
+
+    from test_supporters import _fresh_database
+
+    url = _fresh_database(postgres)
+    with open_registry(url, keep_emails=True) as registry:
+        ada = registry.add(pledge(name="Ada Lovelace", email="ada.lovelace@example.org"))
+        registry.add(pledge(name="Grace Hopper", email="grace@example.org"))
+        assert b"Lovelace" in _database_files(url)
+        started = threading.Event()
+
+        def read() -> None:
+            with psycopg.connect(url) as reader:  # one transaction, holding the table
+                reader.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ  # and a snapshot
+                reader.execute("SELECT * FROM supporters").fetchall()
+                started.set()
+                time.sleep(1.0)
+
+        thread = threading.Thread(target=read)
+        thread.start()
+        started.wait()
+        start = time.monotonic()
+        assert registry.withdraw(ada.id)
+        assert time.monotonic() - start < 5
+        thread.join()
+    stored = _database_files(url)
+    assert b"Lovelace" not in stored
+    assert b"ada.lovelace@example.org" not in stored
+    assert b"Grace Hopper" in stored
+
+
+def test_an_erasure_a_postgres_reader_blocks_too_long_is_reported_then_finished(postgres):
+    import psycopg
+
+    from fourresp.supporters._postgres import PostgresRegistry
+    from test_supporters import _fresh_database
+
+    url = _fresh_database(postgres)
+    registry = PostgresRegistry(url, erase_timeout=0.3)
+    ada = registry.add(pledge(name="Ada Lovelace"))
+    with psycopg.connect(url) as reader:
+        reader.execute("SELECT * FROM supporters").fetchall()
+        with pytest.raises(StorageError, match="still using"):
+            registry.withdraw(ada.id)
+    registry.close()
+    assert b"Lovelace" in _database_files(url)  # not yet: the reader held the table
+    open_registry(url).close()  # no reader left: opening finishes the erasure
+    assert b"Lovelace" not in _database_files(url)
