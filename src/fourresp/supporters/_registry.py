@@ -23,17 +23,15 @@ import binascii
 import csv
 import datetime
 import functools
-import hmac
 import json
 import os
-import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import IO, Any, Literal
 
 import attrs
 
-from fourresp._csvsafe import neutralise, restore
 from fourresp.errors import ArgumentError, DocumentError, NotFoundError, Problem, StorageError
+from fourresp.supporters._identity import EmailHasher, identity_of, is_hex, is_withdrawn, name_key
 from fourresp.supporters._models import (
     ImportedPledge,
     Page,
@@ -41,331 +39,44 @@ from fourresp.supporters._models import (
     Supporter,
     clean_pledge,
     cleaned_fields,
-    normalise_email,
+)
+from fourresp.supporters._records import at, cell, record, records
+from fourresp.supporters._storage import CHUNK, StorageBase
+from fourresp.supporters._tables import (
+    COLUMNS,
+    IDENTITY_INDEX,
+    PLEDGE_FIELDS,
+    PUBLIC_FIELDS,
+    SELECT,
+    STORED,
+    first_migration,
+    second_migration,
 )
 
-__all__ = ["COLUMNS", "PUBLIC_FIELDS", "ExportFormat", "SQLRegistry", "name_key"]
+__all__ = [
+    "COLUMNS",
+    "IDENTITY_INDEX",
+    "PUBLIC_FIELDS",
+    "STORED",
+    "EmailHasher",
+    "ExportFormat",
+    "SQLRegistry",
+    "first_migration",
+    "name_key",
+    "second_migration",
+]
 
 ExportFormat = Literal["jsonl", "csv"]
 
-#: The columns of an export: the fields of :class:`Supporter`, in their order.
-COLUMNS = tuple(field.name for field in attrs.fields(Supporter))
-#: What the public list shows of a supporter (never e-mail, hash or the app's key).
-PUBLIC_FIELDS = ("id", "name", "organisation", "role", "country", "pledged_on", "framework_version")
-_PLEDGE_FIELDS = frozenset(field.name for field in attrs.fields(Pledge))
-# Supporter fields whose column has another name in the table.
-_COLUMN_OF = {"key": "pledge_key"}
-# The stored columns, in the order rows are built: the pledge's fields (the e-mail
-# and key under their column names), then what the registry derives from them.
-_STORED = (
-    *(_COLUMN_OF.get(name, name) for name in COLUMNS if name != "id"),
-    "name_key",
-    "identity",
-)
-_SELECT = "SELECT " + ", ".join(_COLUMN_OF.get(name, name) for name in COLUMNS) + " FROM supporters"
-#: The unique index on identities that migration 2 makes once the rows have them.
-IDENTITY_INDEX = "CREATE UNIQUE INDEX supporters_identity ON supporters (identity)"
-_LATEST = 2  # the newest schema version this code reads and writes
-_CHUNK = 1000  # rows inserted per executemany while an import streams
-_MAX_LINE = 64 * 1024  # characters in one JSON Lines record (a pledge is well under 2 KiB)
 _MAX_PROBLEMS = 100  # problems listed before an import stops checking
 _MAX_ID = 2**63 - 1  # ids are 64-bit integers in both storages
 
 
-def first_migration(*, id_column: str, boolean: str) -> tuple[str, ...]:
-    """The statements of migration 1, in a storage's dialect (its id column, its boolean)."""
-    return (
-        f"""CREATE TABLE supporters (
-            id {id_column},
-            name TEXT NOT NULL,
-            name_key TEXT NOT NULL,
-            organisation TEXT,
-            role TEXT,
-            country TEXT,
-            email TEXT,
-            email_hash TEXT UNIQUE,
-            pledge_key TEXT UNIQUE,
-            public {boolean} NOT NULL,
-            pledged_on TEXT NOT NULL,
-            framework_version TEXT NOT NULL
-        )""",
-        "CREATE INDEX supporters_public ON supporters (public, id)",
-        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    )
-
-
-def second_migration() -> tuple[str, ...]:
-    """Migration 2: every supporter's identity, and the HMACs of withdrawn identities.
-
-    The identities and folded names of existing rows are filled in by
-    :meth:`SQLRegistry._backfill` before the unique index is made.
-    """
-    return (
-        "ALTER TABLE supporters ADD COLUMN identity TEXT",
-        "CREATE TABLE withdrawn (hash TEXT PRIMARY KEY)",
-    )
-
-
-def name_key(name: str) -> str:
-    """What name searches compare: the name folded for case, accents and compatibility forms.
-
-    >>> name_key("Ümit Çelik") == name_key("umit celik")
-    True
-    """
-    if name.isascii():  # nothing to decompose, and casefold is lower there
-        return name.lower()
-    decomposed = unicodedata.normalize("NFKD", name)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return unicodedata.normalize("NFC", bare.casefold())
-
-
-class EmailHasher:
-    """HMAC-SHA256 under one key, as hex: how e-mail addresses and identities are kept.
-
-    The key is prepared once (:func:`hmac.new`), and each message is hashed on a copy.
-    """
-
-    __slots__ = ("_mac",)
-
-    def __init__(self, key: bytes) -> None:
-        self._mac = hmac.new(key, digestmod="sha256")
-
-    def hex(self, message: bytes) -> str:
-        """The HMAC of ``message``, as 64 hex digits."""
-        mac = self._mac.copy()
-        mac.update(message)
-        return mac.hexdigest()
-
-    def key_identity(self, key: str) -> str:
-        """The identity of a pledge known by the app's ``key``."""
-        return self.hex(b"key\0" + key.encode())
-
-    def content_identity(self, name: str, organisation: Any, role: Any, country: Any) -> str:
-        """The identity of a pledge with neither e-mail nor key: what the public list shows."""
-        parts = (name_key(name), organisation or "", role or "", country or "")
-        return self.hex(b"pledge\0" + "\x1f".join(parts).encode())
-
-
-class SQLRegistry:
+class SQLRegistry(StorageBase):
     """A supporters registry over a SQL storage (see :func:`fourresp.supporters.open_registry`).
 
     Subclasses provide ``_transaction``, ``_read`` and the dialect's SQL.
     """
-
-    placeholder = "?"
-    keep_emails: bool
-    #: How many rows the last import left out because those people had withdrawn.
-    last_import_withdrawn: int = 0
-
-    def __init__(self, *, keep_emails: bool = False, salt: str | None = None) -> None:
-        self.keep_emails = keep_emails
-        self._salt_hint = salt
-        self._salt: bytes | None = None
-
-    # -- what a storage provides ----------------------------------------------------
-
-    def _transaction(self) -> Any:  # a context manager yielding a cursor
-        raise NotImplementedError
-
-    def _read(self) -> Any:  # a context manager yielding a cursor for reads
-        raise NotImplementedError
-
-    def _insert_ignoring_duplicates(self) -> str:
-        raise NotImplementedError
-
-    def _on_conflict(self) -> str:
-        return ""
-
-    def _has_table(self, cursor: Any, table: str) -> bool:
-        raise NotImplementedError
-
-    def _lock_for_migration(self, cursor: Any) -> None:
-        """Make concurrent openers of a new database wait for the first (if need be)."""
-
-    def _after_delete(self, deleted: bool) -> None:
-        """Make deleted data unrecoverable from the storage's files (``deleted``: a row
-        was just deleted; otherwise finish an earlier erasure, if one is unfinished)."""
-
-    def _describe(self) -> str:
-        """The database, for messages (never with a password)."""
-        raise NotImplementedError
-
-    def close(self) -> None:
-        """Close the connection."""
-        raise NotImplementedError
-
-    def __enter__(self) -> SQLRegistry:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-    # -- schema and salt --------------------------------------------------------------
-
-    def _migrate(self, migrations: tuple[tuple[int, tuple[str, ...]], ...]) -> None:
-        """Bring the database to the newest schema; read-only when it is already there."""
-        with self._read() as cursor:
-            current = self._version(cursor)
-            if current > _LATEST:
-                raise StorageError(
-                    f"{self._describe()} has supporters schema version {current}, newer than "
-                    f"version {_LATEST}, the newest this fourresp reads: upgrade fourresp"
-                )
-            salt = self._stored_salt(cursor) if current == _LATEST else None
-        if salt is not None and self._salt_hint in (None, salt.hex()):
-            self._salt = salt
-            return
-        with self._transaction() as cursor:
-            self._lock_for_migration(cursor)
-            current = self._version(cursor)
-            for version, statements in migrations:
-                if version > current:
-                    for statement in statements:
-                        cursor.execute(statement)
-                    if version == 2:
-                        self._salt = self._load_salt(cursor)
-                        self._backfill(cursor)
-                    cursor.execute(
-                        f"INSERT INTO schema_version (version) VALUES ({self.placeholder})",
-                        (version,),
-                    )
-            self._salt = self._load_salt(cursor)
-
-    def _version(self, cursor: Any) -> int:
-        if not self._has_table(cursor, "schema_version"):
-            cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            return 0
-        cursor.execute("SELECT MAX(version) FROM schema_version")
-        return int(cursor.fetchone()[0] or 0)
-
-    def _backfill(self, cursor: Any) -> None:
-        """Migration 2's data: every row's identity and accent-folded name, then uniqueness.
-
-        Rows with neither e-mail nor key that show the same person twice (made by
-        adding the same name again, before identities existed) are merged into the first.
-        """
-        hasher = EmailHasher(self.salt)
-        p = self.placeholder
-        seen: set[str] = set()
-        after = 0
-        while True:
-            cursor.execute(
-                "SELECT id, name, organisation, role, country, email_hash, pledge_key "
-                f"FROM supporters WHERE id > {p} ORDER BY id LIMIT {_CHUNK}",
-                (after,),
-            )
-            rows = cursor.fetchall()
-            if not rows:
-                break
-            for number, name, organisation, role, country, email_hash, key in rows:
-                identity = email_hash or (
-                    hasher.key_identity(key)
-                    if key
-                    else hasher.content_identity(name, organisation, role, country)
-                )
-                if identity in seen:
-                    cursor.execute(f"DELETE FROM supporters WHERE id = {p}", (number,))
-                    continue
-                seen.add(identity)
-                cursor.execute(
-                    f"UPDATE supporters SET identity = {p}, name_key = {p} WHERE id = {p}",
-                    (identity, name_key(name), number),
-                )
-            after = int(rows[-1][0])
-        cursor.execute(IDENTITY_INDEX)
-
-    def _stored_salt(self, cursor: Any) -> bytes | None:
-        cursor.execute(f"SELECT value FROM meta WHERE key = {self.placeholder}", ("salt",))
-        row = cursor.fetchone()
-        return None if row is None else bytes.fromhex(row[0])
-
-    def _load_salt(self, cursor: Any) -> bytes:
-        p = self.placeholder
-        stored = self._stored_salt(cursor)
-        if stored is None:
-            salt = self._salt_hint or os.urandom(32).hex()
-            cursor.execute(f"INSERT INTO meta (key, value) VALUES ({p}, {p})", ("salt", salt))
-            return bytes.fromhex(salt)
-        if self._salt_hint is not None and self._salt_hint != stored.hex():
-            raise ArgumentError("this registry already has a different salt")
-        return stored
-
-    @property
-    def salt(self) -> bytes:
-        """The registry's secret salt (keep it confidential: it keys every hash)."""
-        if self._salt is None:
-            with self._transaction() as cursor:
-                self._salt = self._load_salt(cursor)
-        return self._salt
-
-    def email_hash(self, email: str) -> str:
-        """The registry's hash of ``email`` (normalised first)."""
-        return EmailHasher(self.salt).hex(normalise_email(email).encode())
-
-    # -- rows -----------------------------------------------------------------------
-
-    def _row(
-        self,
-        pledge: Pledge | ImportedPledge,
-        changes: dict[str, Any],
-        email_hash: str | None,
-        identity: str,
-    ) -> tuple[Any, ...]:
-        """The stored row of a pledge (in :data:`_STORED` order); ``changes`` holds the
-        cleaned values of the fields cleaning changed."""
-        name = changes.get("name", pledge.name)
-        return (
-            name,
-            changes.get("organisation", pledge.organisation),
-            changes.get("role", pledge.role),
-            changes.get("country", pledge.country),
-            bool(pledge.public),
-            pledge.pledged_on,
-            pledge.framework_version,
-            changes.get("email", pledge.email) if self.keep_emails else None,
-            email_hash,
-            pledge.key,
-            name_key(name),
-            identity,
-        )
-
-    @staticmethod
-    def _supporter(row: Sequence[Any]) -> Supporter:
-        values = dict(zip(COLUMNS, row, strict=True))
-        values["id"] = int(values["id"])
-        values["public"] = bool(values["public"])
-        values["pledged_on"] = str(values["pledged_on"])
-        return Supporter(**values)
-
-    def _existing(
-        self, cursor: Any, email_hash: str | None, key: str | None, identity: str | None = None
-    ) -> Supporter | None:
-        p = self.placeholder
-        for column, value in (
-            ("email_hash", email_hash),
-            ("pledge_key", key),
-            ("identity", identity),
-        ):
-            if value is not None:
-                cursor.execute(f"{_SELECT} WHERE {column} = {p}", (value,))
-                row = cursor.fetchone()
-                if row is not None:
-                    return self._supporter(row)
-        return None
-
-    @staticmethod
-    def _identities(
-        hasher: EmailHasher, email_hash: str | None, key: str | None, identity: str
-    ) -> list[str]:
-        """Every HMAC that names this person: what withdrawal keeps and imports check."""
-        hashes = [identity]
-        if email_hash is not None and email_hash != identity:
-            hashes.append(email_hash)
-        if key is not None:
-            keyed = hasher.key_identity(key)
-            if keyed != identity:
-                hashes.append(keyed)
-        return hashes
 
     # -- the protocol ---------------------------------------------------------------
 
@@ -381,7 +92,7 @@ class SQLRegistry:
         pledge = clean_pledge(pledge)
         hasher = EmailHasher(self.salt)
         email_hash = hasher.hex(pledge.email.encode()) if pledge.email is not None else None
-        identity = _identity(hasher, email_hash, pledge.key, pledge)
+        identity = identity_of(hasher, email_hash, pledge.key, pledge)
         row = self._row(pledge, {}, email_hash, identity)
         p = self.placeholder
         with self._transaction() as cursor:
@@ -389,8 +100,8 @@ class SQLRegistry:
             if found is not None:
                 return found
             cursor.execute(
-                f"{self._insert_ignoring_duplicates()} INTO supporters ({', '.join(_STORED)}) "
-                f"VALUES ({', '.join([p] * len(_STORED))}) {self._on_conflict()}",
+                f"{self._insert_ignoring_duplicates()} INTO supporters ({', '.join(STORED)}) "
+                f"VALUES ({', '.join([p] * len(STORED))}) {self._on_conflict()}",
                 row,
             )
             for hashed in self._identities(hasher, email_hash, pledge.key, identity):
@@ -403,7 +114,7 @@ class SQLRegistry:
         """The supporter with ``supporter_id``; :class:`~fourresp.errors.NotFoundError` if none."""
         if _valid_id(supporter_id):
             with self._read() as cursor:
-                cursor.execute(f"{_SELECT} WHERE id = {self.placeholder}", (supporter_id,))
+                cursor.execute(f"{SELECT} WHERE id = {self.placeholder}", (supporter_id,))
                 row = cursor.fetchone()
             if row is not None:
                 return self._supporter(row)
@@ -467,7 +178,7 @@ class SQLRegistry:
         p = self.placeholder
         with self._read() as db:
             db.execute(
-                f"{_SELECT} WHERE public AND id > {p} ORDER BY id LIMIT {p}",
+                f"{SELECT} WHERE public AND id > {p} ORDER BY id LIMIT {p}",
                 (after, limit + 1),
             )
             rows = db.fetchall()
@@ -491,7 +202,7 @@ class SQLRegistry:
         p = self.placeholder
         with self._read() as cursor:
             cursor.execute(
-                f"{_SELECT} WHERE public AND substr(name_key, 1, {p}) = {p} ORDER BY id LIMIT {p}",
+                f"{SELECT} WHERE public AND substr(name_key, 1, {p}) = {p} ORDER BY id LIMIT {p}",
                 (len(folded), folded, max(1, min(limit, 1000))),
             )
             return tuple(self._supporter(row) for row in cursor.fetchall())
@@ -502,7 +213,7 @@ class SQLRegistry:
         while True:
             with self._read() as cursor:
                 cursor.execute(
-                    f"{_SELECT} WHERE id > {self.placeholder} ORDER BY id LIMIT {_CHUNK}",
+                    f"{SELECT} WHERE id > {self.placeholder} ORDER BY id LIMIT {CHUNK}",
                     (after,),
                 )
                 rows = cursor.fetchall()
@@ -518,7 +229,7 @@ class SQLRegistry:
             with self._read() as cursor:
                 cursor.execute(
                     f"SELECT hash FROM withdrawn WHERE hash > {self.placeholder} "
-                    f"ORDER BY hash LIMIT {_CHUNK}",
+                    f"ORDER BY hash LIMIT {CHUNK}",
                     (after,),
                 )
                 rows = cursor.fetchall()
@@ -548,19 +259,19 @@ class SQLRegistry:
             batch: list[str] = []
             for hashed in self._withdrawn():
                 batch.append(hashed)
-                if len(batch) == _CHUNK:
+                if len(batch) == CHUNK:
                     out.write(json.dumps({"kind": "withdrawn", "hashes": batch}) + "\n")
                     batch = []
             if batch:
                 out.write(json.dumps({"kind": "withdrawn", "hashes": batch}) + "\n")
             for supporter in self.supporters():
-                out.write(json.dumps(_record(supporter), ensure_ascii=False) + "\n")
+                out.write(json.dumps(record(supporter), ensure_ascii=False) + "\n")
                 count += 1
         elif format == "csv":
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(COLUMNS)
             for supporter in self.supporters():
-                writer.writerow([_cell(value) for value in _record(supporter).values()])
+                writer.writerow([cell(value) for value in record(supporter).values()])
                 count += 1
         else:
             raise ArgumentError(f"export format is 'jsonl' or 'csv', not {format!r}")
@@ -610,8 +321,8 @@ class SQLRegistry:
         skipped = 0
         p = self.placeholder
         insert = (
-            f"{self._insert_ignoring_duplicates()} INTO supporters ({', '.join(_STORED)}) "
-            f"VALUES ({', '.join([p] * len(_STORED))}) {self._on_conflict()}"
+            f"{self._insert_ignoring_duplicates()} INTO supporters ({', '.join(STORED)}) "
+            f"VALUES ({', '.join([p] * len(STORED))}) {self._on_conflict()}"
         )
         with self._transaction() as cursor:
             before = self._count(cursor)
@@ -621,34 +332,34 @@ class SQLRegistry:
             pending: list[tuple[Any, ...]] = []
             first = True
             try:
-                for line, record in _records(stream, format, name, problems):
+                for line, record in records(stream, format, name, problems):
                     kind = record.get("kind")
                     if kind == "supporters":
                         if first:
                             hasher = self._adopt_salt(cursor, record, before, withdrawn, name)
                         else:
-                            problems.append(_at("the salt line comes first", name, line))
+                            problems.append(at("the salt line comes first", name, line))
                     elif kind == "withdrawn":
                         self._import_withdrawn(cursor, record, withdrawn, name, line, problems)
                     else:
                         row = self._import_row(record, line, name, problems, hasher, defaults)
                         if row is not None:
                             hashes = (row[-1], row[-4], row[-3])  # identity, email hash, key
-                            if withdrawn and _is_withdrawn(hasher, hashes, withdrawn):
+                            if withdrawn and is_withdrawn(hasher, hashes, withdrawn):
                                 if not include_withdrawn:
                                     skipped += 1
                                     continue
                                 self._forget(cursor, hasher, hashes, withdrawn)
                             if not problems:
                                 pending.append(row)
-                                if len(pending) >= _CHUNK:
+                                if len(pending) >= CHUNK:
                                     self._insert_chunk(cursor, insert, pending)
                                     pending.clear()
                     first = False
                     if len(problems) >= _MAX_PROBLEMS:
                         break
             except (OSError, UnicodeDecodeError) as exc:
-                problems.append(_at(f"cannot read the file: {exc}", name, None))
+                problems.append(at(f"cannot read the file: {exc}", name, None))
             if problems:
                 raise DocumentError(problems, source=name)
             if pending:
@@ -672,7 +383,7 @@ class SQLRegistry:
         except ValueError:
             given = None
         if given is None or len(given) < 16:
-            raise DocumentError([_at("the salt is not hex (at least 32 digits)", name, 1)])
+            raise DocumentError([at("the salt is not hex (at least 32 digits)", name, 1)])
         if given != self.salt:
             if supporters or withdrawn:
                 raise DocumentError(
@@ -704,9 +415,9 @@ class SQLRegistry:
     ) -> None:
         hashes = record.get("hashes")
         if not isinstance(hashes, list) or not all(
-            isinstance(h, str) and len(h) == 64 and _is_hex(h) for h in hashes
+            isinstance(h, str) and len(h) == 64 and is_hex(h) for h in hashes
         ):
-            problems.append(_at("withdrawn hashes are 64 hex digits each", name, line))
+            problems.append(at("withdrawn hashes are 64 hex digits each", name, line))
             return
         p = self.placeholder
         fresh = [(h,) for h in hashes if h not in withdrawn]
@@ -745,12 +456,12 @@ class SQLRegistry:
     ) -> tuple[Any, ...] | None:
         email_hash = record.pop("email_hash", None)
         record.pop("id", None)
-        if not _PLEDGE_FIELDS.issuperset(record):
-            unknown = ", ".join(sorted(set(record) - _PLEDGE_FIELDS))
-            problems.append(_at(f"unknown column {unknown}", name, line))
+        if not PLEDGE_FIELDS.issuperset(record):
+            unknown = ", ".join(sorted(set(record) - PLEDGE_FIELDS))
+            problems.append(at(f"unknown column {unknown}", name, line))
             return None
         if "name" not in record:
-            problems.append(_at("name is missing", name, line))
+            problems.append(at("name is missing", name, line))
             return None
         if "pledged_on" not in record:
             record["pledged_on"] = defaults.today
@@ -765,11 +476,11 @@ class SQLRegistry:
         if email is not None:
             email_hash = hasher.hex(email.encode())
         elif email_hash is not None and not (
-            isinstance(email_hash, str) and len(email_hash) == 64 and _is_hex(email_hash)
+            isinstance(email_hash, str) and len(email_hash) == 64 and is_hex(email_hash)
         ):
-            problems.append(_at("email_hash is 64 hex digits", name, line))
+            problems.append(at("email_hash is 64 hex digits", name, line))
             return None
-        identity = _identity(hasher, email_hash, given.key, given, changes)
+        identity = identity_of(hasher, email_hash, given.key, given, changes)
         return self._row(given, changes, email_hash, identity)
 
 
@@ -787,156 +498,10 @@ class _Defaults:
         return load_framework().version
 
 
-def _identity(
-    hasher: EmailHasher,
-    email_hash: str | None,
-    key: str | None,
-    pledge: Pledge | ImportedPledge,
-    changes: dict[str, Any] | None = None,
-) -> str:
-    if email_hash is not None:
-        return email_hash
-    if key is not None:
-        return hasher.key_identity(key)
-    fields = changes or {}
-    return hasher.content_identity(
-        fields.get("name", pledge.name),
-        fields.get("organisation", pledge.organisation),
-        fields.get("role", pledge.role),
-        fields.get("country", pledge.country),
-    )
-
-
-def _is_withdrawn(hasher: EmailHasher, hashes: tuple[Any, ...], withdrawn: set[str]) -> bool:
-    identity, email_hash, key = hashes
-    return (
-        identity in withdrawn
-        or email_hash in withdrawn
-        or (key is not None and hasher.key_identity(key) in withdrawn)
-    )
-
-
-def _is_hex(text: str) -> bool:
-    try:
-        bytes.fromhex(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _valid_id(value: object) -> bool:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ArgumentError(f"a supporter id is a whole number, not {value!r}")
     return 1 <= value <= _MAX_ID
-
-
-def _at(message: str, source: str | None, line: int | None) -> Problem:
-    return Problem(code="invalid", message=message, source=source, line=line)
-
-
-def _record(supporter: Supporter) -> dict[str, Any]:
-    return {name: getattr(supporter, name) for name in COLUMNS}
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return neutralise(value)
-    return str(value)
-
-
-def _records(
-    stream: IO[str], format: ExportFormat, name: str | None, problems: list[Problem]
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line, record) for each row of ``stream``, read as it goes; problems appended."""
-    if format == "jsonl":
-        yield from _jsonl_records(stream, name, problems)
-    else:
-        yield from _csv_records(stream, name, problems)
-
-
-def _jsonl_records(
-    stream: IO[str], name: str | None, problems: list[Problem]
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    line = 0
-    while True:
-        text = stream.readline(_MAX_LINE + 1)
-        if not text:
-            return
-        line += 1
-        if line == 1:  # a stream opened without utf-8-sig keeps the byte-order mark
-            text = text.removeprefix("\ufeff")
-        if len(text) > _MAX_LINE and not text.endswith("\n"):
-            while (rest := stream.readline(_MAX_LINE)) and not rest.endswith("\n"):
-                pass
-            problems.append(_at(f"the line is longer than {_MAX_LINE:,} characters", name, line))
-            continue
-        if not text.strip():
-            continue
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as exc:
-            problems.append(
-                Problem(
-                    code="json-syntax",
-                    message=f"not valid JSON: {exc.msg}",
-                    source=name,
-                    line=line,
-                    column=exc.colno,
-                )
-            )
-            continue
-        except RecursionError:
-            problems.append(_at("the JSON is nested too deeply", name, line))
-            continue
-        if not isinstance(record, dict):
-            problems.append(_at("each line is a JSON object", name, line))
-            continue
-        if None in record.values():
-            record = {k: v for k, v in record.items() if v is not None}
-        yield line, record
-
-
-_TRUE = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
-
-
-def _csv_records(
-    stream: IO[str], name: str | None, problems: list[Problem]
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    reader = csv.reader(stream)
-    try:
-        header = next(reader, None)
-        if header is None:
-            return
-        header = [header[0].removeprefix("\ufeff"), *header[1:]]
-        for row in reader:
-            if len(row) > len(header):
-                problems.append(
-                    _at(f"{len(row)} cells, but {len(header)} columns", name, reader.line_num)
-                )
-                continue
-            cells: dict[str, Any] = {
-                column: restore(value)
-                for column, value in zip(header, row, strict=False)
-                if column and value
-            }
-            if "public" in cells:
-                public = _TRUE.get(cells["public"].strip().lower())
-                if public is None:
-                    problems.append(_at("public must be true or false", name, reader.line_num))
-                    continue
-                cells["public"] = public
-            yield reader.line_num, cells
-    except csv.Error as exc:
-        problems.append(
-            Problem(
-                code="csv-syntax",
-                message=f"not valid CSV: {exc}",
-                source=name,
-                line=reader.line_num,
-            )
-        )
 
 
 def _encode_cursor(last_id: int) -> str:
