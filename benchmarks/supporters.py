@@ -24,8 +24,8 @@ import tracemalloc
 
 from _common import table
 from fourresp.supporters import open_registry
-from fourresp.supporters._registry import _STORED, IDENTITY_INDEX
 from fourresp.supporters._sqlite import _MIGRATIONS
+from fourresp.supporters._tables import IDENTITY_INDEX, STORED
 
 
 def write_pledges(path: str, count: int) -> None:
@@ -50,7 +50,7 @@ def library(source: str, folder: str, run: int) -> tuple[float, list[tuple[objec
     added = registry.import_from(source)
     seconds = time.perf_counter() - start
     rows = registry._db.execute(  # type: ignore[attr-defined]
-        f"SELECT {', '.join(_STORED)} FROM supporters ORDER BY id"
+        f"SELECT {', '.join(STORED)} FROM supporters ORDER BY id"
     ).fetchall()
     registry.close()
     assert added == len(rows)
@@ -69,7 +69,7 @@ def baseline(rows: list[tuple[object, ...]], folder: str, run: int) -> float:
     start = time.perf_counter()
     db.execute("BEGIN")
     db.executemany(
-        f"INSERT INTO supporters ({', '.join(_STORED)}) VALUES ({', '.join('?' * len(_STORED))})",
+        f"INSERT INTO supporters ({', '.join(STORED)}) VALUES ({', '.join('?' * len(STORED))})",
         rows,
     )
     db.execute("COMMIT")
