@@ -380,3 +380,24 @@ def test_an_erasure_a_postgres_reader_blocks_too_long_is_reported_then_finished(
     assert b"Lovelace" in _database_files(url)  # not yet: the reader held the table
     open_registry(url).close()  # no reader left: opening finishes the erasure
     assert b"Lovelace" not in _database_files(url)
+
+
+def test_an_import_streams_with_flat_memory(tmp_path):
+    import tracemalloc
+
+    def peak(rows: int) -> int:
+        source = tmp_path / f"{rows}.jsonl"
+        with source.open("w", encoding="utf-8") as stream:
+            for number in range(rows):
+                record = {"name": f"Person {number}", "email": f"p{number}@example.org"}
+                stream.write(json.dumps(record) + "\n")
+        with open_registry(tmp_path / f"{rows}.db") as registry:
+            tracemalloc.start()
+            try:
+                assert registry.import_from(source) == rows
+                return tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+
+    small, large = peak(3_000), peak(12_000)
+    assert large < 1.5 * small  # four times the rows, not four times the memory
