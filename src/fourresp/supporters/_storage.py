@@ -88,6 +88,7 @@ class StorageBase:
         with self._transaction() as cursor:
             self._lock_for_migration(cursor)
             current = self._version(cursor)
+            cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             for version, statements in migrations:
                 if version > current:
                     for statement in statements:
@@ -103,7 +104,6 @@ class StorageBase:
 
     def _version(self, cursor: Any) -> int:
         if not self._has_table(cursor, "schema_version"):
-            cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             return 0
         cursor.execute("SELECT MAX(version) FROM schema_version")
         return int(cursor.fetchone()[0] or 0)
