@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import fourresp
+import fourresp._cli_scenario
 from fourresp._files import write_atomically
 from fourresp.cli import main
 from fourresp.errors import StorageError
@@ -193,9 +194,30 @@ def test_play_at_the_end_of_input_never_replaces_a_save_with_an_empty_run(
     assert "Saved after 2 steps to fourresp-run.json" in capsys.readouterr().err
 
 
-def test_a_run_that_cannot_be_saved_is_kept_elsewhere(tmp_path, capsys, monkeypatch):
+def test_play_checks_where_it_will_write_before_the_game(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO("1\ns\n"))
     assert main(["play", "--save", str(tmp_path / "missing" / "run.json")]) == 1
+    err = capsys.readouterr().err
+    assert "does not exist" in err
+    assert _one_line(err)
+    (tmp_path / "chart.svg").write_text("mine")
+    assert main(["play", "--chart", str(tmp_path / "chart.svg")]) == 1
+    assert "add --force" in capsys.readouterr().err
+
+
+def test_a_run_that_cannot_be_saved_is_kept_elsewhere(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    monkeypatch.setattr(sys, "stdin", io.StringIO("1\ns\n"))
+    real = fourresp._cli_scenario.check_writable
+
+    def check_then_lose_the_folder(path, **options):
+        real(path, **options)
+        if folder.exists():
+            folder.rmdir()
+
+    monkeypatch.setattr("fourresp._cli_scenario.check_writable", check_then_lose_the_folder)
+    assert main(["play", "--save", str(folder / "run.json")]) == 1
     err = capsys.readouterr().err
     line = next(line for line in err.splitlines() if "cannot write" in line)
     kept = line.rsplit("fourresp play --resume ", 1)[1]

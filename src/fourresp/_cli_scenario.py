@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 from fourresp._cli_common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS
 from fourresp._convert import unstructure
-from fourresp._files import document_text, rescue, write_atomically
+from fourresp._files import check_writable, document_text, rescue, write_atomically
 from fourresp.errors import ChoiceError, StorageError
 from fourresp.scenario import (
     Run,
@@ -138,6 +138,10 @@ def play_command(args: argparse.Namespace, out: TextIO) -> int:
                 return EXIT_PROBLEMS
         _emit_result(args, runner, run, out)
         return EXIT_OK
+    if args.chart is not None:  # before the game, not after it
+        check_writable(args.chart)
+    if args.save is not None:  # the user's own file: its folder, not its absence, matters
+        check_writable(args.save, replace=True)
     return _interactive(args, runner, run, out)
 
 
