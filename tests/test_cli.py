@@ -45,7 +45,7 @@ def test_validate_clean_file_exits_0(capsys):
     assert main(["validate", str(default_pack_path())]) == 0
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "1 file checked, 0 problems" in captured.err
+    assert "1 file checked, 0 errors, 0 warnings" in captured.err
 
 
 def test_validate_reports_one_line_per_problem(tmp_path, capsys):
@@ -57,8 +57,57 @@ def test_validate_reports_one_line_per_problem(tmp_path, capsys):
     line_number = text.splitlines().index("version: 1.10") + 1
     assert main(["validate", str(path)]) == 1
     (line,) = capsys.readouterr().out.splitlines()
-    assert line.startswith(f"{path}:{line_number}:10: expected string")
+    assert line.startswith(f"{path}:{line_number}:10: error schema: expected string")
     assert line.endswith("($.version)")
+
+
+def _scenario_with_warnings_and_errors(tmp_path):
+    import yaml
+
+    from fourresp.scenario import default_scenario_path
+
+    document = yaml.safe_load(default_scenario_path().read_text(encoding="utf-8"))
+    for number in range(5):
+        document["variables"][f"spare{number}"] = {"type": "integer", "initial": 0}
+    first = next(iter(document["scenes"].values()))
+    first["choices"][0]["goto"] = "nowhere"
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def test_validate_text_shows_codes_errors_first_and_folds_repeated_warnings(tmp_path, capsys):
+    path = _scenario_with_warnings_and_errors(tmp_path)
+    assert main(["validate", str(path)]) == 1
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    severities = [line.split(": ")[1].split()[0] for line in lines if "more like this" not in line]
+    assert severities == sorted(severities)  # "error" < "warning": every error comes first
+    assert any(": error unknown-target: " in line for line in lines)
+    assert [line for line in lines if "unused-variable" in line] == [
+        next(line for line in lines if ": warning unused-variable: " in line),
+        f"{path}: ... and 4 more like this (unused-variable)",
+    ]
+    assert "1 file checked, 3 errors, 5 warnings" in captured.err
+    assert main(["validate", "--errors-only", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "warning" not in captured.out
+    assert len(captured.out.splitlines()) == 3
+    assert "1 file checked, 3 errors\n" in captured.err
+
+
+def test_validate_errors_only_exits_0_on_warnings_alone(tmp_path, capsys):
+    import yaml
+
+    from fourresp.scenario import default_scenario_path
+
+    document = yaml.safe_load(default_scenario_path().read_text(encoding="utf-8"))
+    document["variables"]["spare"] = {"type": "integer", "initial": 0}
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    assert main(["validate", "--errors-only", str(path)]) == 0
+    assert capsys.readouterr().out.count("unused-variable") == 1
 
 
 def test_validate_json_format(tmp_path, capsys):

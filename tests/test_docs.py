@@ -23,14 +23,30 @@ def _blocks(path: pathlib.Path) -> list[tuple[int, str]]:
     ]
 
 
+# A python block followed by "Prints:" and a text block: what the block must print.
+_PRINTS = re.compile(r"^```python\n(.*?)^```\n\nPrints:\n\n```text\n(.*?)^```", re.M | re.S)
+
+
+def _printed(path: pathlib.Path) -> dict[str, str]:
+    return dict(_PRINTS.findall(path.read_text(encoding="utf-8")))
+
+
 @pytest.mark.parametrize("path", GUIDES, ids=[path.name for path in GUIDES])
-def test_guide_examples_run(path, tmp_path, monkeypatch):
+def test_guide_examples_run(path, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     namespace: dict = {"__name__": f"docs_{path.stem}"}
+    expected = _printed(path)
     for line, code in _blocks(path):
         # Pad so tracebacks point at the right line of the Markdown file.
         compiled = compile("\n" * (line - 1) + code, str(path), "exec")
+        capsys.readouterr()
         exec(compiled, namespace)
+        if code in expected:  # the output shown under the example is what it prints
+            assert capsys.readouterr().out == expected[code], f"{path.name}:{line}"
+
+
+def test_the_readme_shows_what_its_examples_print():
+    assert _printed(ROOT / "README.md")
 
 
 GENERATED = {"index.md", "schema-reference.md", "cli.md"}  # reference pages, no examples

@@ -18,6 +18,7 @@ PUBLIC = {
         "NotFoundError",
         "Problem",
         "SchemaNotFoundError",
+        "StorageError",
         "UnknownKindError",
         "__version__",
         "document_kinds",
@@ -38,6 +39,7 @@ PUBLIC = {
         "ResumeError",
         "SchemaNotFoundError",
         "Severity",
+        "StorageError",
         "UnknownKindError",
     ],
     "fourresp.content": [
@@ -149,6 +151,7 @@ PUBLIC = {
         "COUNTRY_CODES",
         "MAX_NAME",
         "MAX_ORGANISATION",
+        "PUBLIC_FIELDS",
         "Page",
         "Pledge",
         "SQLiteRegistry",

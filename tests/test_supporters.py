@@ -291,13 +291,12 @@ IMPORTER = textwrap.dedent(
     from fourresp.supporters import open_registry
     registry = open_registry(sys.argv[1])
     storage = type(registry)
-    original = storage._insert_many
+    original = storage._insert_chunk
     def announced(self, cursor, statement, rows):
         print("inserting", flush=True)
-        added = original(self, cursor, statement, rows)
+        original(self, cursor, statement, rows)
         print("inserted", flush=True)
-        return added
-    storage._insert_many = announced
+    storage._insert_chunk = announced
     registry.import_from(sys.argv[2])
     print("done", flush=True)
     """

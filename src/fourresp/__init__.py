@@ -25,6 +25,7 @@ from fourresp.errors import (
     NotFoundError,
     Problem,
     SchemaNotFoundError,
+    StorageError,
     UnknownKindError,
 )
 
@@ -38,6 +39,7 @@ __all__ = [
     "NotFoundError",
     "Problem",
     "SchemaNotFoundError",
+    "StorageError",
     "UnknownKindError",
     "__version__",
     "document_kinds",

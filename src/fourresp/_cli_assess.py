@@ -13,7 +13,7 @@ from typing import Any, TextIO
 import fourresp
 from fourresp._cli_common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS
 from fourresp._convert import unstructure
-from fourresp._files import document_text, write_atomically
+from fourresp._files import check_writable, document_text, rescue, write_atomically
 from fourresp.assessment import (
     BatchRow,
     Questionnaire,
@@ -27,6 +27,7 @@ from fourresp.assessment import (
     score,
     score_batch,
 )
+from fourresp.errors import StorageError
 
 __all__ = ["add_commands", "render_reliability", "render_result"]
 
@@ -89,17 +90,20 @@ def add_commands(commands: Any) -> None:
 def assess_command(args: argparse.Namespace, out: TextIO) -> int:
     """``fourresp assess``: score an answers file, or ask the questions."""
     questionnaire = load_questionnaire(args.questionnaire)
+    status = EXIT_OK
     if args.answers is not None:
         response = fourresp.load(args.answers, kind="response")
     else:
+        for path in (args.save, args.chart):  # before any question, not after the answers
+            if path is not None:
+                check_writable(path)
         asked = ask(questionnaire, sys.stdin, sys.stderr, respondent=args.respondent)
         if asked is None:
             print("Stopped; nothing was scored or saved.", file=sys.stderr)
             return EXIT_INTERRUPTED
         response = asked
-        if args.save is not None:
-            write_atomically(args.save, document_text(fourresp.to_document(response), args.save))
-            print(f"Answers saved to {args.save}.", file=sys.stderr)
+        if args.save is not None and not _save_answers(args.save, response):
+            status = EXIT_PROBLEMS
     try:
         result = score(questionnaire, response)
     except fourresp.DocumentError as exc:
@@ -117,7 +121,26 @@ def assess_command(args: argparse.Namespace, out: TextIO) -> int:
     if args.chart is not None:
         write_atomically(args.chart, result_chart(result))
         print(f"Chart written to {args.chart}.", file=sys.stderr)
-    return EXIT_OK
+    return status
+
+
+def _save_answers(path: Path, response: Response) -> bool:
+    """Save the answers just typed to ``path``; if that fails, somewhere they are kept.
+
+    Says on standard error where they are (or prints them there); False on failure.
+    """
+    text = document_text(fourresp.to_document(response), path)
+    try:
+        write_atomically(path, text)
+    except StorageError as exc:
+        kept = rescue(text, prefix="fourresp-answers-", suffix=path.suffix or ".yaml")
+        if kept is not None:
+            print(f"fourresp: {exc}; your answers are kept in {kept}", file=sys.stderr)
+        else:
+            print(f"fourresp: {exc}; your answers:\n{text}", file=sys.stderr)
+        return False
+    print(f"Answers saved to {path}.", file=sys.stderr)
+    return True
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
@@ -135,8 +158,9 @@ def ask(
 ) -> Response | None:
     """Ask every item in turn; the response, or None when interrupted (Ctrl-C).
 
-    Enter skips an item, ``b`` goes back one, ``q`` (or the end of input) finishes
-    early with the items not reached left unanswered. A scale point may be typed as
+    Enter skips an item (or keeps the answer given before going back), ``b`` goes
+    back one, ``q`` (or the end of input) finishes early with the items not reached
+    left unanswered. A scale point may be typed as
     its number or its label.
     """
     from fourresp.content import load_framework
@@ -171,6 +195,10 @@ def ask(
             say(f"[{index + 1}/{len(items)}] {owner.get(item.aspect, '')}".rstrip())
             say(_wrap(item.text))
             say(f"  {labels}")
+            earlier = answers.get(item.id)
+            if earlier is not None:
+                label = scale.label_for(earlier)
+                say(f"  (your answer: {earlier}{f' {label}' if label else ''}; Enter keeps it)")
             prompts.write("> ")
             prompts.flush()
             line = answers_in.readline()
@@ -184,7 +212,7 @@ def ask(
                 index = max(0, index - 1)
                 continue
             if typed == "":
-                answers[item.id] = None
+                answers.setdefault(item.id, None)  # skipped, or an earlier answer kept
             elif typed in choices:
                 answers[item.id] = choices[typed]
             else:

@@ -11,8 +11,8 @@ from typing import Any, TextIO
 
 from fourresp._cli_common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS
 from fourresp._convert import unstructure
-from fourresp._files import document_text, write_atomically
-from fourresp.errors import ChoiceError
+from fourresp._files import check_writable, document_text, rescue, write_atomically
+from fourresp.errors import ChoiceError, StorageError
 from fourresp.scenario import (
     Run,
     Runner,
@@ -113,7 +113,8 @@ def render_scorecard(card: Scorecard) -> str:
         if card.epilogue:
             lines += [_wrap(card.epilogue), ""]
     else:
-        lines += [f"In progress after {card.steps} steps.", ""]
+        steps = f"{card.steps} step{'' if card.steps == 1 else 's'}"
+        lines += [f"In progress after {steps}.", ""]
     for item in card.responsibilities:
         percent = "   -" if item.percent is None else f"{item.percent:3.0f}%"
         lines.append(f"  {item.title:<32} net {item.net:+3d}   {percent} of what was achievable")
@@ -147,6 +148,7 @@ def play_command(args: argparse.Namespace, out: TextIO) -> int:
     scenario = load_scenario(args.scenario)
     runner = Runner(scenario, seed=args.seed)
     run = runner.resume(args.resume) if args.resume is not None else runner.start()
+    args.resumed = runner.save(run) if args.resume is not None else None
     if args.choices is not None:
         wanted = [part.strip() for part in args.choices.split(",") if part.strip()]
         for number, choice_id in enumerate(wanted, start=1):
@@ -157,6 +159,10 @@ def play_command(args: argparse.Namespace, out: TextIO) -> int:
                 return EXIT_PROBLEMS
         _emit_result(args, runner, run, out)
         return EXIT_OK
+    if args.chart is not None:  # before the game, not after it
+        check_writable(args.chart)
+    if args.save is not None:  # the user's own file: its folder, not its absence, matters
+        check_writable(args.save, replace=True)
     return _interactive(args, runner, run, out)
 
 
@@ -218,13 +224,55 @@ def _interactive(args: argparse.Namespace, runner: Runner, run: Run, out: TextIO
 def _save_and_quit(
     args: argparse.Namespace, runner: Runner, run: Run, *, interrupted: bool = False
 ) -> int:
-    path = args.save or Path("fourresp-run.json")
-    write_atomically(path, document_text(runner.save(run), path))
+    """Save the run and say where; never an empty run over a save, never a run lost.
+
+    A path named with ``--save`` (or the save resumed from) is the user's own and is
+    replaced (the documented exception to ``--force``); the default
+    ``fourresp-run.json`` is not: when it exists, the run goes to the first free
+    ``fourresp-run-N.json``. If the file cannot be written, the run is
+    kept in the temporary folder (or printed) and the exit code is 1.
+    """
+    done = EXIT_INTERRUPTED if interrupted else EXIT_OK
+    resumed = args.resume is not None
+    if run.length == 0:
+        print("No choice made, so nothing saved.", file=sys.stderr)
+        return done
+    path: Path = args.save or args.resume or Path("fourresp-run.json")
+    own = args.save is not None or (resumed and path == args.resume)
+    if resumed and path == args.resume and runner.save(run) == getattr(args, "resumed", None):
+        print(f"Nothing new since {path}; it is left as it was.", file=sys.stderr)
+        return done
+    if not own:
+        path = _free_name(path)
+    text = document_text(runner.save(run), path)
+    try:
+        write_atomically(path, text, replace=own or None)
+    except StorageError as exc:
+        kept = rescue(text, prefix="fourresp-run-", suffix=path.suffix or ".json")
+        if kept is None:
+            print(f"fourresp: {exc}; the run:\n{text}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        print(
+            f"fourresp: {exc}; the run is kept in {kept}: fourresp play --resume {kept}",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    steps = f"{run.length} step{'' if run.length == 1 else 's'}"
     print(
-        f"Saved after {run.length} steps to {path}; carry on with: fourresp play --resume {path}",
+        f"Saved after {steps} to {path}; carry on with: fourresp play --resume {path}",
         file=sys.stderr,
     )
-    return EXIT_INTERRUPTED if interrupted else EXIT_OK
+    return done
+
+
+def _free_name(path: Path) -> Path:
+    """``path``, or when it exists the first ``stem-N.suffix`` beside it that does not."""
+    if not path.exists():
+        return path
+    number = 2
+    while (candidate := path.with_name(f"{path.stem}-{number}{path.suffix}")).exists():
+        number += 1
+    return candidate
 
 
 # -- validate --balance ------------------------------------------------------------------

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import io
 import json
+import os
 import sys
-from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from fourresp._cli_common import EXIT_OK
-from fourresp._convert import unstructure
 from fourresp.content import load_framework
-from fourresp.errors import NotFoundError
-from fourresp.supporters import Pledge, open_registry
+from fourresp.errors import ArgumentError, NotFoundError
+from fourresp.supporters import PUBLIC_FIELDS, Pledge, open_registry
 
 __all__ = ["add_commands"]
 
@@ -23,7 +23,8 @@ def add_commands(commands: Any) -> None:
     parser = commands.add_parser(
         "supporters",
         help="the list of supporters: add, list, count, search, withdraw, export, import",
-        description="--db is a file path (SQLite, created if need be) or a postgresql:// URL.",
+        description="--db is a file path (SQLite, created if need be) or a postgresql:// URL; "
+        "without --db, the FOURRESP_DB environment variable gives it.",
         epilog="examples:\n"
         "  fourresp supporters add --db supporters.db --name 'Ada Lovelace' "
         "--email ada@example.org --public\n"
@@ -37,7 +38,11 @@ def add_commands(commands: Any) -> None:
 
     def action(name: str, help_text: str) -> argparse.ArgumentParser:
         sub: argparse.ArgumentParser = actions.add_parser(name, help=help_text)
-        sub.add_argument("--db", required=True, help="a SQLite file path or a postgresql:// URL")
+        sub.add_argument(
+            "--db",
+            default=os.environ.get("FOURRESP_DB") or None,
+            help="a SQLite file path or a postgresql:// URL (default: $FOURRESP_DB)",
+        )
         sub.set_defaults(handler=supporters_command)
         return sub
 
@@ -63,13 +68,22 @@ def add_commands(commands: Any) -> None:
     export = action("export", "write every supporter to standard output")
     export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     importing = action("import", "add supporters or pledges from a file, all or nothing")
-    importing.add_argument("file", type=Path)
+    importing.add_argument("file", help="the file to import; - reads standard input")
     importing.add_argument("--format", choices=("jsonl", "csv"))
+    importing.add_argument(
+        "--include-withdrawn",
+        action="store_true",
+        help="also restore people who withdrew (by default they are left out)",
+    )
 
 
 def supporters_command(args: argparse.Namespace, out: TextIO) -> int:
     """``fourresp supporters ACTION``."""
     keep = bool(getattr(args, "keep_email", False))
+    if not args.db:
+        raise ArgumentError(
+            "which database? give --db (a SQLite path or a postgresql:// URL) or set FOURRESP_DB"
+        )
     with open_registry(args.db, keep_emails=keep) as registry:
         if args.action == "add":
             pledge = Pledge(
@@ -83,13 +97,20 @@ def supporters_command(args: argparse.Namespace, out: TextIO) -> int:
                 pledged_on=args.date or datetime.date.today().isoformat(),
                 framework_version=load_framework().version,
             )
+            before = registry.count()
             supporter = registry.add(pledge)
-            print(f"supporter {supporter.id}: {supporter.name}", file=out)
+            if registry.count() == before:
+                print(f"already a supporter: {supporter.id}: {supporter.name}", file=out)
+            else:
+                print(f"supporter {supporter.id}: {supporter.name}", file=out)
         elif args.action == "list":
             page = registry.list_public(limit=args.limit, cursor=args.cursor)
             if args.format == "json":
                 document = {
-                    "supporters": [unstructure(s) for s in page.supporters],
+                    "supporters": [
+                        {field: getattr(s, field) for field in PUBLIC_FIELDS}
+                        for s in page.supporters
+                    ],
                     "next_cursor": page.next_cursor,
                 }
                 json.dump(document, out, indent=2, ensure_ascii=False)
@@ -109,7 +130,11 @@ def supporters_command(args: argparse.Namespace, out: TextIO) -> int:
                 if page.next_cursor:
                     print(f"more: --cursor {page.next_cursor}", file=sys.stderr)
         elif args.action == "count":
-            out.write(f"{registry.count()} supporters, {registry.count(public_only=True)} listed\n")
+            total = registry.count()
+            out.write(
+                f"{total} supporter{'' if total == 1 else 's'}, "
+                f"{registry.count(public_only=True)} listed\n"
+            )
         elif args.action == "search":
             for supporter in registry.search(args.prefix):
                 out.write(f"{supporter.id:>6}  {supporter.name}\n")
@@ -122,10 +147,31 @@ def supporters_command(args: argparse.Namespace, out: TextIO) -> int:
             print(f"supporter {number} withdrawn and erased", file=out)
         elif args.action == "export":
             count = registry.export_to(out, format=args.format)
-            print(f"{count} supporters exported", file=sys.stderr)
+            print(f"{_supporters(count)} exported", file=sys.stderr)
         elif args.action == "import":
             if sys.stderr.isatty():  # progress on a terminal only; pipes and CI stay quiet
                 print(f"checking and importing {args.file}...", file=sys.stderr)
-            added = registry.import_from(args.file, format=args.format)
-            print(f"{added} supporters added", file=out)
+            source: IO[str] | str = args.file
+            if args.file == "-":
+                raw = getattr(sys.stdin, "buffer", None)
+                source = (
+                    sys.stdin
+                    if raw is None
+                    else io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+                )
+            added = registry.import_from(
+                source, format=args.format, include_withdrawn=args.include_withdrawn
+            )
+            print(f"{_supporters(added)} added", file=out)
+            left_out = int(getattr(registry, "last_import_withdrawn", 0))
+            if left_out:
+                print(
+                    f"{_supporters(left_out)} left out: they withdrew "
+                    "(--include-withdrawn restores them)",
+                    file=sys.stderr,
+                )
     return EXIT_OK
+
+
+def _supporters(count: int) -> str:
+    return f"{count} supporter{'' if count == 1 else 's'}"

@@ -16,7 +16,7 @@ from typing import Any
 
 from fourresp._files import document_text, write_atomically
 
-__all__ = ["DEMO_ANSWERS", "DEMO_CHOICES", "build_demo"]
+__all__ = ["DEMO_ANSWERS", "DEMO_CHOICES", "build_demo", "is_earlier_demo"]
 
 # A realistic day: good instincts with the client, a slip or two under pressure.
 DEMO_CHOICES = (
@@ -45,6 +45,19 @@ DEMO_ANSWERS = {
 }
 
 
+# Marks a folder's index.html as the demo's own, so a later run may refresh it.
+_GENERATOR = '<meta name="generator" content="fourresp demo">'
+
+
+def is_earlier_demo(folder: Path) -> bool:
+    """Whether ``folder`` holds a demo written before (its ``index.html`` says so)."""
+    try:
+        with (folder / "index.html").open(encoding="utf-8", errors="replace") as stream:
+            return _GENERATOR in stream.read(4096)
+    except OSError:
+        return False
+
+
 def _page(sections: list[tuple[str, str]], title: str) -> str:
     body = "\n".join(
         f'<section id="{html.escape(anchor)}">\n{content}\n</section>'
@@ -55,6 +68,7 @@ def _page(sections: list[tuple[str, str]], title: str) -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+{_GENERATOR}
 <title>{html.escape(title)}</title>
 <style>
 body {{ font-family: "DejaVu Sans", Verdana, Arial, sans-serif; max-width: 960px;
@@ -87,11 +101,25 @@ def _link(path: str) -> str:
     return f'<a href="{html.escape(path)}">{html.escape(path)}</a>'
 
 
-def build_demo(folder: Path, progress: Callable[[str], None] = lambda _: None) -> list[Path]:
+def build_demo(
+    folder: Path, progress: Callable[[str], None] = lambda _: None, *, replace: bool = False
+) -> list[Path]:
     """Write the demo into ``folder`` (created if need be); the files written, in order.
 
-    ``progress`` is told the relative path of each file as it is written.
+    ``progress`` is told the relative path of each file as it is written. A folder
+    that is not empty must hold an earlier demo (whose files are then refreshed),
+    unless ``replace``; otherwise :class:`~fourresp.errors.StorageError` is raised
+    and nothing is written.
     """
+    from fourresp.errors import StorageError
+
+    earlier = is_earlier_demo(folder)
+    if folder.is_dir() and not earlier and not replace and any(folder.iterdir()):
+        raise StorageError(
+            f"{folder} is not empty and holds no earlier demo: choose another folder, "
+            "or add --force to write into it anyway"
+        )
+    replace = replace or earlier
     from fourresp import to_document
     from fourresp.assessment import (
         Response,
@@ -128,7 +156,7 @@ def build_demo(folder: Path, progress: Callable[[str], None] = lambda _: None) -
     def write(relative: str, text: str) -> None:
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, text)
+        write_atomically(path, text, replace=replace)
         written.append(path)
         progress(relative)
 

@@ -50,17 +50,63 @@ def schema_ids() -> dict[str, str]:
     return {name: body["$id"] for name, body in _raw_schemas().items()}
 
 
-def schema(name: str) -> dict[str, Any]:
+def schema(name: str, *, bundle: bool = False) -> dict[str, Any]:
     """A copy of the JSON Schema called ``name`` (see :func:`schema_names`).
+
+    The schemas refer to each other (most to ``common``). With ``bundle``, the result
+    stands alone: every definition it uses from another schema is copied into its
+    ``$defs`` (named ``<schema>-<definition>``) and every ``$ref`` points inside it,
+    so an editor or any JSON Schema validator resolves it offline, with no registry
+    (``fourresp schema NAME`` prints this form).
 
     Raises :class:`~fourresp.errors.SchemaNotFoundError` for a name the library
     does not ship.
     """
     try:
-        return copy.deepcopy(_raw_schemas()[name])
+        body = copy.deepcopy(_raw_schemas()[name])
     except KeyError:
         known = ", ".join(schema_names())
         raise SchemaNotFoundError(f"no schema called {name!r}; known schemas: {known}") from None
+    return _bundled(body) if bundle else body
+
+
+def _bundled(body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` with the definitions it uses from other schemas copied into its ``$defs``."""
+    root = body["$id"]
+    names = {schema_id: name for name, schema_id in schema_ids().items()}
+    defs: dict[str, Any] = body.setdefault("$defs", {})
+    copied: dict[str, str] = {}  # absolute URI -> local $defs key
+
+    def local(uri: str) -> str:
+        if uri not in copied:
+            target_base, fragment = urldefrag(uri)
+            parts = [piece for piece in fragment.split("/") if piece and piece != "$defs"]
+            key = "-".join([names[target_base], *parts])
+            while key in defs:
+                key += "-"
+            copied[uri] = key
+            defs[key] = {}  # claimed before filling, so a cycle ends here
+            defs[key] = rewrite(copy.deepcopy(_resolve(uri)[1]), target_base)
+        return "#/$defs/" + copied[uri]
+
+    def rewrite(node: Any, base: str) -> Any:
+        if isinstance(node, list):
+            return [rewrite(item, base) for item in node]
+        if not isinstance(node, dict):
+            return node
+        result = {key: rewrite(value, base) for key, value in node.items() if key != "$ref"}
+        reference = node.get("$ref")
+        if isinstance(reference, str):
+            uri = urljoin(base, reference)
+            target_base, fragment = urldefrag(uri)
+            result["$ref"] = "#" + fragment if target_base == root else local(uri)
+        return result
+
+    originals = list(defs)
+    bundled: dict[str, Any] = rewrite({k: v for k, v in body.items() if k != "$defs"}, root)
+    own_defs = {key: rewrite(defs[key], root) for key in originals}
+    bundled["$defs"] = {**own_defs, **{key: defs[key] for key in copied.values()}}
+    return bundled
 
 
 @functools.cache

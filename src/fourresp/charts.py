@@ -14,10 +14,13 @@ What a person and a machine can rely on:
 - the same input gives the same bytes: ids come from a hash of the content
   (or ``id_prefix``), numbers are rounded to whole pixels;
 - no scripts, no external fonts, images or links; every piece of text is
-  escaped, characters XML 1.0 forbids are dropped, and labels longer than
+  escaped, characters XML 1.0 forbids are dropped, and every text fits its place
+  on the canvas: measured in DejaVu Sans (the first font asked for), a text too
+  wide for its room is cut with an ellipsis, and so is a label longer than
   :data:`MAX_LABEL` characters (:data:`MAX_LABEL_WITH_NOTE` when the bar has a
-  note, :data:`MAX_NOTE` for notes) are cut with an ellipsis; the full text stays
-  in the description.
+  note, :data:`MAX_NOTE` for notes); the full text stays in the description.
+- a percent outside 0-100, a colour that is not ``#rrggbb`` or a bad ``id_prefix``
+  raise :class:`~fourresp.errors.ArgumentError`.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ import re
 from collections.abc import Sequence
 
 import attrs
+
+from fourresp.errors import ArgumentError
 
 __all__ = ["MAX_LABEL", "MAX_LABEL_WITH_NOTE", "MAX_NOTE", "PALETTE", "Bar", "bar_chart"]
 
@@ -84,6 +89,27 @@ def _cut(text: str, limit: int = MAX_LABEL) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
+def _width(text: str, size: float, bold: bool) -> float:
+    from fourresp.badges._metrics import text_width  # measured as badges are
+
+    return text_width(text, size=size, bold=bold)
+
+
+def _fit(text: str, limit: int, room: float, size: float, *, bold: bool = False) -> str:
+    """``text`` cut to ``limit`` characters and to ``room`` pixels, with an ellipsis."""
+    text = _cut(text, limit)
+    if _width(text, size, bold) <= room:
+        return text
+    low, high = 0, len(text)  # the longest prefix that fits with the ellipsis
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _width(text[:middle].rstrip() + "\u2026", size, bold) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "\u2026"
+
+
 def _percent_text(percent: float) -> str:
     return f"{percent:.0f}%"
 
@@ -119,9 +145,9 @@ def bar_chart(
     """
     for bar in bars:
         if bar.percent is not None and not (math.isfinite(bar.percent) and 0 <= bar.percent <= 100):
-            raise ValueError(f"a bar's percent is from 0 to 100, not {bar.percent!r}")
+            raise ArgumentError(f"a bar's percent is from 0 to 100, not {bar.percent!r}")
         if bar.colour is not None and not _HEX.fullmatch(bar.colour):
-            raise ValueError(f"a bar's colour is #rrggbb, not {bar.colour!r}")
+            raise ArgumentError(f"a bar's colour is #rrggbb, not {bar.colour!r}")
     description = _describe(" ".join(_clean(title).split()), bars)
     if id_prefix is None:
         digest = hashlib.sha256(
@@ -129,7 +155,7 @@ def bar_chart(
         ).hexdigest()
         id_prefix = f"fr-chart-{digest[:10]}"
     elif not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}", id_prefix):
-        raise ValueError(f"id_prefix must be a valid XML id start, not {id_prefix!r}")
+        raise ArgumentError(f"id_prefix must be a valid XML id start, not {id_prefix!r}")
 
     top = _MARGIN + 26 + (22 if subtitle else 0) + 8
     height = top + _ROW * len(bars) + 28
@@ -143,12 +169,12 @@ def bar_chart(
         f'<desc id="{id_prefix}-desc">{_escape(description)}</desc>',
         f'<rect width="{_WIDTH}" height="{height}" fill="#ffffff"/>',
         f'<text x="{left}" y="{_MARGIN + 18}" font-size="18" font-weight="bold" '
-        f'fill="#111827">{_escape(_cut(title, 60))}</text>',
+        f'fill="#111827">{_escape(_fit(title, 120, _WIDTH - 2 * _MARGIN, 18, bold=True))}</text>',
     ]
     if subtitle:
         out.append(
             f'<text x="{left}" y="{_MARGIN + 42}" font-size="13" fill="#374151">'
-            f"{_escape(_cut(subtitle, 84))}</text>"
+            f"{_escape(_fit(subtitle, 160, _WIDTH - 2 * _MARGIN, 13))}</text>"
         )
     out.append('<g shape-rendering="crispEdges">')
     for index, bar in enumerate(bars):
@@ -170,24 +196,27 @@ def bar_chart(
     out.append("</g>")
     for index, bar in enumerate(bars):
         y = top + index * _ROW
+        note = _fit(bar.note, MAX_NOTE, _TRACK / 2, 13) if bar.note else ""
+        room = (right - left) - (_width(note, 13, False) + 12 if note else 0)
+        label = _fit(bar.label, MAX_LABEL_WITH_NOTE if note else MAX_LABEL, room, 14, bold=True)
         out.append(
             f'<text x="{left}" y="{y + 16}" font-size="14" font-weight="bold" fill="#111827">'
-            f"{_escape(_cut(bar.label, MAX_LABEL_WITH_NOTE if bar.note else MAX_LABEL))}</text>"
+            f"{_escape(label)}</text>"
         )
         if bar.percent is None:
             out.append(
                 f'<text x="{left + 8}" y="{y + 39}" font-size="12" font-style="italic" '
-                f'fill="#374151">{_escape(_cut(bar.missing, 60))}</text>'
+                f'fill="#374151">{_escape(_fit(bar.missing, 60, _TRACK - 16, 12))}</text>'
             )
         else:
             out.append(
                 f'<text x="{right + 10}" y="{y + 39}" font-size="14" font-weight="bold" '
                 f'fill="#111827">{_percent_text(bar.percent)}</text>'
             )
-        if bar.note:
+        if note:
             out.append(
                 f'<text x="{right}" y="{y + 16}" font-size="13" text-anchor="end" '
-                f'fill="#374151">{_escape(_cut(bar.note, MAX_NOTE))}</text>'
+                f'fill="#374151">{_escape(note)}</text>'
             )
     axis_y = top + _ROW * len(bars) + 20
     for tick in (0, 25, 50, 75, 100):

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 import fourresp
 from fourresp._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from fourresp.errors import FourrespError, Problem
+
+_LICENCE = re.compile(r"\bCC(?: BY| 0)(?:-[A-Z]{2})*(?: [0-9]\.[0-9])?")
 
 __all__ = ["main"]
 
@@ -34,6 +38,14 @@ examples:
   fourresp play                      a day in the life of an L&D specialist
   fourresp graph --format mermaid    the scenario's graph, for authors
   fourresp serve                     the site on http://127.0.0.1:8000/
+
+files: every file is written whole or not at all, with the mode the umask allows (a
+replaced file keeps its mode; a hard-linked one becomes a new file, the other links
+keep the old content). An existing file is replaced only with --force, except a
+play save named with --save or resumed from, and a folder holding an earlier demo.
+A missing or unwritable folder is a one-line error (exit 1); answers typed in
+assess and a game played in play are then kept in the temporary folder, and the
+message says where.
 """
 
 
@@ -68,6 +80,9 @@ def _build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser(
         "schema",
         help="print one of the library's JSON Schemas, or list them",
+        description="Prints the schema bundled: the definitions it uses from the library's "
+        "other schemas are copied into its $defs, so editors and validators resolve it "
+        "offline, on its own.",
         epilog="examples:\n  fourresp schema\n  fourresp schema framework > framework.schema.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -77,7 +92,11 @@ def _build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser(
         "validate",
         help="check documents against their schema and rules (exit 1 on any problem)",
+        description="Text output: one line per problem, FILE:LINE:COLUMN: SEVERITY CODE: "
+        "MESSAGE (JSON PATH), errors first; a warning repeated with the same code in a file "
+        "is shown once, then '... and N more like this'. The codes are stable.",
         epilog="examples:\n  fourresp validate pack/framework.yaml\n"
+        "  fourresp validate --errors-only my-scenario.yaml\n"
         "  fourresp validate --kind framework --format json a.json b.yaml",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -99,6 +118,11 @@ def _build_parser() -> argparse.ArgumentParser:
         help="for scenarios, also the balance report: each ending's probability under random "
         "play, the endings of always taking the first or last option, net ranges, and "
         "balance warnings",
+    )
+    validate.add_argument(
+        "--errors-only",
+        action="store_true",
+        help="show only errors, and exit 1 only for them (implies --allow-warnings)",
     )
     validate.set_defaults(handler=_validate)
 
@@ -136,7 +160,25 @@ def _build_parser() -> argparse.ArgumentParser:
         "--out", default="fourresp-demo", metavar="DIR", help="default: ./fourresp-demo"
     )
     demo.set_defaults(handler=_demo)
+    _add_force(commands)
     return parser
+
+
+_OUTPUTS = ("-o", "--output", "--chart", "--save", "--out")
+
+
+def _add_force(commands: Any) -> None:
+    """``--force`` on every command that writes files: without it, none is replaced."""
+    for sub in commands.choices.values():
+        if any(option in sub._option_string_actions for option in _OUTPUTS):
+            sub.add_argument(
+                "--force",
+                action="store_true",
+                help="replace files that exist (by default an existing file is never replaced)",
+            )
+        for action in sub._actions:  # commands with actions of their own
+            if isinstance(action, argparse._SubParsersAction):
+                _add_force(action)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -147,6 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    from fourresp._files import replacing
+
+    token = replacing.set(bool(getattr(args, "force", False)))
     try:
         return handler(args, sys.stdout)
     except FourrespError as exc:
@@ -154,6 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except BrokenPipeError:  # e.g. `fourresp info | head`
         return EXIT_OK
+    finally:
+        replacing.reset(token)
 
 
 # -- info ------------------------------------------------------------------------
@@ -172,13 +219,12 @@ def _info(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _wrap(text: str, indent: str) -> str:
-    return textwrap.fill(
-        " ".join(text.split()),
-        width=88,
-        initial_indent=indent,
-        subsequent_indent=indent,
-        break_on_hyphens=False,  # aspect ids such as client-non-learning stay whole
+    # A licence's name ("CC BY-NC-SA 4.0") is never broken, at a hyphen or a space.
+    text = _LICENCE.sub(lambda m: m.group().replace(" ", "\u00a0"), " ".join(text.split()))
+    wrapped = textwrap.fill(
+        text, width=88, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
     )
+    return wrapped.replace("\u00a0", " ")
 
 
 def render_framework(framework: Any) -> str:
@@ -215,7 +261,7 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
         out.write("\n".join(fourresp.schema_names()) + "\n")
         return EXIT_OK
     try:
-        body = fourresp.schema(args.name)
+        body = fourresp.schema(args.name, bundle=True)
     except fourresp.SchemaNotFoundError as exc:
         print(f"fourresp schema: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -235,16 +281,19 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         if progress:
             sys.stderr.write(f"\rchecking {number}/{len(args.files)}: {str(path)[-50:]:<50}")
             sys.stderr.flush()
-        results.append((path, fourresp.validate(path, kind=args.kind)))
+        problems = fourresp.validate(path, kind=args.kind)
         if args.balance:
             from fourresp._cli_scenario import balance_summary
 
-            extra, summary = balance_summary(path, results[-1][1])
-            results[-1] = (path, results[-1][1] + tuple(extra))
+            extra, summary = balance_summary(path, problems)
+            problems += tuple(extra)
             balances[path] = summary
+        if args.errors_only:
+            problems = tuple(p for p in problems if p.severity == "error")
+        results.append((path, problems))
     if progress:
         sys.stderr.write("\r" + " " * 72 + "\r")
-    failing = ("error",) if args.allow_warnings else ("error", "warning")
+    failing = ("error",) if args.allow_warnings or args.errors_only else ("error", "warning")
     has_errors = any(p.severity in failing for _, problems in results for p in problems)
     if args.format == "json":
         report = [
@@ -259,21 +308,55 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         json.dump(report, out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
-        for path, problems in results:
-            for problem in problems:
-                out.write(f"{problem}\n")
-            summary = balances.get(path)
+        for line in problem_lines(problems for _, problems in results):
+            out.write(line + "\n")
+        for path, summary in balances.items():
             if summary is not None:
                 from fourresp._cli_scenario import balance_text
 
                 out.write(f"{path}: {balance_text(summary)}")
-        count = sum(len(problems) for _, problems in results)
+        errors = sum(p.severity == "error" for _, problems in results for p in problems)
+        warnings = sum(p.severity == "warning" for _, problems in results for p in problems)
         print(
-            f"{len(results)} file{'s' if len(results) != 1 else ''} checked, "
-            f"{count} problem{'s' if count != 1 else ''}",
+            f"{_count(len(results), 'file')} checked, {_count(errors, 'error')}"
+            + ("" if args.errors_only else f", {_count(warnings, 'warning')}"),
             file=sys.stderr,
         )
     return EXIT_PROBLEMS if has_errors else EXIT_OK
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def problem_line(problem: Problem) -> str:
+    """One problem as a linter shows it: ``file:line:column: severity code: message (path)``."""
+    return (
+        f"{problem.location}: {problem.severity} {problem.code}: {problem.message} ({problem.path})"
+    )
+
+
+def problem_lines(groups: Iterable[Iterable[Problem]]) -> Iterator[str]:
+    """The lines for each file's problems: every error first (files in order), then the
+    warnings, a warning whose code repeats in a file shown once and then counted."""
+    files = [tuple(problems) for problems in groups]
+    for problems in files:
+        for problem in problems:
+            if problem.severity == "error":
+                yield problem_line(problem)
+    for problems in files:
+        warnings = [p for p in problems if p.severity != "error"]
+        repeats = Counter(p.code for p in warnings)
+        shown: set[str] = set()
+        for problem in warnings:
+            if problem.code in shown:
+                continue
+            shown.add(problem.code)
+            yield problem_line(problem)
+            more = repeats[problem.code] - 1
+            if more:
+                where = problem.source if problem.source is not None else "<document>"
+                yield f"{where}: ... and {more} more like this ({problem.code})"
 
 
 # -- demo ------------------------------------------------------------------------
@@ -285,9 +368,15 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     folder = Path(args.out)
     print(f"Writing the demo to {folder}/", file=out)
     try:
-        written = build_demo(folder, progress=lambda path: print(f"  {path}", file=out))
-    except (FourrespError, OSError) as exc:
-        print(f"fourresp demo: could not finish: {exc}", file=sys.stderr)
+        written = build_demo(
+            folder, progress=lambda path: print(f"  {path}", file=out), replace=args.force
+        )
+    except FourrespError as exc:
+        print(f"fourresp demo: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"fourresp demo: could not finish: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     index = folder / "index.html"
     print(

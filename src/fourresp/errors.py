@@ -11,6 +11,8 @@
     ├── ArgumentError             a function was called with a value it cannot use
     ├── ChoiceError               a scenario choice that is unknown or not open now
     ├── ResumeError               a saved run that no longer fits its scenario
+    ├── StorageError              a database that cannot be used as asked (not a database,
+    │                             read-only, from a newer version) or an erasure not finished
     └── MissingExtraError         a feature needs an optional extra that is not installed
 
 Problems are plain values (:class:`Problem`), so an application can show them in a
@@ -36,6 +38,7 @@ __all__ = [
     "ResumeError",
     "SchemaNotFoundError",
     "Severity",
+    "StorageError",
     "UnknownKindError",
 ]
 
@@ -164,3 +167,13 @@ class ResumeError(FourrespError, ValueError):
     def __init__(self, message: str, *, step: int | None = None) -> None:
         super().__init__(message)
         self.step = step
+
+
+class StorageError(FourrespError):
+    """A database or file the library cannot use as asked.
+
+    Raised for a file that is not a database, a read-only database asked to change, a
+    database written by a newer version of fourresp (both versions are named), an
+    import file that cannot be read, and an erasure that could not be finished
+    because another connection still holds the data (see ``withdraw``).
+    """

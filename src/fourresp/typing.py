@@ -153,6 +153,7 @@ class SupporterRegistry(Protocol):
         source: IO[str] | str | os.PathLike[str],
         *,
         format: Literal["jsonl", "csv"] | None = None,
+        include_withdrawn: bool = False,
     ) -> int: ...
 
     def close(self) -> None: ...

@@ -8,9 +8,11 @@ name to the list of supporters and display the badge."
 - :func:`open_registry`: a path (SQLite, the embedded default) or a
   ``postgresql://`` URL (PostgreSQL, the ``postgres`` extra), both with the same
   methods (:class:`fourresp.typing.SupporterRegistry`): ``add`` (idempotent per
-  e-mail or key), ``get``, ``find``, ``withdraw`` (erasure for good),
-  ``list_public`` (stable order, cursors), ``count``, ``search`` (name prefix),
-  ``export_to`` and ``import_from`` (JSON Lines or CSV, imports all or nothing);
+  e-mail, key, or else name, organisation, role and country), ``get``, ``find``,
+  ``withdraw`` (erasure for good, and withdrawn people stay out of later imports),
+  ``list_public`` (stable order, cursors; :data:`PUBLIC_FIELDS` is all it may
+  show), ``count``, ``search`` (name prefix, any case or accent), ``export_to`` and
+  ``import_from`` (JSON Lines or CSV, streamed, all or nothing);
 - :func:`supporter_badge`: the emblem with the supporter's name and year.
 
 E-mail addresses are stored only as salted hashes unless ``keep_emails=True``.
@@ -31,6 +33,7 @@ from fourresp.supporters._models import (
     clean_pledge,
     normalise_email,
 )
+from fourresp.supporters._registry import PUBLIC_FIELDS
 from fourresp.supporters._sqlite import SQLiteRegistry
 from fourresp.typing import SupporterRegistry
 
@@ -38,6 +41,7 @@ __all__ = [
     "COUNTRY_CODES",
     "MAX_NAME",
     "MAX_ORGANISATION",
+    "PUBLIC_FIELDS",
     "Page",
     "Pledge",
     "SQLiteRegistry",

@@ -85,12 +85,12 @@ class Supporter:
 
     id: int
     name: str
-    public: bool
-    pledged_on: str
-    framework_version: str
     organisation: str | None = None
     role: str | None = None
     country: str | None = None
+    public: bool
+    pledged_on: str
+    framework_version: str
     email: str | None = None
     email_hash: str | None = attrs.field(default=None, repr=False)
     key: str | None = None
@@ -167,41 +167,23 @@ _TEXT_FIELDS = (
 )
 
 
+@attrs.frozen(kw_only=True)
 class ImportedPledge:
-    """A pledge read from an import file: the fields of :class:`Pledge`, without attrs' cost.
+    """A pledge read from an import file: the fields of :class:`Pledge`, unchecked.
 
-    Imports check every row before writing any, so a lighter record saves a little on
-    each of many rows; it is never handed to callers.
+    The values are whatever the file held (an import checks and cleans them, and
+    reports each problem at its line); it is never handed to callers.
     """
 
-    __slots__ = (
-        "country",
-        "email",
-        "framework_version",
-        "key",
-        "name",
-        "organisation",
-        "pledged_on",
-        "public",
-        "role",
-    )
-
-    def __init__(
-        self,
-        *,
-        name: Any,
-        pledged_on: Any,
-        framework_version: Any,
-        public: Any = False,
-        organisation: Any = None,
-        role: Any = None,
-        country: Any = None,
-        email: Any = None,
-        key: Any = None,
-    ) -> None:
-        self.name, self.pledged_on, self.framework_version = name, pledged_on, framework_version
-        self.public, self.organisation, self.role = public, organisation, role
-        self.country, self.email, self.key = country, email, key
+    name: Any
+    pledged_on: Any
+    framework_version: Any
+    public: Any = False
+    organisation: Any = None
+    role: Any = None
+    country: Any = None
+    email: Any = None
+    key: Any = None
 
 
 def _check(pledge: Pledge | ImportedPledge) -> tuple[dict[str, Any], list[tuple[str, str]]]:

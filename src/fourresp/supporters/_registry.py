@@ -6,8 +6,14 @@ and its SQL dialect; everything else is here, once. Personal data rules:
 - an e-mail address is kept as an HMAC-SHA256 of the normalised address under
   the registry's secret salt (made once, when the registry is created), and in
   plain only when the registry was opened with ``keep_emails=True``;
-- withdrawing deletes the supporter's row, and the storage then makes sure the
-  deleted data is gone from its files too (see each storage).
+- every supporter has an ``identity``, an HMAC too: of the e-mail address when
+  there is one, else of the app's key, else of what the public list shows of
+  them (folded name, organisation, role, country). It is unique, so adding or
+  importing the same person again adds nothing;
+- withdrawing deletes the supporter's row, keeps the HMACs of their identity (never
+  the plain values) in ``withdrawn``, so that restoring a backup or importing
+  again does not bring them back, and the storage then makes sure the deleted
+  data is gone from its files too (see each storage).
 """
 
 from __future__ import annotations
@@ -15,16 +21,17 @@ from __future__ import annotations
 import base64
 import binascii
 import csv
-import hashlib
+import datetime
+import functools
 import json
 import os
-import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from typing import IO, Any, Literal
 
 import attrs
 
-from fourresp.errors import ArgumentError, DocumentError, NotFoundError, Problem
+from fourresp.errors import ArgumentError, DocumentError, NotFoundError, Problem, StorageError
+from fourresp.supporters._identity import EmailHasher, identity_of, is_hex, is_withdrawn, name_key
 from fourresp.supporters._models import (
     ImportedPledge,
     Page,
@@ -32,281 +39,86 @@ from fourresp.supporters._models import (
     Supporter,
     clean_pledge,
     cleaned_fields,
-    normalise_email,
+)
+from fourresp.supporters._records import at, cell, record, records
+from fourresp.supporters._storage import CHUNK, StorageBase
+from fourresp.supporters._tables import (
+    COLUMNS,
+    IDENTITY_INDEX,
+    PLEDGE_FIELDS,
+    PUBLIC_FIELDS,
+    SELECT,
+    STORED,
+    first_migration,
+    second_migration,
 )
 
-__all__ = ["COLUMNS", "ExportFormat", "SQLRegistry"]
+__all__ = [
+    "COLUMNS",
+    "IDENTITY_INDEX",
+    "PUBLIC_FIELDS",
+    "STORED",
+    "EmailHasher",
+    "ExportFormat",
+    "SQLRegistry",
+    "first_migration",
+    "name_key",
+    "second_migration",
+]
 
 ExportFormat = Literal["jsonl", "csv"]
-COLUMNS = (
-    "id",
-    "name",
-    "organisation",
-    "role",
-    "country",
-    "public",
-    "pledged_on",
-    "framework_version",
-    "email",
-    "email_hash",
-    "key",
-)
-_STORED = (
-    "name",
-    "name_key",
-    "organisation",
-    "role",
-    "country",
-    "email",
-    "email_hash",
-    "pledge_key",
-    "public",
-    "pledged_on",
-    "framework_version",
-)
-_PLEDGE_FIELDS = {field.name for field in attrs.fields(Pledge)}
+
+_MAX_PROBLEMS = 100  # problems listed before an import stops checking
+_MAX_ID = 2**63 - 1  # ids are 64-bit integers in both storages
 
 
-def first_migration(*, id_column: str, boolean: str) -> tuple[str, ...]:
-    """The statements of migration 1, in a storage's dialect (its id column, its boolean)."""
-    return (
-        f"""CREATE TABLE supporters (
-            id {id_column},
-            name TEXT NOT NULL,
-            name_key TEXT NOT NULL,
-            organisation TEXT,
-            role TEXT,
-            country TEXT,
-            email TEXT,
-            email_hash TEXT UNIQUE,
-            pledge_key TEXT UNIQUE,
-            public {boolean} NOT NULL,
-            pledged_on TEXT NOT NULL,
-            framework_version TEXT NOT NULL
-        )""",
-        "CREATE INDEX supporters_public ON supporters (public, id)",
-        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    )
-
-
-def name_key(name: str) -> str:
-    """What name searches compare: the name folded for case and compatibility forms."""
-    if name.isascii():  # NFKC leaves ASCII alone, and casefold is lower there
-        return name.lower()
-    return unicodedata.normalize("NFKC", name).casefold()
-
-
-class EmailHasher:
-    """HMAC-SHA256 (RFC 2104) under one key, as hex: how e-mail addresses are kept.
-
-    The key's inner and outer pads are hashed once, so each address costs two
-    hash-state copies and two short updates: less than half of ``hmac.digest``,
-    which prepares the key again for every message. A test checks it against
-    :func:`hmac.digest` for arbitrary keys and messages.
-    """
-
-    __slots__ = ("_inner", "_outer")
-
-    _BLOCK = 64  # SHA-256's block size in bytes
-
-    def __init__(self, key: bytes) -> None:
-        if len(key) > self._BLOCK:
-            key = hashlib.sha256(key).digest()
-        key = key.ljust(self._BLOCK, b"\0")
-        self._inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in key))
-        self._outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in key))
-
-    def hex(self, message: bytes) -> str:
-        """The HMAC of ``message``, as 64 hex digits."""
-        inner = self._inner.copy()
-        inner.update(message)
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return outer.hexdigest()
-
-
-class SQLRegistry:
+class SQLRegistry(StorageBase):
     """A supporters registry over a SQL storage (see :func:`fourresp.supporters.open_registry`).
 
-    Subclasses provide ``_connect``, ``_transaction`` and the dialect's SQL.
+    Subclasses provide ``_transaction``, ``_read`` and the dialect's SQL.
     """
-
-    placeholder = "?"
-    keep_emails: bool
-
-    def __init__(self, *, keep_emails: bool = False, salt: str | None = None) -> None:
-        self.keep_emails = keep_emails
-        self._salt_hint = salt
-        self._salt: bytes | None = None
-
-    # -- what a storage provides ----------------------------------------------------
-
-    def _transaction(self) -> Any:  # a context manager yielding a cursor
-        raise NotImplementedError
-
-    def _read(self) -> Any:  # a context manager yielding a cursor for reads
-        raise NotImplementedError
-
-    def _insert_ignoring_duplicates(self) -> str:
-        raise NotImplementedError
-
-    def _after_delete(self) -> None:
-        """Make deleted data unrecoverable from the storage's files."""
-
-    def close(self) -> None:
-        """Close the connection."""
-        raise NotImplementedError
-
-    def __enter__(self) -> SQLRegistry:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-    # -- the salt ---------------------------------------------------------------------
-
-    def _apply_migrations(
-        self, cursor: Any, migrations: tuple[tuple[int, tuple[str, ...]], ...]
-    ) -> None:
-        """Run, in ``cursor``'s transaction, every migration newer than the stored version."""
-        cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        cursor.execute("SELECT MAX(version) FROM schema_version")
-        current = cursor.fetchone()[0] or 0
-        for version, statements in migrations:
-            if version > current:
-                for statement in statements:
-                    cursor.execute(statement)
-                cursor.execute(
-                    f"INSERT INTO schema_version (version) VALUES ({self.placeholder})", (version,)
-                )
-
-    def _load_salt(self, cursor: Any) -> bytes:
-        p = self.placeholder
-        cursor.execute(f"SELECT value FROM meta WHERE key = {p}", ("salt",))
-        row = cursor.fetchone()
-        if row is None:
-            salt = self._salt_hint or os.urandom(32).hex()
-            cursor.execute(f"INSERT INTO meta (key, value) VALUES ({p}, {p})", ("salt", salt))
-            return bytes.fromhex(salt)
-        if self._salt_hint is not None and self._salt_hint != row[0]:
-            raise ArgumentError("this registry already has a different salt")
-        return bytes.fromhex(row[0])
-
-    @property
-    def salt(self) -> bytes:
-        if self._salt is None:
-            with self._transaction() as cursor:
-                self._salt = self._load_salt(cursor)
-        return self._salt
-
-    def email_hash(self, email: str) -> str:
-        """The registry's hash of ``email`` (normalised first)."""
-        return EmailHasher(self.salt).hex(normalise_email(email).encode())
-
-    # -- rows -----------------------------------------------------------------------
-
-    def _row(
-        self,
-        pledge: Pledge | ImportedPledge,
-        email_hash: str | None,
-        cleaned: dict[str, Any] | None = None,
-    ) -> tuple[Any, ...]:
-        """The stored row of a pledge; ``cleaned`` overrides fields with their cleaned values."""
-        fields = cleaned or {}
-        name = fields.get("name", pledge.name)
-        email = fields.get("email", pledge.email)
-        return (
-            name,
-            name_key(name),
-            fields.get("organisation", pledge.organisation),
-            fields.get("role", pledge.role),
-            fields.get("country", pledge.country),
-            email if self.keep_emails else None,
-            email_hash,
-            pledge.key,
-            bool(pledge.public),
-            pledge.pledged_on,
-            pledge.framework_version,
-        )
-
-    _SELECT = (
-        "SELECT id, name, organisation, role, country, public, pledged_on, framework_version, "
-        "email, email_hash, pledge_key FROM supporters"
-    )
-
-    @staticmethod
-    def _supporter(row: Sequence[Any]) -> Supporter:
-        return Supporter(
-            id=int(row[0]),
-            name=row[1],
-            organisation=row[2],
-            role=row[3],
-            country=row[4],
-            public=bool(row[5]),
-            pledged_on=str(row[6]),
-            framework_version=row[7],
-            email=row[8],
-            email_hash=row[9],
-            key=row[10],
-        )
-
-    def _existing(self, cursor: Any, email_hash: str | None, key: str | None) -> Supporter | None:
-        p = self.placeholder
-        if email_hash is not None:
-            cursor.execute(f"{self._SELECT} WHERE email_hash = {p}", (email_hash,))
-            row = cursor.fetchone()
-            if row is not None:
-                return self._supporter(row)
-        if key is not None:
-            cursor.execute(f"{self._SELECT} WHERE pledge_key = {p}", (key,))
-            row = cursor.fetchone()
-            if row is not None:
-                return self._supporter(row)
-        return None
 
     # -- the protocol ---------------------------------------------------------------
 
     def add(self, pledge: Pledge) -> Supporter:
-        """Record ``pledge``; the supporter, new or (same e-mail or key) already there.
+        """Record ``pledge``; the supporter, new or already there (same e-mail, key, or,
+        with neither, the same name, organisation, role and country).
 
+        A pledge added this way is the person's own consent, so it lifts an earlier
+        withdrawal (imports never do that unless asked, see :meth:`import_from`).
         Raises :class:`~fourresp.errors.DocumentError` naming each field refused
         (nothing is written then).
         """
         pledge = clean_pledge(pledge)
-        email_hash = self.email_hash(pledge.email) if pledge.email is not None else None
-        row = self._row(pledge, email_hash)
+        hasher = EmailHasher(self.salt)
+        email_hash = hasher.hex(pledge.email.encode()) if pledge.email is not None else None
+        identity = identity_of(hasher, email_hash, pledge.key, pledge)
+        row = self._row(pledge, {}, email_hash, identity)
         p = self.placeholder
-        columns = ", ".join(_STORED)
-        values = ", ".join([p] * len(_STORED))
         with self._transaction() as cursor:
-            found = self._existing(cursor, email_hash, pledge.key)
+            found = self._existing(cursor, email_hash, pledge.key, identity)
             if found is not None:
                 return found
             cursor.execute(
-                f"{self._insert_ignoring_duplicates()} INTO supporters ({columns}) "
-                f"VALUES ({values}) {self._on_conflict()}",
+                f"{self._insert_ignoring_duplicates()} INTO supporters ({', '.join(STORED)}) "
+                f"VALUES ({', '.join([p] * len(STORED))}) {self._on_conflict()}",
                 row,
             )
-            found = self._existing(cursor, email_hash, pledge.key)
-            if found is None:  # no e-mail and no key: the row just inserted
-                cursor.execute(f"{self._SELECT} WHERE id = {self._last_id(cursor)}")
-                return self._supporter(cursor.fetchone())
+            for hashed in self._identities(hasher, email_hash, pledge.key, identity):
+                cursor.execute(f"DELETE FROM withdrawn WHERE hash = {p}", (hashed,))
+            found = self._existing(cursor, email_hash, pledge.key, identity)
+            assert found is not None  # inserted, or inserted by another at the same moment
             return found
-
-    def _on_conflict(self) -> str:
-        return ""
-
-    def _last_id(self, cursor: Any) -> int:
-        raise NotImplementedError
 
     def get(self, supporter_id: int) -> Supporter:
         """The supporter with ``supporter_id``; :class:`~fourresp.errors.NotFoundError` if none."""
-        with self._read() as cursor:
-            cursor.execute(f"{self._SELECT} WHERE id = {self.placeholder}", (supporter_id,))
-            row = cursor.fetchone()
-        if row is None:
-            raise NotFoundError(f"no supporter {supporter_id}")
-        return self._supporter(row)
+        if _valid_id(supporter_id):
+            with self._read() as cursor:
+                cursor.execute(f"{SELECT} WHERE id = {self.placeholder}", (supporter_id,))
+                row = cursor.fetchone()
+            if row is not None:
+                return self._supporter(row)
+        raise NotFoundError(f"no supporter {supporter_id}")
 
     def find(self, *, email: str | None = None, key: str | None = None) -> Supporter | None:
         """The supporter with this e-mail address or key, or None."""
@@ -315,12 +127,36 @@ class SQLRegistry:
             return self._existing(cursor, email_hash, key)
 
     def withdraw(self, supporter_id: int) -> bool:
-        """Erase a supporter for good (right to erasure); False if there was none."""
-        with self._transaction() as cursor:
-            cursor.execute(f"DELETE FROM supporters WHERE id = {self.placeholder}", (supporter_id,))
-            deleted = bool(cursor.rowcount)
-        if deleted:
-            self._after_delete()
+        """Erase a supporter for good (right to erasure); False if there was none.
+
+        The row is deleted and the HMACs of the person's identity are kept, so that an
+        import (a restored backup) does not bring them back. Returns only once the
+        storage's files no longer hold the deleted data; raises
+        :class:`~fourresp.errors.StorageError` if that cannot be done in a few seconds
+        (another connection still reading), and finishes the erasure at the next
+        withdrawal or when the registry is opened or closed.
+        """
+        deleted = False
+        if _valid_id(supporter_id):
+            p = self.placeholder
+            with self._transaction() as cursor:
+                cursor.execute(
+                    f"SELECT email_hash, pledge_key, identity FROM supporters WHERE id = {p}",
+                    (supporter_id,),
+                )
+                found = cursor.fetchone()
+                if found is not None:
+                    email_hash, key, identity = found
+                    cursor.execute(f"DELETE FROM supporters WHERE id = {p}", (supporter_id,))
+                    hasher = EmailHasher(self.salt)
+                    for hashed in self._identities(hasher, email_hash, key, identity):
+                        cursor.execute(
+                            f"{self._insert_ignoring_duplicates()} INTO withdrawn (hash) "
+                            f"VALUES ({p}) {self._on_conflict()}",
+                            (hashed,),
+                        )
+                    deleted = True
+        self._after_delete(deleted)
         return deleted
 
     def count(self, *, public_only: bool = False) -> int:
@@ -342,7 +178,7 @@ class SQLRegistry:
         p = self.placeholder
         with self._read() as db:
             db.execute(
-                f"{self._SELECT} WHERE public AND id > {p} ORDER BY id LIMIT {p}",
+                f"{SELECT} WHERE public AND id > {p} ORDER BY id LIMIT {p}",
                 (after, limit + 1),
             )
             rows = db.fetchall()
@@ -354,7 +190,10 @@ class SQLRegistry:
         )
 
     def search(self, prefix: str, *, limit: int = 20) -> tuple[Supporter, ...]:
-        """Publicly listed supporters whose name starts with ``prefix`` (any case), oldest first."""
+        """Publicly listed supporters whose name starts with ``prefix``, oldest first.
+
+        Case and accents are ignored: ``"umit"`` finds "Ümit".
+        """
         if not isinstance(prefix, str):
             raise ArgumentError("the prefix is text")
         folded = name_key(" ".join(prefix.split()))
@@ -363,8 +202,7 @@ class SQLRegistry:
         p = self.placeholder
         with self._read() as cursor:
             cursor.execute(
-                f"{self._SELECT} WHERE public AND substr(name_key, 1, {p}) = {p} "
-                f"ORDER BY id LIMIT {p}",
+                f"{SELECT} WHERE public AND substr(name_key, 1, {p}) = {p} ORDER BY id LIMIT {p}",
                 (len(folded), folded, max(1, min(limit, 1000))),
             )
             return tuple(self._supporter(row) for row in cursor.fetchall())
@@ -375,7 +213,7 @@ class SQLRegistry:
         while True:
             with self._read() as cursor:
                 cursor.execute(
-                    f"{self._SELECT} WHERE id > {self.placeholder} ORDER BY id LIMIT 1000",
+                    f"{SELECT} WHERE id > {self.placeholder} ORDER BY id LIMIT {CHUNK}",
                     (after,),
                 )
                 rows = cursor.fetchall()
@@ -385,6 +223,22 @@ class SQLRegistry:
                 yield self._supporter(row)
             after = int(rows[-1][0])
 
+    def _withdrawn(self) -> Iterator[str]:
+        after = ""
+        while True:
+            with self._read() as cursor:
+                cursor.execute(
+                    f"SELECT hash FROM withdrawn WHERE hash > {self.placeholder} "
+                    f"ORDER BY hash LIMIT {CHUNK}",
+                    (after,),
+                )
+                rows = cursor.fetchall()
+            if not rows:
+                return
+            for (hashed,) in rows:
+                yield str(hashed)
+            after = str(rows[-1][0])
+
     # -- export and import ----------------------------------------------------------
 
     def export_to(self, out: IO[str], *, format: ExportFormat = "jsonl") -> int:
@@ -392,103 +246,199 @@ class SQLRegistry:
 
         JSON Lines is the full backup: a first line carries the registry's salt, so
         the e-mail hashes still work when imported elsewhere (treat it as
-        confidential). CSV has the same columns, for spreadsheets, and no salt.
+        confidential), and ``withdrawn`` lines carry the HMACs of withdrawn people,
+        so a registry restored from it keeps them out. CSV has the same columns, for
+        spreadsheets, no salt, and text cells that a spreadsheet cannot take for a
+        formula (a leading ``=``, ``+``, ``-`` or ``@`` gets a ``'`` in front, which
+        an import takes off again).
         """
         count = 0
         if format == "jsonl":
             header = {"kind": "supporters", "format": 1, "salt": self.salt.hex()}
             out.write(json.dumps(header) + "\n")
+            batch: list[str] = []
+            for hashed in self._withdrawn():
+                batch.append(hashed)
+                if len(batch) == CHUNK:
+                    out.write(json.dumps({"kind": "withdrawn", "hashes": batch}) + "\n")
+                    batch = []
+            if batch:
+                out.write(json.dumps({"kind": "withdrawn", "hashes": batch}) + "\n")
             for supporter in self.supporters():
-                out.write(json.dumps(_record(supporter), ensure_ascii=False) + "\n")
+                out.write(json.dumps(record(supporter), ensure_ascii=False) + "\n")
                 count += 1
         elif format == "csv":
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(COLUMNS)
             for supporter in self.supporters():
-                record = _record(supporter)
-                writer.writerow(["" if record[c] is None else record[c] for c in COLUMNS])
+                writer.writerow([cell(value) for value in record(supporter).values()])
                 count += 1
         else:
             raise ArgumentError(f"export format is 'jsonl' or 'csv', not {format!r}")
         return count
 
     def import_from(
-        self, source: IO[str] | str | os.PathLike[str], *, format: ExportFormat | None = None
+        self,
+        source: IO[str] | str | os.PathLike[str],
+        *,
+        format: ExportFormat | None = None,
+        include_withdrawn: bool = False,
     ) -> int:
         """Import supporters or pledges from JSON Lines or CSV, all or nothing.
 
-        Every row is checked first; any problem raises
-        :class:`~fourresp.errors.DocumentError` listing them all by line, and nothing
-        is written. Rows for people already registered (same e-mail or key) are
-        skipped. Returns how many were added.
+        The file is read as a stream (memory stays flat however long it is), every row
+        is checked, and any problem raises :class:`~fourresp.errors.DocumentError`
+        listing them by line (up to 100), with nothing written. Rows for people already
+        registered (same e-mail, key, or, with neither, the same name, organisation,
+        role and country) are skipped, so importing the same file twice adds nothing
+        the second time. Rows of people who withdrew are left out too (counted in
+        :attr:`last_import_withdrawn`) unless ``include_withdrawn`` is true, which
+        restores them and forgets their withdrawal. A missing ``pledged_on`` is the
+        import's date, a missing ``framework_version`` the framework's current one.
+        Returns how many were added.
         """
         if isinstance(source, str | os.PathLike):
             name = os.fspath(source)
             chosen = format or ("csv" if name.lower().endswith(".csv") else "jsonl")
-            with open(name, encoding="utf-8-sig", newline="") as stream:
-                return self._import(stream, chosen, name)
+            try:
+                stream = open(name, encoding="utf-8-sig", newline="")  # noqa: SIM115
+            except OSError as exc:
+                raise StorageError(f"cannot read {name}: {exc.strerror or exc}") from None
+            with stream:
+                return self._import(stream, chosen, name, include_withdrawn)
         label = getattr(source, "name", None)
-        return self._import(source, format or "jsonl", label if isinstance(label, str) else None)
+        return self._import(
+            source, format or "jsonl", label if isinstance(label, str) else None, include_withdrawn
+        )
 
-    def _import(self, stream: IO[str], format: ExportFormat, name: str | None) -> int:
-        rows: list[tuple[Any, ...]] = []
+    def _import(
+        self, stream: IO[str], format: ExportFormat, name: str | None, include_withdrawn: bool
+    ) -> int:
+        if format not in ("jsonl", "csv"):
+            raise ArgumentError(f"import format is 'jsonl' or 'csv', not {format!r}")
         problems: list[Problem] = []
-        salt: str | None = None
-        hasher = EmailHasher(self.salt)
-        for line, record in _records(stream, format, name, problems):
-            if record.get("kind") == "supporters":
-                salt = record.get("salt") if isinstance(record.get("salt"), str) else None
-                try:
-                    hasher = EmailHasher(bytes.fromhex(salt) if salt else self.salt)
-                except ValueError:
-                    problems.append(
-                        Problem(
-                            code="invalid", message="the salt is not hex", source=name, line=line
-                        )
-                    )
-                continue
-            row = self._import_row(record, line, name, problems, salt, format, hasher)
-            if row is not None:
-                rows.append(row)
-        if problems:
-            raise DocumentError(problems, source=name)
+        defaults = _Defaults()
+        skipped = 0
         p = self.placeholder
-        columns = ", ".join(_STORED)
-        values = ", ".join([p] * len(_STORED))
+        insert = (
+            f"{self._insert_ignoring_duplicates()} INTO supporters ({', '.join(STORED)}) "
+            f"VALUES ({', '.join([p] * len(STORED))}) {self._on_conflict()}"
+        )
         with self._transaction() as cursor:
-            if salt is not None:
-                current = self._load_salt(cursor)
-                if current.hex() != salt:
-                    cursor.execute("SELECT COUNT(*) FROM supporters")
-                    if cursor.fetchone()[0]:
-                        raise DocumentError(
-                            [
-                                Problem(
-                                    code="other-salt",
-                                    message="these e-mail hashes were made with another "
-                                    "registry's salt, and this registry is not empty: import "
-                                    "into an empty registry",
-                                    source=name,
-                                    line=1,
-                                )
-                            ]
-                        )
-                    cursor.execute(f"UPDATE meta SET value = {p} WHERE key = {p}", (salt, "salt"))
-                    self._salt = bytes.fromhex(salt)
-            if not rows:
-                return 0
-            return self._insert_many(
-                cursor,
-                f"{self._insert_ignoring_duplicates()} INTO supporters ({columns}) "
-                f"VALUES ({values}) {self._on_conflict()}",
-                rows,
-            )
+            before = self._count(cursor)
+            cursor.execute("SELECT hash FROM withdrawn")
+            withdrawn = {str(row[0]) for row in cursor.fetchall()}
+            hasher = EmailHasher(self.salt)
+            pending: list[tuple[Any, ...]] = []
+            first = True
+            try:
+                for line, record in records(stream, format, name, problems):
+                    kind = record.get("kind")
+                    if kind == "supporters":
+                        if first:
+                            hasher = self._adopt_salt(cursor, record, before, withdrawn, name)
+                        else:
+                            problems.append(at("the salt line comes first", name, line))
+                    elif kind == "withdrawn":
+                        self._import_withdrawn(cursor, record, withdrawn, name, line, problems)
+                    else:
+                        row = self._import_row(record, line, name, problems, hasher, defaults)
+                        if row is not None:
+                            hashes = (row[-1], row[-4], row[-3])  # identity, email hash, key
+                            if withdrawn and is_withdrawn(hasher, hashes, withdrawn):
+                                if not include_withdrawn:
+                                    skipped += 1
+                                    continue
+                                self._forget(cursor, hasher, hashes, withdrawn)
+                            if not problems:
+                                pending.append(row)
+                                if len(pending) >= CHUNK:
+                                    self._insert_chunk(cursor, insert, pending)
+                                    pending.clear()
+                    first = False
+                    if len(problems) >= _MAX_PROBLEMS:
+                        break
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(at(f"cannot read the file: {exc}", name, None))
+            if problems:
+                raise DocumentError(problems, source=name)
+            if pending:
+                self._insert_chunk(cursor, insert, pending)
+            added = self._count(cursor) - before
+        self.last_import_withdrawn = skipped
+        return added
 
-    def _insert_many(self, cursor: Any, statement: str, rows: list[tuple[Any, ...]]) -> int:
-        """Insert ``rows`` (duplicates skipped); how many were added."""
-        before = self._count(cursor)
+    def _adopt_salt(
+        self,
+        cursor: Any,
+        header: dict[str, Any],
+        supporters: int,
+        withdrawn: set[str],
+        name: str | None,
+    ) -> EmailHasher:
+        """The hasher for a backup's rows: its salt becomes this registry's when empty."""
+        salt = header.get("salt")
+        try:
+            given = bytes.fromhex(salt) if isinstance(salt, str) else None
+        except ValueError:
+            given = None
+        if given is None or len(given) < 16:
+            raise DocumentError([at("the salt is not hex (at least 32 digits)", name, 1)])
+        if given != self.salt:
+            if supporters or withdrawn:
+                raise DocumentError(
+                    [
+                        Problem(
+                            code="other-salt",
+                            message="these e-mail hashes were made with another registry's "
+                            "salt, and this registry is not empty: import into an empty registry",
+                            source=name,
+                            line=1,
+                        )
+                    ]
+                )
+            cursor.execute(
+                f"UPDATE meta SET value = {self.placeholder} WHERE key = {self.placeholder}",
+                (given.hex(), "salt"),
+            )
+            self._salt = given
+        return EmailHasher(given)
+
+    def _import_withdrawn(
+        self,
+        cursor: Any,
+        record: dict[str, Any],
+        withdrawn: set[str],
+        name: str | None,
+        line: int,
+        problems: list[Problem],
+    ) -> None:
+        hashes = record.get("hashes")
+        if not isinstance(hashes, list) or not all(
+            isinstance(h, str) and len(h) == 64 and is_hex(h) for h in hashes
+        ):
+            problems.append(at("withdrawn hashes are 64 hex digits each", name, line))
+            return
+        p = self.placeholder
+        fresh = [(h,) for h in hashes if h not in withdrawn]
+        withdrawn.update(hashes)
+        cursor.executemany(
+            f"{self._insert_ignoring_duplicates()} INTO withdrawn (hash) VALUES ({p}) "
+            f"{self._on_conflict()}",
+            fresh,
+        )
+
+    def _forget(
+        self, cursor: Any, hasher: EmailHasher, hashes: tuple[Any, ...], withdrawn: set[str]
+    ) -> None:
+        identity, email_hash, key = hashes
+        for hashed in self._identities(hasher, email_hash, key, identity):
+            withdrawn.discard(hashed)
+            cursor.execute(f"DELETE FROM withdrawn WHERE hash = {self.placeholder}", (hashed,))
+
+    def _insert_chunk(self, cursor: Any, statement: str, rows: list[tuple[Any, ...]]) -> None:
+        """Insert one chunk of an import's rows (duplicates skipped)."""
         cursor.executemany(statement, rows)
-        return self._count(cursor) - before
 
     @staticmethod
     def _count(cursor: Any) -> int:
@@ -501,28 +451,23 @@ class SQLRegistry:
         line: int,
         name: str | None,
         problems: list[Problem],
-        salt: str | None,
-        format: ExportFormat,
         hasher: EmailHasher,
+        defaults: _Defaults,
     ) -> tuple[Any, ...] | None:
         email_hash = record.pop("email_hash", None)
         record.pop("id", None)
-        if not _PLEDGE_FIELDS.issuperset(record):
-            unknown = set(record) - _PLEDGE_FIELDS
-            problems.append(
-                Problem(
-                    code="invalid",
-                    message="unknown column " + ", ".join(sorted(unknown)),
-                    source=name,
-                    line=line,
-                )
-            )
+        if not PLEDGE_FIELDS.issuperset(record):
+            unknown = ", ".join(sorted(set(record) - PLEDGE_FIELDS))
+            problems.append(at(f"unknown column {unknown}", name, line))
             return None
-        try:
-            given = ImportedPledge(**record)
-        except TypeError as exc:  # a required field is missing
-            problems.append(Problem(code="invalid", message=str(exc), source=name, line=line))
+        if "name" not in record:
+            problems.append(at("name is missing", name, line))
             return None
+        if "pledged_on" not in record:
+            record["pledged_on"] = defaults.today
+        if "framework_version" not in record:
+            record["framework_version"] = defaults.version
+        given = ImportedPledge(**record)
         changes, found = cleaned_fields(given)
         if found:
             problems.extend(attrs.evolve(p, source=name, line=line) for p in found)
@@ -530,118 +475,33 @@ class SQLRegistry:
         email = changes.get("email")
         if email is not None:
             email_hash = hasher.hex(email.encode())
-        elif email_hash is not None and (salt is None or format == "csv"):
-            problems.append(
-                Problem(
-                    code="invalid",
-                    message="an email_hash moves only with a JSON Lines export, whose first "
-                    "line carries the salt it was made with",
-                    source=name,
-                    line=line,
-                )
-            )
-            return None
-        return self._row(given, email_hash, changes)
-
-
-def _record(supporter: Supporter) -> dict[str, Any]:
-    return {
-        "id": supporter.id,
-        "name": supporter.name,
-        "organisation": supporter.organisation,
-        "role": supporter.role,
-        "country": supporter.country,
-        "public": supporter.public,
-        "pledged_on": supporter.pledged_on,
-        "framework_version": supporter.framework_version,
-        "email": supporter.email,
-        "email_hash": supporter.email_hash,
-        "key": supporter.key,
-    }
-
-
-def _records(
-    stream: IO[str], format: ExportFormat, name: str | None, problems: list[Problem]
-) -> Iterable[tuple[int, dict[str, Any]]]:
-    if format == "jsonl":
-        lines = [(number, text) for number, text in enumerate(stream, start=1) if text.strip()]
-        if lines:  # a stream opened without utf-8-sig keeps the byte-order mark
-            lines[0] = (lines[0][0], lines[0][1].removeprefix("\ufeff"))
-        # One parse for the whole file when every line looks like one object; line by
-        # line otherwise, and to place an error.
-        parsed: list[Any] | None = None
-        if all(
-            (t[0] == "{" and t[-2:] == "}\n")
-            or (t.lstrip().startswith("{") and t.rstrip().endswith("}"))
-            for _, t in lines
+        elif email_hash is not None and not (
+            isinstance(email_hash, str) and len(email_hash) == 64 and is_hex(email_hash)
         ):
-            try:
-                parsed = json.loads("[" + ",".join(text for _, text in lines) + "]")
-            except json.JSONDecodeError:
-                parsed = None
-            if parsed is not None and len(parsed) != len(lines):
-                parsed = None
-        for position, (line, text) in enumerate(lines):
-            if parsed is not None:
-                record = parsed[position]
-            else:
-                try:
-                    record = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    problems.append(
-                        Problem(
-                            code="json-syntax",
-                            message=f"not valid JSON: {exc.msg}",
-                            source=name,
-                            line=line,
-                        )
-                    )
-                    continue
-            if not isinstance(record, dict):
-                problems.append(
-                    Problem(
-                        code="invalid", message="each line is a JSON object", source=name, line=line
-                    )
-                )
-                continue
-            if None in record.values():
-                record = {k: v for k, v in record.items() if v is not None}
-            yield line, record
-    elif format == "csv":
-        reader = csv.DictReader(stream)
-        try:
-            if reader.fieldnames:  # a stream opened without utf-8-sig keeps the byte-order mark
-                reader.fieldnames = [
-                    reader.fieldnames[0].removeprefix("\ufeff"),
-                    *reader.fieldnames[1:],
-                ]
-            for row in reader:
-                cells: dict[str, Any] = {k: v for k, v in row.items() if k and v not in ("", None)}
-                if "public" in cells:
-                    text = str(cells["public"]).strip().lower()
-                    if text not in ("true", "false", "yes", "no", "1", "0"):
-                        problems.append(
-                            Problem(
-                                code="invalid",
-                                message="public must be true or false",
-                                source=name,
-                                line=reader.line_num,
-                            )
-                        )
-                        continue
-                    cells["public"] = text in ("true", "yes", "1")
-                yield reader.line_num, cells
-        except csv.Error as exc:
-            problems.append(
-                Problem(
-                    code="csv-syntax",
-                    message=f"not valid CSV: {exc}",
-                    source=name,
-                    line=reader.line_num,
-                )
-            )
-    else:
-        raise ArgumentError(f"import format is 'jsonl' or 'csv', not {format!r}")
+            problems.append(at("email_hash is 64 hex digits", name, line))
+            return None
+        identity = identity_of(hasher, email_hash, given.key, given, changes)
+        return self._row(given, changes, email_hash, identity)
+
+
+class _Defaults:
+    """What an import fills in for missing columns, worked out once and only if needed."""
+
+    @functools.cached_property
+    def today(self) -> str:
+        return datetime.date.today().isoformat()
+
+    @functools.cached_property
+    def version(self) -> str:
+        from fourresp.content import load_framework
+
+        return load_framework().version
+
+
+def _valid_id(value: object) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ArgumentError(f"a supporter id is a whole number, not {value!r}")
+    return 1 <= value <= _MAX_ID
 
 
 def _encode_cursor(last_id: int) -> str:
@@ -652,10 +512,12 @@ def _decode_cursor(cursor: str | None) -> int:
     if cursor is None:
         return 0
     try:
+        if not isinstance(cursor, str) or len(cursor) > 40:
+            raise ValueError
         padded = cursor + "=" * (-len(cursor) % 4)
         text = base64.urlsafe_b64decode(padded.encode()).decode()
         version, _, value = text.partition(":")
-        if version != "v1" or not value.isdigit():
+        if version != "v1" or not value.isdigit() or not 0 <= int(value) <= _MAX_ID:
             raise ValueError
         return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError):
