@@ -447,8 +447,8 @@ def test_validate_balance_on_the_command_line(tmp_path, capsys):
     path.write_text(yaml.safe_dump(_tiny()), encoding="utf-8")
     assert main(["validate", "--allow-warnings", "--balance", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "one-choice-aspect" not in out  # problems print their message, not their code
-    assert "is marked - by a single choice" in out
+    assert "warning one-choice-aspect: " in out  # severity and code, then the message
+    assert "by a single choice" in out
     assert "Balance (" in out
     assert "always the first option" in out
     assert main(["validate", "--balance", "--format", "json", str(path)]) == 1
