@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import attrs
 import pytest
@@ -201,16 +202,50 @@ def test_default_questionnaire_covers_every_aspect_and_validates():
     assert fourresp.load(fourresp.to_document(questionnaire)) == questionnaire
 
 
+def _keyed(item, value):
+    """The raw answer that keys to ``value`` on the 1-5 scale."""
+    return 6 - value if item.reverse else value
+
+
 def test_default_questionnaire_result_has_highlights():
     questionnaire = load_questionnaire()
     answers = {
-        item.id: (5 if item.aspect.startswith("client") else 2) for item in questionnaire.items
+        item.id: _keyed(item, 5 if item.aspect.startswith("client") else 2)
+        for item in questionnaire.items
     }
     result = score(questionnaire, _response(questionnaire, answers))
     assert result.strengths
     assert result.improvements
     assert all(h.percent >= 75 for h in result.strengths)
     assert all(h.percent < 60 for h in result.improvements)
+    for highlight in result.strengths + result.improvements:
+        assert result.aspect(highlight.aspect).items >= 2
+
+
+def test_an_aspect_answered_on_one_item_is_never_highlighted():
+    questionnaire = load_questionnaire()
+    counts = Counter(item.aspect for item in questionnaire.items)
+    # keyed 5 on everything except one item of each aspect, which is skipped
+    skipped = set()
+    answers = {}
+    for item in questionnaire.items:
+        if item.aspect not in skipped and counts[item.aspect] == 2:
+            skipped.add(item.aspect)
+            answers[item.id] = None
+        else:
+            answers[item.id] = _keyed(item, 5)
+    result = score(questionnaire, _response(questionnaire, answers))
+    assert all(aspect.items == aspect.score.answered for aspect in result.aspects)
+    singles = {aspect.aspect for aspect in result.aspects if aspect.items < 2}
+    assert singles
+    assert {a.score.percent for a in result.aspects if a.aspect in singles} == {100.0, None}
+    assert not {h.aspect for h in result.strengths} & singles
+    low = {
+        item.id: _keyed(item, 1) if value is not None else None
+        for item, value in zip(questionnaire.items, answers.values(), strict=True)
+    }
+    result = score(questionnaire, _response(questionnaire, low))
+    assert not {h.aspect for h in result.improvements} & singles
 
 
 @pytest.mark.parametrize(
@@ -233,7 +268,6 @@ def test_default_questionnaire_result_has_highlights():
             "unknown-aspect",
         ),
         (lambda text: text.replace("  - id: client-2\n", "  - id: client-1\n", 1), "duplicate-id"),
-        (lambda text: text.replace("scorer: percent", "scorer: nope", 1), "unknown-scorer"),
     ],
 )
 def test_questionnaire_validator_refuses_broken_documents(change, code, tmp_path):
@@ -246,6 +280,29 @@ def test_questionnaire_validator_refuses_broken_documents(change, code, tmp_path
     problems = fourresp.validate(path)
     assert code in [problem.code for problem in problems]
     assert all(problem.line is not None for problem in problems)
+
+
+def test_a_scorer_of_an_apps_own_registry_is_resolved_when_scoring(tmp_path):
+    from fourresp.assessment import default_questionnaire_path
+
+    path = tmp_path / "q.yaml"
+    text = default_questionnaire_path().read_text(encoding="utf-8")
+    path.write_text(text.replace("scorer: percent", "scorer: my-scorer", 1), encoding="utf-8")
+    questionnaire = fourresp.load(path)  # loads: nothing looks the scorer up yet
+    assert questionnaire.scoring.scorer == "my-scorer"
+    registry = ScorerRegistry()
+
+    @registry.scorer("my-scorer")
+    def lowest(answers, *, total_items, parameters):
+        worst = min((a.keyed - a.minimum) / (a.maximum - a.minimum) for a in answers)
+        return ScorerOutput(value=worst, percent=100 * worst)
+
+    answers = {item.id: 3 for item in questionnaire.items}
+    result = score(questionnaire, _response(questionnaire, answers), scorers=registry)
+    assert result.scorer == "my-scorer"
+    assert result.overall.percent == 50
+    with pytest.raises(fourresp.NotFoundError, match="no scorer called 'my-scorer'"):
+        score(questionnaire, _response(questionnaire, answers))
 
 
 def test_mapping_sources_keep_key_order():
@@ -286,7 +343,7 @@ def test_the_conformance_kit_catches_a_bad_scorer():
         return ScorerOutput(value=1.0, percent=150.0)
 
     with pytest.raises(AssertionError, match="percent"):
-        testing.check_scorer(out_of_range, max_examples=5)
+        testing.check_scorer(out_of_range, max_examples=5, shrink=False)
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ from fractions import Fraction
 
 import attrs
 
-from fourresp.assessment._engine import _Keyer
+from fourresp.assessment._keying import Keying
 from fourresp.assessment._models import Questionnaire, Response
 from fourresp.content import Framework, load_framework
 
@@ -223,7 +223,7 @@ class ReliabilityAccumulator:
     def __init__(self, questionnaire: Questionnaire, *, framework: Framework | None = None) -> None:
         framework = framework if framework is not None else load_framework()
         self._questionnaire = questionnaire
-        self._keyer = _Keyer(questionnaire)
+        self._keyer = Keying(questionnaire)
         self._responses = 0
         items = questionnaire.items
         self._groups = [
