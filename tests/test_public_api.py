@@ -84,6 +84,7 @@ PUBLIC = {
         "Scale",
         "ScaleLabel",
         "Score",
+        "ScoreRow",
         "Scoring",
         "ScorerRegistry",
         "check_response",
@@ -97,6 +98,7 @@ PUBLIC = {
         "result_markdown",
         "score",
         "score_batch",
+        "score_rows",
     ],
     "fourresp.badges": [
         "COLOURS",

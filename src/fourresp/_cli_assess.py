@@ -13,6 +13,7 @@ from typing import Any, TextIO
 import fourresp
 from fourresp._cli_common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS
 from fourresp._convert import unstructure
+from fourresp._csvsafe import neutralise
 from fourresp._files import document_text, write_atomically
 from fourresp.assessment import (
     BatchRow,
@@ -21,11 +22,14 @@ from fourresp.assessment import (
     ReliabilityAccumulator,
     Response,
     Result,
+    Score,
+    ScoreRow,
     load_questionnaire,
     result_chart,
     result_markdown,
     score,
     score_batch,
+    score_rows,
 )
 
 __all__ = ["add_commands", "render_reliability", "render_result"]
@@ -279,28 +283,47 @@ def _csv_header() -> list[str]:
     return header
 
 
-def _csv_cells(row: BatchRow, header: list[str]) -> list[str]:
-    assert row.result is not None
-    values: dict[str, Any] = {"line": row.line, "respondent": row.respondent or ""}
-    groups = [("overall", row.result.overall)] + [
-        (r.responsibility, r.score) for r in row.result.responsibilities
+def _csv_cells(row: ScoreRow, header: list[str]) -> list[str]:
+    """One CSV row: text cells (respondent, band ids) neutralised against formulas."""
+    assert row.overall is not None
+    values: dict[str, str] = {"line": str(row.line), "respondent": row.respondent or ""}
+    groups = [("overall", row.overall)] + [
+        (r.responsibility, r.score) for r in row.responsibilities
     ]
     for name, group in groups:
         values[f"{name}_percent"] = "" if group.percent is None else f"{group.percent:.2f}"
         values[f"{name}_band"] = group.band.id if group.band is not None else ""
-    return [str(values.get(column, "")) for column in header]
+    return [
+        neutralise(values.get(column, "")) if column.endswith(_TEXT_COLUMNS) else values[column]
+        for column in header
+    ]
 
 
-def _row_text(row: BatchRow) -> str:
-    assert row.result is not None
-    result = row.result
-    parts = [f"line {row.line:<6}", f"{(row.respondent or '-')[:24]:<24}"]
-    overall = result.overall
-    figure = "n/a" if overall.percent is None else f"{overall.percent:.1f}%"
-    parts.append(f"overall {figure:>6} {overall.band.name if overall.band else '':<12}")
-    for item in result.responsibilities:
-        figure = "n/a" if item.score.percent is None else f"{item.score.percent:.0f}%"
-        parts.append(f"{item.responsibility} {figure}")
+_TEXT_COLUMNS = ("respondent", "_band")
+
+
+# Control characters (C0, DEL, C1) shown escaped, so input cannot drive the terminal.
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
+
+
+def _shown(text: str) -> str:
+    """``text`` safe to print: control characters and lone surrogates escaped."""
+    return text.translate(_CONTROLS).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _figure(score: Score, digits: int) -> str:
+    return "n/a" if score.percent is None else f"{score.percent:.{digits}f}%"
+
+
+def _row_text(row: ScoreRow) -> str:
+    assert row.overall is not None
+    who = _shown(row.respondent or "-")[:24]
+    parts = [f"line {row.line:<6}", f"{who:<24}"]
+    overall = row.overall
+    band = overall.band.name if overall.band else ""
+    parts.append(f"overall {_figure(overall, 1):>6} {band:<12}")
+    for item in row.responsibilities:
+        parts.append(f"{item.responsibility} {_figure(item.score, 0)}")
     return "  ".join(parts).rstrip()
 
 
@@ -330,32 +353,15 @@ def render_reliability(report: Reliability) -> str:
 
 
 def assess_batch_command(args: argparse.Namespace, out: TextIO) -> int:
-    """``fourresp assess-batch``: score a file of responses row by row."""
+    """``fourresp assess-batch``: score a file of responses row by row, writing as it goes."""
     questionnaire = load_questionnaire(args.questionnaire)
     accumulator = ReliabilityAccumulator(questionnaire) if args.reliability else None
     progress = _Progress(sys.stderr)
-    scored = refused = 0
-    writer = csv.writer(out, lineterminator="\n") if args.format == "csv" else None
-    header = _csv_header()
-    if writer is not None:
-        writer.writerow(header)
     try:
-        for row in score_batch(args.file, questionnaire, reliability=accumulator):
-            progress.tick()
-            if row.result is None:
-                refused += 1
-                for problem in row.problems:
-                    print(problem, file=sys.stderr)
-                if args.format == "json":
-                    out.write(json.dumps(_row_json(row), ensure_ascii=False) + "\n")
-                continue
-            scored += 1
-            if args.format == "json":
-                out.write(json.dumps(_row_json(row), ensure_ascii=False) + "\n")
-            elif writer is not None:
-                writer.writerow(_csv_cells(row, header))
-            else:
-                out.write(_row_text(row) + "\n")
+        if args.format == "json":
+            scored, refused = _write_json(args, questionnaire, accumulator, out, progress)
+        else:
+            scored, refused = _write_table(args, questionnaire, accumulator, out, progress)
     finally:
         progress.done()
     if accumulator is not None:
@@ -369,3 +375,54 @@ def assess_batch_command(args: argparse.Namespace, out: TextIO) -> int:
             out.write("\n" + render_reliability(report))
     print(f"{scored} scored, {refused} refused", file=sys.stderr)
     return EXIT_PROBLEMS if refused else EXIT_OK
+
+
+def _report(problems: tuple[fourresp.Problem, ...]) -> None:
+    for problem in problems:
+        print(_shown(str(problem)), file=sys.stderr)
+
+
+def _write_json(
+    args: argparse.Namespace,
+    questionnaire: Questionnaire,
+    accumulator: ReliabilityAccumulator | None,
+    out: TextIO,
+    progress: _Progress,
+) -> tuple[int, int]:
+    scored = refused = 0
+    for row in score_batch(args.file, questionnaire, reliability=accumulator):
+        progress.tick()
+        if row.result is None:
+            refused += 1
+            _report(row.problems)
+        else:
+            scored += 1
+        out.write(json.dumps(_row_json(row), ensure_ascii=False) + "\n")
+    return scored, refused
+
+
+def _write_table(
+    args: argparse.Namespace,
+    questionnaire: Questionnaire,
+    accumulator: ReliabilityAccumulator | None,
+    out: TextIO,
+    progress: _Progress,
+) -> tuple[int, int]:
+    """Text or CSV, from light rows: no full Result is built."""
+    scored = refused = 0
+    header = _csv_header()
+    writer = csv.writer(out, lineterminator="\n") if args.format == "csv" else None
+    if writer is not None:
+        writer.writerow(header)
+    for row in score_rows(args.file, questionnaire, reliability=accumulator):
+        progress.tick()
+        if row.overall is None:
+            refused += 1
+            _report(row.problems)
+        elif writer is not None:
+            scored += 1
+            writer.writerow(_csv_cells(row, header))
+        else:
+            scored += 1
+            out.write(_row_text(row) + "\n")
+    return scored, refused

@@ -13,8 +13,10 @@ from fourresp.assessment._batch import (
     BatchFormat,
     BatchRow,
     ResponseRow,
+    ScoreRow,
     read_responses,
     score_batch,
+    score_rows,
 )
 from fourresp.assessment._defaults import default_questionnaire_path, load_questionnaire
 from fourresp.assessment._engine import check_response, score
@@ -79,6 +81,7 @@ __all__ = [
     "Scale",
     "ScaleLabel",
     "Score",
+    "ScoreRow",
     "ScorerRegistry",
     "Scoring",
     "check_response",
@@ -92,4 +95,5 @@ __all__ = [
     "result_markdown",
     "score",
     "score_batch",
+    "score_rows",
 ]

@@ -1,9 +1,18 @@
 """Batches: read responses from JSON Lines or CSV and score them one at a time.
 
 Everything streams: a row is read, checked, scored and handed on before the
-next one is read, so memory does not grow with the size of the file. A row that
-cannot be read or does not fit the questionnaire becomes a :class:`BatchRow`
-with its problems (file, line and JSON path), and the rows after it go on.
+next one is read, so memory does not grow with the size of the file. Each row is
+read within a budget of at most 1 MiB (or ``limits.max_bytes`` when smaller);
+anything that makes a row unreadable, however large or strange, is that row's
+problem: it becomes a row with its problems (file, line and JSON path), and the
+rows after it go on.
+
+Well-formed rows are checked by the engine's own answer checks; the full schema
+validator runs only on a row that is not plainly well formed, to explain what is
+wrong with it (see :mod:`fourresp.assessment._quick`). :func:`score_rows` gives
+light rows (the overall and responsibility scores and bands a table needs) and
+builds a full :class:`Result` only when asked; :func:`score_batch` gives a full
+``Result`` per row.
 
 JSON Lines: one JSON object per line, a response document (``questionnaire``,
 ``version``, ``answers``, optional ``respondent``, ``started_at``,
@@ -22,7 +31,8 @@ import csv
 import math
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import IO, Any, Literal
 
 import attrs
@@ -30,21 +40,39 @@ import attrs
 from fourresp._limits import DEFAULT_LIMITS, Limits
 from fourresp._load import load
 from fourresp._paths import format_path
-from fourresp.assessment._engine import score
-from fourresp.assessment._models import Questionnaire, Response, Result
+from fourresp.assessment._engine import _Plan, plan_for
+from fourresp.assessment._models import (
+    Questionnaire,
+    Response,
+    ResponsibilityResult,
+    Result,
+    Score,
+)
+from fourresp.assessment._quick import quick_response
 from fourresp.assessment._reliability import ReliabilityAccumulator
 from fourresp.assessment._scorers import ScorerRegistry
 from fourresp.content import Framework
 from fourresp.errors import ArgumentError, DocumentError, Problem
 
-__all__ = ["BatchFormat", "BatchRow", "ResponseRow", "read_responses", "score_batch"]
+__all__ = [
+    "BatchFormat",
+    "BatchRow",
+    "ResponseRow",
+    "ScoreRow",
+    "read_responses",
+    "score_batch",
+    "score_rows",
+]
 
 BatchFormat = Literal["jsonl", "csv"]
 _SUFFIXES: dict[str, BatchFormat] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 _CSV_FIELDS = ("respondent", "questionnaire", "version", "started_at", "completed_at")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_CSV_FIELD_LIMIT = 1 << 20
+_ROW_BUDGET = 1 << 20  # characters in one row: a response is a few kilobytes at most
+_LONGEST_NUMBER = 64  # characters in a CSV cell read as a number
+# What reading one row can raise, however hostile the row: each becomes its problem.
+_ROW_FAILURES = (ValueError, OverflowError, RecursionError, TypeError, MemoryError)
 
 
 @attrs.frozen(kw_only=True)
@@ -103,50 +131,90 @@ def _response(
         )
     document.setdefault("questionnaire", questionnaire.id)
     document.setdefault("version", questionnaire.version)
-    try:
+    quick = quick_response(document)
+    if quick is not None:
+        return quick
+    try:  # the full loader, to say what is wrong
         response: Response = load(document, kind="response", limits=limits)
     except DocumentError as exc:
         return exc.problems
+    for key in ("respondent", "started_at", "completed_at"):
+        text = getattr(response, key)
+        if text is not None and not _encodable(text):
+            return (
+                Problem(
+                    code="bad-text",
+                    message=f"{key} holds a lone surrogate, which no file can store",
+                    path=format_path((key,)),
+                ),
+            )
     return response
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _guarded(line: int, source: str | None, read: Callable[[], ResponseRow]) -> ResponseRow:
+    """``read()``, or a row with the problem when the row makes reading fail."""
+    try:
+        return read()
+    except _ROW_FAILURES as exc:
+        problem = Problem(
+            code="unreadable-row",
+            message=f"the row cannot be read ({exc.__class__.__name__})",
+        )
+        return ResponseRow(line=line, response=None, problems=_at((problem,), source, line))
+
+
+def _jsonl_row(
+    text: str, line: int, source: str | None, questionnaire: Questionnaire, limits: Limits
+) -> ResponseRow:
+    from fourresp._json import read_json
+
+    try:
+        found = _response(read_json(text, limits=limits, source=source), questionnaire, limits)
+    except DocumentError as exc:
+        return ResponseRow(line=line, response=None, problems=_at(exc.problems, source, line))
+    if isinstance(found, Response):
+        return ResponseRow(line=line, response=found)
+    return ResponseRow(line=line, response=None, problems=_at(found, source, line))
+
+
+def _too_large(line: int, source: str | None, budget: int) -> ResponseRow:
+    problem = Problem(code="too-large", message=f"the row is longer than {budget} characters")
+    return ResponseRow(line=line, response=None, problems=_at((problem,), source, line))
 
 
 def _jsonl_rows(
     stream: IO[str], source: str | None, questionnaire: Questionnaire, limits: Limits
 ) -> Iterator[ResponseRow]:
-    from fourresp._json import read_json
-
+    budget = min(limits.max_bytes, _ROW_BUDGET)
     line = 0
     while True:
-        text = stream.readline(limits.max_bytes + 1)
+        text = stream.readline(budget + 1)
         if not text:
             return
         line += 1
         if line == 1:  # a stream opened without utf-8-sig keeps the byte-order mark
             text = text.removeprefix("\ufeff")
-        if len(text) > limits.max_bytes and not text.endswith("\n"):
-            while text and not text.endswith("\n"):  # skip the rest of the long line
-                text = stream.readline(limits.max_bytes + 1)
-            problem = Problem(
-                code="too-large",
-                message=f"the line is longer than {limits.max_bytes} characters",
-            )
-            yield ResponseRow(line=line, response=None, problems=_at((problem,), source, line))
+        if len(text) > budget and not text.endswith("\n"):
+            while text and not text.endswith("\n"):  # skip the rest, a budget at a time
+                text = stream.readline(budget + 1)
+            yield _too_large(line, source, budget)
             continue
         if not text.strip():
             continue
-        try:
-            document = read_json(text, limits=limits, source=source)
-        except DocumentError as exc:
-            yield ResponseRow(line=line, response=None, problems=_at(exc.problems, source, line))
-            continue
-        found = _response(document, questionnaire, limits)
-        if isinstance(found, Response):
-            yield ResponseRow(line=line, response=found)
-        else:
-            yield ResponseRow(line=line, response=None, problems=_at(found, source, line))
+        yield _guarded(line, source, partial(_jsonl_row, text, line, source, questionnaire, limits))
 
 
 def _number(text: str) -> float | int | None:
+    if len(text) > _LONGEST_NUMBER:  # int() of thousands of digits raises ValueError
+        return None
     if _INTEGER.fullmatch(text):
         return int(text)
     if _DECIMAL.fullmatch(text):
@@ -196,39 +264,84 @@ def _csv_header(header: list[str], questionnaire: Questionnaire, source: str | N
     return names
 
 
+class _RowTooLarge(Exception):
+    """A CSV row went over its budget; the rest of its last line was skipped."""
+
+
+class _BoundedLines:
+    """The lines of a stream for :func:`csv.reader`, each row within a budget of characters.
+
+    ``start()`` begins a row; a row whose lines (a quoted cell may span several)
+    add up to more than the budget raises :class:`_RowTooLarge` once the rest of
+    its line is skipped, a budget at a time, so memory stays bounded.
+    """
+
+    def __init__(self, stream: IO[str], budget: int) -> None:
+        self.stream = stream
+        self.budget = budget
+        self.left = budget
+        self.lines = 0  # lines read so far
+
+    def start(self) -> None:
+        self.left = self.budget
+
+    def __iter__(self) -> _BoundedLines:
+        return self
+
+    def __next__(self) -> str:
+        text = self.stream.readline(self.left + 1)
+        if not text:
+            raise StopIteration
+        self.lines += 1
+        if self.lines == 1:  # a stream opened without utf-8-sig keeps the byte-order mark
+            text = text.removeprefix("\ufeff")
+        self.left -= len(text)
+        if self.left < 0:
+            while text and not text.endswith("\n"):
+                text = self.stream.readline(self.budget + 1)
+            raise _RowTooLarge
+        return text
+
+
 def _csv_rows(
     stream: IO[str], source: str | None, questionnaire: Questionnaire, limits: Limits
 ) -> Iterator[ResponseRow]:
-    field_limit = csv.field_size_limit()
-    csv.field_size_limit(min(_CSV_FIELD_LIMIT, limits.max_bytes))
+    # csv.field_size_limit is left alone (it is process-wide): the default of
+    # 131,072 characters is far above any cell of a response, and a row's budget
+    # bounds the memory a row can take.
+    budget = min(limits.max_bytes, _ROW_BUDGET)
+    lines = _BoundedLines(stream, budget)
+    reader = csv.reader(lines, strict=True)
     try:
-        reader = csv.reader(stream, strict=True)
+        header = next(reader, None)
+    except (csv.Error, _RowTooLarge) as exc:
+        message = "not valid CSV: " + (str(exc) if isinstance(exc, csv.Error) else "too long")
+        raise DocumentError(
+            [Problem(code="csv-syntax", message=message, source=source, line=1)]
+        ) from None
+    if header is None:
+        return
+    names = _csv_header(header, questionnaire, source)
+    while True:
+        start = lines.lines + 1
+        lines.start()
         try:
-            header = next(reader, None)
+            cells = next(reader, None)
+        except _RowTooLarge:
+            yield _too_large(start, source, budget)
+            continue
         except csv.Error as exc:
-            raise DocumentError(
-                [Problem(code="csv-syntax", message=f"not valid CSV: {exc}", source=source, line=1)]
-            ) from None
-        if header is None:
+            # The reader starts afresh on the next line, so the rows after go on.
+            problem = Problem(code="csv-syntax", message=f"not valid CSV: {exc}")
+            yield ResponseRow(line=start, response=None, problems=_at((problem,), source, start))
+            continue
+        if cells is None:
             return
-        names = _csv_header(header, questionnaire, source)
-        while True:
-            start = reader.line_num + 1
-            try:
-                cells = next(reader, None)
-            except csv.Error as exc:
-                problem = Problem(code="csv-syntax", message=f"not valid CSV: {exc}")
-                yield ResponseRow(
-                    line=start, response=None, problems=_at((problem,), source, start)
-                )
-                return  # the reader cannot find the next row reliably after this
-            if cells is None:
-                return
-            if not any(cell.strip() for cell in cells):
-                continue
-            yield _csv_row(cells, names, start, source, questionnaire, limits)
-    finally:
-        csv.field_size_limit(field_limit)
+        if not any(cell.strip() for cell in cells):
+            continue
+        yield _guarded(
+            start, source, partial(_csv_row, cells, names, start, source, questionnaire, limits)
+        )
 
 
 def _csv_row(
@@ -270,7 +383,10 @@ def _csv_row(
     if problems:
         return ResponseRow(line=line, response=None, problems=_at(tuple(problems), source, line))
     document["answers"] = answers
-    found = _response(document, questionnaire, limits)
+    try:
+        found = _response(document, questionnaire, limits)
+    except DocumentError as exc:
+        return ResponseRow(line=line, response=None, problems=_at(exc.problems, source, line))
     if isinstance(found, Response):
         return ResponseRow(line=line, response=found)
     return ResponseRow(line=line, response=None, problems=_at(found, source, line))
@@ -356,6 +472,26 @@ def _decoded(rows: Iterator[ResponseRow], name: str | None) -> Iterator[Response
         ) from None
 
 
+def _scored(
+    source: str | os.PathLike[str] | IO[str],
+    questionnaire: Questionnaire,
+    format: BatchFormat | None,
+    framework: Framework | None,
+    scorers: ScorerRegistry | None,
+    scorer: str | None,
+    limits: Limits | None,
+) -> Iterator[tuple[ResponseRow, _Plan]]:
+    # The scorer is resolved before the first row is read: an unknown one fails at once.
+    plan = plan_for(questionnaire, framework=framework, scorers=scorers, scorer=scorer)
+    for row in read_responses(source, questionnaire, format=format, limits=limits):
+        yield row, plan
+
+
+def _refused(row: ResponseRow, problems: tuple[Problem, ...]) -> BatchRow:
+    respondent = row.response.respondent if row.response is not None else None
+    return BatchRow(line=row.line, respondent=respondent, result=None, problems=problems)
+
+
 def score_batch(
     source: str | os.PathLike[str] | IO[str],
     questionnaire: Questionnaire,
@@ -369,10 +505,11 @@ def score_batch(
 ) -> Iterator[BatchRow]:
     """Read and score a batch one row at a time (see :func:`read_responses`).
 
-    Each row comes out as a :class:`BatchRow`: its :class:`Result`, or the
+    Each row comes out as a :class:`BatchRow`: its full :class:`Result`, or the
     problems that kept it from being scored (a value off the scale, an unknown
     item...), placed at the row's line. With ``reliability``, every scored
-    response is also added to that accumulator.
+    response is also added to that accumulator. :func:`score_rows` is faster
+    when only the overall and responsibility scores are needed.
 
     >>> import io
     >>> from fourresp.assessment import load_questionnaire, score_batch
@@ -383,23 +520,99 @@ def score_batch(
     ...     io.StringIO("\\n".join(rows)), questionnaire, format="csv")]
     ['Established']
     """
-    for row in read_responses(source, questionnaire, format=format, limits=limits):
+    name = _source_name(source)
+    for row, plan in _scored(source, questionnaire, format, framework, scorers, scorer, limits):
         response = row.response
         if response is None:
-            yield BatchRow(line=row.line, respondent=None, result=None, problems=row.problems)
+            yield _refused(row, row.problems)
             continue
         try:
-            result = score(
-                questionnaire, response, framework=framework, scorers=scorers, scorer=scorer
-            )
+            result = plan.score(response)
         except DocumentError as exc:
-            yield BatchRow(
-                line=row.line,
-                respondent=response.respondent,
-                result=None,
-                problems=_at(exc.problems, _source_name(source), row.line),
-            )
+            yield _refused(row, _at(exc.problems, name, row.line))
             continue
         if reliability is not None:
             reliability.add(response)
         yield BatchRow(line=row.line, respondent=response.respondent, result=result)
+
+
+@attrs.frozen(kw_only=True)
+class ScoreRow:
+    """One row of a batch, scored lightly: the figures a table needs.
+
+    ``overall`` and ``responsibilities`` (in the framework's order, each with its
+    score, band and band feedback) are None and () when the row was refused, and
+    ``problems`` says why. :meth:`full_result` builds the complete
+    :class:`Result` (aspects, strengths, areas to improve) when it is wanted.
+    """
+
+    line: int
+    respondent: str | None
+    overall: Score | None
+    responsibilities: tuple[ResponsibilityResult, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    response: Response | None = attrs.field(default=None, repr=False)
+    _plan: _Plan | None = attrs.field(default=None, repr=False, eq=False, alias="plan")
+
+    def full_result(self) -> Result:
+        """The row's complete :class:`Result`, as :func:`score` gives it.
+
+        Raises :class:`~fourresp.errors.ArgumentError` for a refused row.
+        """
+        if self.response is None or self._plan is None:
+            raise ArgumentError(f"the row at line {self.line} was refused; it has no result")
+        return self._plan.score(self.response)
+
+
+def score_rows(
+    source: str | os.PathLike[str] | IO[str],
+    questionnaire: Questionnaire,
+    *,
+    format: BatchFormat | None = None,
+    framework: Framework | None = None,
+    scorers: ScorerRegistry | None = None,
+    scorer: str | None = None,
+    reliability: ReliabilityAccumulator | None = None,
+    limits: Limits | None = None,
+) -> Iterator[ScoreRow]:
+    """Read and score a batch into light rows, one at a time (see :func:`read_responses`).
+
+    Like :func:`score_batch`, but each row carries only the overall and
+    responsibility scores (a :class:`ScoreRow`), which is what a table of results
+    needs and several times cheaper than a full :class:`Result` per row.
+
+    >>> import io
+    >>> from fourresp.assessment import load_questionnaire, score_rows
+    >>> questionnaire = load_questionnaire()
+    >>> header = ",".join(["respondent", *(item.id for item in questionnaire.items)])
+    >>> rows = [header, ",".join(["ada", *["4"] * len(questionnaire.items)])]
+    >>> [(row.respondent, row.overall.percent) for row in score_rows(
+    ...     io.StringIO("\\n".join(rows)), questionnaire, format="csv")]
+    [('ada', 75.0)]
+    """
+    name = _source_name(source)
+    for row, plan in _scored(source, questionnaire, format, framework, scorers, scorer, limits):
+        response = row.response
+        if response is None:
+            yield ScoreRow(line=row.line, respondent=None, overall=None, problems=row.problems)
+            continue
+        try:
+            overall, responsibilities = plan.light(response)
+        except DocumentError as exc:
+            yield ScoreRow(
+                line=row.line,
+                respondent=response.respondent,
+                overall=None,
+                problems=_at(exc.problems, name, row.line),
+            )
+            continue
+        if reliability is not None:
+            reliability.add(response)
+        yield ScoreRow(
+            line=row.line,
+            respondent=response.respondent,
+            overall=overall,
+            responsibilities=tuple(responsibilities),
+            response=response,
+            plan=plan,
+        )

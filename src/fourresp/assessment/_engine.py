@@ -449,10 +449,23 @@ class _Plan:
     def score(self, response: Response) -> Result:
         """Score one response (see :func:`score`)."""
         codes = self.keying.codes(response)
+        blocks: list[_Aspects] = []
+        results, overall, overall_band = self._walk(codes, blocks)
+        aspects = [result for block in blocks for result in block.results]
+        best = [key for block in blocks for key in block.best]
+        worst = [key for block in blocks for key in block.worst]
+        return self._result(response, results, aspects, best, worst, overall, overall_band)
+
+    def light(self, response: Response) -> tuple[Score, list[ResponsibilityResult]]:
+        """The overall score and the responsibilities' results only: what a table needs."""
+        results, overall, _ = self._walk(self.keying.codes(response), [])
+        return overall, results
+
+    def _walk(
+        self, codes: list[int], blocks: list[_Aspects]
+    ) -> tuple[list[ResponsibilityResult], Score, Band | None]:
+        """Aggregate aspects -> responsibilities -> overall, each block's aspects to ``blocks``."""
         results: list[ResponsibilityResult] = []
-        aspects: list[AspectResult] = []
-        best: list[_Key] = []
-        worst: list[_Key] = []
         summaries: list[Hashable] = []
         insufficient = False
         for owner in self.responsibilities:
@@ -463,24 +476,21 @@ class _Plan:
                 if found is None:
                     found = self._aspects(block.aspect_groups, codes)
                     _remember(block.memo, key, found)
-                aspects += found.results
-                best += found.best
-                worst += found.worst
+                blocks.append(found)
                 parts.append(found.summary)
             summary = self._joined(parts)
             result = self._outcome(owner.group, summary)
             results.append(result)
             summaries.append(summary)
             insufficient = insufficient or result.score.status == "insufficient"
-        overall_band: Band | None = None
         if insufficient:  # any responsibility short of answers leaves the overall without one
             answered = self.size - codes.count(0)
-            overall = Score(status="insufficient", answered=answered, missing=self.size - answered)
-        else:
-            if self.leftover:
-                summaries.append(self._summary(self.leftover, codes))
-            overall, overall_band = self._outcome(self.overall, self._joined(summaries))
-        return self._result(response, results, aspects, best, worst, overall, overall_band)
+            missing = self.size - answered
+            return results, Score(status="insufficient", answered=answered, missing=missing), None
+        if self.leftover:
+            summaries.append(self._summary(self.leftover, codes))
+        overall, overall_band = self._outcome(self.overall, self._joined(summaries))
+        return results, overall, overall_band
 
     def _result(
         self,
