@@ -274,32 +274,33 @@ def _row_json(row: BatchRow) -> dict[str, Any]:
     return {"kind": "result", "line": row.line, "result": fourresp.to_document(row.result)}
 
 
-def _csv_header() -> list[str]:
+def _csv_columns() -> list[str]:
+    """The responsibilities with a percent and a band column each, in the framework's order."""
     from fourresp.content import load_framework
 
+    return [responsibility.id for responsibility in load_framework()]
+
+
+def _csv_header(columns: list[str]) -> list[str]:
     header = ["line", "respondent", "overall_percent", "overall_band"]
-    for responsibility in load_framework():
-        header += [f"{responsibility.id}_percent", f"{responsibility.id}_band"]
+    for responsibility in columns:
+        header += [f"{responsibility}_percent", f"{responsibility}_band"]
     return header
 
 
-def _csv_cells(row: ScoreRow, header: list[str]) -> list[str]:
-    """One CSV row: text cells (respondent, band ids) neutralised against formulas."""
+def _csv_cells(row: ScoreRow, columns: list[str]) -> list[str]:
+    """One CSV row. Text cells (respondent, band ids) are neutralised against formulas;
+    numbers are written as they are."""
     assert row.overall is not None
-    values: dict[str, str] = {"line": str(row.line), "respondent": row.respondent or ""}
-    groups = [("overall", row.overall)] + [
-        (r.responsibility, r.score) for r in row.responsibilities
-    ]
-    for name, group in groups:
-        values[f"{name}_percent"] = "" if group.percent is None else f"{group.percent:.2f}"
-        values[f"{name}_band"] = group.band.id if group.band is not None else ""
-    return [
-        neutralise(values.get(column, "")) if column.endswith(_TEXT_COLUMNS) else values[column]
-        for column in header
-    ]
-
-
-_TEXT_COLUMNS = ("respondent", "_band")
+    cells = [str(row.line), neutralise(row.respondent or "")]
+    scores = {r.responsibility: r.score for r in row.responsibilities}
+    for group in (row.overall, *(scores.get(column) for column in columns)):
+        if group is None or group.percent is None:
+            cells.append("")
+        else:
+            cells.append(f"{group.percent:.2f}")
+        cells.append(neutralise(group.band.id) if group is not None and group.band else "")
+    return cells
 
 
 # Control characters (C0, DEL, C1) shown escaped, so input cannot drive the terminal.
@@ -410,10 +411,10 @@ def _write_table(
 ) -> tuple[int, int]:
     """Text or CSV, from light rows: no full Result is built."""
     scored = refused = 0
-    header = _csv_header()
+    columns = _csv_columns()
     writer = csv.writer(out, lineterminator="\n") if args.format == "csv" else None
     if writer is not None:
-        writer.writerow(header)
+        writer.writerow(_csv_header(columns))
     for row in score_rows(args.file, questionnaire, reliability=accumulator):
         progress.tick()
         if row.overall is None:
@@ -421,7 +422,7 @@ def _write_table(
             _report(row.problems)
         elif writer is not None:
             scored += 1
-            writer.writerow(_csv_cells(row, header))
+            writer.writerow(_csv_cells(row, columns))
         else:
             scored += 1
             out.write(_row_text(row) + "\n")

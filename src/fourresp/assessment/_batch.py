@@ -28,6 +28,7 @@ order mark (as spreadsheet programs write) is accepted.
 from __future__ import annotations
 
 import csv
+import json
 import math
 import os
 import re
@@ -171,13 +172,42 @@ def _guarded(line: int, source: str | None, read: Callable[[], ResponseRow]) -> 
         return ResponseRow(line=line, response=None, problems=_at((problem,), source, line))
 
 
+class _DuplicateKey(Exception):
+    pass
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise _DuplicateKey
+    return found
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _parsed(text: str, limits: Limits, source: str | None) -> Any:
+    """The JSON value of one line.
+
+    Plain ``json.loads`` first (duplicate keys and NaN or Infinity refused): a
+    well-formed row needs no more, and the quick check then accepts only flat
+    documents. Anything it refuses goes to the loader's reader, which locates the
+    problem, as does a value the quick check does not accept (see :func:`_response`).
+    """
+    try:
+        return json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_no_constant)
+    except (ValueError, RecursionError, _DuplicateKey):
+        from fourresp._json import read_json
+
+        return read_json(text, limits=limits, source=source)
+
+
 def _jsonl_row(
     text: str, line: int, source: str | None, questionnaire: Questionnaire, limits: Limits
 ) -> ResponseRow:
-    from fourresp._json import read_json
-
     try:
-        found = _response(read_json(text, limits=limits, source=source), questionnaire, limits)
+        found = _response(_parsed(text, limits, source), questionnaire, limits)
     except DocumentError as exc:
         return ResponseRow(line=line, response=None, problems=_at(exc.problems, source, line))
     if isinstance(found, Response):

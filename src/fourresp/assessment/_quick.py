@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from typing import cast
 
 from fourresp.assessment._models import Response
 
@@ -29,13 +30,15 @@ _KEYS = frozenset(
 )
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9]{0,62}(?:-[a-z0-9]+)*")
 _VERSION = re.compile(r"[0-9]{1,9}\.[0-9]{1,9}(?:\.[0-9]{1,9})?")
-_ITEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+# Item ids, each followed by a newline (which no id holds): one match checks them all.
+_ITEMS = re.compile(r"(?:[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\n)*")
 _TIMESTAMP = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?"
     r"(?:Z|[+-][0-9]{2}:[0-9]{2})"
 )
 _MAX_ANSWERS = 10_000
 _MAX_INTEGER = 2**53  # beyond this an integer answer is off any scale anyway
+_PLAIN_KINDS = frozenset((int, float, type(None)))
 
 
 def _short_text(value: object, longest: int) -> bool:
@@ -44,14 +47,22 @@ def _short_text(value: object, longest: int) -> bool:
     return isinstance(value, str) and 0 < len(value) <= longest and value.isprintable()
 
 
-def _plain_answer(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, bool):
+def _plain_answers(answers: dict[str, object]) -> bool:
+    """Item ids of the usual shape; answers that are None, a finite float or a moderate integer."""
+    try:
+        ids = "\n".join(answers)  # a TypeError if an id is not a string
+    except TypeError:
         return False
-    if isinstance(value, int):
-        return -_MAX_INTEGER <= value <= _MAX_INTEGER
-    return isinstance(value, float) and math.isfinite(value)
+    if _ITEMS.fullmatch(ids + "\n" if ids else "") is None:
+        return False
+    kinds = set(map(type, answers.values()))
+    if not kinds <= _PLAIN_KINDS:  # bool, str, list... are left to the loader
+        return False
+    # Only ints and floats are left once the Nones are out.
+    numbers = cast("list[float]", [value for value in answers.values() if value is not None])
+    if float in kinds and not all(map(math.isfinite, numbers)):
+        return False
+    return not numbers or (min(numbers) >= -_MAX_INTEGER and max(numbers) <= _MAX_INTEGER)
 
 
 def _matches(pattern: re.Pattern[str], value: object) -> bool:
@@ -79,11 +90,9 @@ def quick_response(document: Mapping[str, object]) -> Response | None:
         or not (respondent is None or _short_text(respondent, 200))
         or not (started_at is None or _matches(_TIMESTAMP, started_at))
         or not (completed_at is None or _matches(_TIMESTAMP, completed_at))
+        or not _plain_answers(answers)
     ):
         return None
-    for item, value in answers.items():
-        if not _matches(_ITEM, item) or not _plain_answer(value):
-            return None
     return Response(
         questionnaire=questionnaire,
         version=version,
