@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+import fourresp
 from fourresp.assessment import load_questionnaire, score_batch, score_rows
 from fourresp.cli import main
 
@@ -147,3 +148,20 @@ def test_escape_codes_are_shown_escaped_on_the_terminal(tmp_path, capsys):
     assert main(["assess-batch", str(path)]) == 1
     captured = capsys.readouterr()
     assert "\x1b" not in captured.err + captured.out
+
+
+def test_light_rows_agree_with_full_results():
+    text = _jsonl_batch(HOSTILE_JSONL["1e400"])
+    light = list(score_rows(io.StringIO(text), QUESTIONNAIRE, format="jsonl"))
+    full = list(score_batch(io.StringIO(text), QUESTIONNAIRE, format="jsonl"))
+    for row, whole in zip(light, full, strict=True):
+        assert row.line == whole.line
+        if whole.result is None:
+            assert row.overall is None
+            assert row.problems == whole.problems
+            with pytest.raises(fourresp.ArgumentError):
+                row.full_result()
+            continue
+        assert row.overall == whole.result.overall
+        assert row.responsibilities == whole.result.responsibilities
+        assert row.full_result() == whole.result

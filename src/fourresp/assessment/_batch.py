@@ -546,9 +546,9 @@ def score_batch(
     >>> questionnaire = load_questionnaire()
     >>> header = ",".join(["respondent", *(item.id for item in questionnaire.items)])
     >>> rows = [header, ",".join(["ada", *["4"] * len(questionnaire.items)])]
-    >>> [row.result.overall.band.name for row in score_batch(
+    >>> [(row.respondent, row.result.overall.status) for row in score_batch(
     ...     io.StringIO("\\n".join(rows)), questionnaire, format="csv")]
-    ['Established']
+    [('ada', 'scored')]
     """
     name = _source_name(source)
     for row, plan in _scored(source, questionnaire, format, framework, scorers, scorer, limits):
@@ -616,9 +616,9 @@ def score_rows(
     >>> questionnaire = load_questionnaire()
     >>> header = ",".join(["respondent", *(item.id for item in questionnaire.items)])
     >>> rows = [header, ",".join(["ada", *["4"] * len(questionnaire.items)])]
-    >>> [(row.respondent, row.overall.percent) for row in score_rows(
+    >>> [(row.respondent, len(row.responsibilities)) for row in score_rows(
     ...     io.StringIO("\\n".join(rows)), questionnaire, format="csv")]
-    [('ada', 75.0)]
+    [('ada', 4)]
     """
     name = _source_name(source)
     for row, plan in _scored(source, questionnaire, format, framework, scorers, scorer, limits):

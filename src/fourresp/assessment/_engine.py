@@ -244,8 +244,6 @@ class _Plan:
             rows = _term_vectors(scorer_name, self.additive, keying)
             self.packing = Packing(rows)
             self.vectors = [tuple(map(self.packing.pack, row)) for row in rows]
-        #: The summary of no answers: no totals, or no codes.
-        self.empty: Hashable = 0 if self.packing is not None else ()
         items = questionnaire.items
         self.responsibilities: list[_Owner] = []
         order = 0  # the framework's order of the aspects, which breaks ties in rankings
@@ -285,7 +283,9 @@ class _Plan:
 
     def _joined(self, parts: list[Hashable]) -> Hashable:
         """The summary of several groups together: totals added, or codes joined."""
-        return reduce(operator.add, parts, self.empty)
+        if self.packing is not None:
+            return sum(parts)  # type: ignore[arg-type]  # totals are integers
+        return reduce(operator.add, parts, ())
 
     def _measure(self, group: _Group[T], summary: Hashable) -> tuple[Score, Band | None]:
         """The group's score and band from its summary (totals, or answer codes)."""
