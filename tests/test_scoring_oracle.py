@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scoring_oracle import oracle_score
 
 from fourresp import testing
 from fourresp.assessment import Response, ScorerRegistry, score
 from fourresp.content import load_framework
+from scoring_oracle import oracle_score
 
 with_responses = testing.questionnaires(max_items=25).flatmap(
     lambda q: st.tuples(st.just(q), st.lists(testing.answers_for(q, skips=True), max_size=6))
