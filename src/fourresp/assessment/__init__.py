@@ -9,15 +9,7 @@
 ['client', 'learners', 'peers', 'self']
 """
 
-from fourresp.assessment._batch import (
-    BatchFormat,
-    BatchRow,
-    ResponseRow,
-    ScoreRow,
-    read_responses,
-    score_batch,
-    score_rows,
-)
+from fourresp.assessment._batch import BatchRow, ScoreRow, score_batch, score_rows
 from fourresp.assessment._defaults import default_questionnaire_path, load_questionnaire
 from fourresp.assessment._engine import check_response, score
 from fourresp.assessment._models import (
@@ -48,6 +40,7 @@ from fourresp.assessment._reliability import (
     reliability,
 )
 from fourresp.assessment._report import result_chart, result_markdown
+from fourresp.assessment._rows import BatchFormat, ResponseRow, read_responses
 from fourresp.assessment._scorers import (
     ENTRY_POINT_GROUP,
     ScorerRegistry,
