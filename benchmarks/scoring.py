@@ -26,8 +26,10 @@ reversed items answered the other way round), which is how real answers cluster.
 any two respondents give the same answers to a responsibility's items.
 
     python benchmarks/scoring.py [--responses 100000] [--repeat 3] [--uniform]
-    python benchmarks/scoring.py --batch [--responses 100000]
-    python benchmarks/scoring.py --memory
+    python benchmarks/scoring.py --batch [--responses 100000]    # the batch only
+    python benchmarks/scoring.py --memory                        # a few minutes
+
+With no mode, the engine and then the batch are measured (what ``make bench`` runs).
 """
 
 from __future__ import annotations
@@ -295,15 +297,16 @@ def main() -> int:
     parser.add_argument("--responses", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--uniform", action="store_true", help="uniform random answers")
-    parser.add_argument("--batch", action="store_true", help="assess-batch on a JSONL file")
+    parser.add_argument("--batch", action="store_true", help="only assess-batch on a JSONL file")
     parser.add_argument("--memory", action="store_true", help="assess-batch peak memory")
     args = parser.parse_args()
     if args.memory:
         run_memory(args)
     elif args.batch:
         run_batch(args)
-    else:
+    else:  # what make bench runs: the engine, then the batch command
         run_engine(args)
+        run_batch(args)
     return 0
 
 
