@@ -165,3 +165,11 @@ def test_light_rows_agree_with_full_results():
         assert row.overall == whole.result.overall
         assert row.responsibilities == whole.result.responsibilities
         assert row.full_result() == whole.result
+
+
+def test_stricter_limits_send_every_row_the_full_way():
+    strict = fourresp.Limits(max_nodes=10)  # fewer values than a row of 25 answers holds
+    text = _jsonl_batch(_json_row("r", _answers()))
+    rows = list(score_rows(io.StringIO(text), QUESTIONNAIRE, format="jsonl", limits=strict))
+    assert all(row.overall is None for row in rows)
+    assert {problem.code for row in rows for problem in row.problems} == {"too-many-nodes"}

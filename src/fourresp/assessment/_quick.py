@@ -23,7 +23,7 @@ from typing import cast
 
 from fourresp.assessment._models import Response
 
-__all__ = ["quick_response"]
+__all__ = ["MAX_ANSWERS", "quick_response"]
 
 _KEYS = frozenset(
     ("kind", "questionnaire", "version", "answers", "respondent", "started_at", "completed_at")
@@ -36,7 +36,7 @@ _TIMESTAMP = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?"
     r"(?:Z|[+-][0-9]{2}:[0-9]{2})"
 )
-_MAX_ANSWERS = 10_000
+MAX_ANSWERS = 10_000  # more answers than this go the full way
 _MAX_INTEGER = 2**53  # beyond this an integer answer is off any scale anyway
 _PLAIN_KINDS = frozenset((int, float, type(None)))
 
@@ -86,7 +86,7 @@ def quick_response(document: Mapping[str, object]) -> Response | None:
         or not isinstance(version, str)
         or not _matches(_VERSION, version)
         or not isinstance(answers, dict)
-        or len(answers) > _MAX_ANSWERS
+        or len(answers) > MAX_ANSWERS
         or not (respondent is None or _short_text(respondent, 200))
         or not (started_at is None or _matches(_TIMESTAMP, started_at))
         or not (completed_at is None or _matches(_TIMESTAMP, completed_at))

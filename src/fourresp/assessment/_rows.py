@@ -40,7 +40,7 @@ from fourresp._limits import DEFAULT_LIMITS, Limits
 from fourresp._load import load
 from fourresp._paths import format_path
 from fourresp.assessment._models import Questionnaire, Response
-from fourresp.assessment._quick import quick_response
+from fourresp.assessment._quick import MAX_ANSWERS, quick_response
 from fourresp.errors import ArgumentError, DocumentError, Problem
 
 __all__ = ["BatchFormat", "ResponseRow", "at", "read_responses", "source_name"]
@@ -102,7 +102,10 @@ def _response(
         )
     document.setdefault("questionnaire", questionnaire.id)
     document.setdefault("version", questionnaire.version)
-    quick = quick_response(document)
+    # The quick check's documents are flat, hold at most 10,000 answers and fit a
+    # row's budget, so it may stand in for the loader only under limits that allow
+    # all of that; stricter limits send every row the full way.
+    quick = quick_response(document) if _roomy(limits) else None
     if quick is not None:
         return quick
     try:  # the full loader, to say what is wrong
@@ -120,6 +123,14 @@ def _response(
                 ),
             )
     return response
+
+
+def _roomy(limits: Limits) -> bool:
+    return (
+        limits.max_depth >= 2
+        and limits.max_nodes > 2 * MAX_ANSWERS
+        and limits.max_bytes >= 4 * _ROW_BUDGET  # UTF-8 takes at most 4 bytes a character
+    )
 
 
 def _encodable(text: str) -> bool:
