@@ -25,7 +25,6 @@ order mark (as spreadsheet programs write) is accepted.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import os
@@ -320,6 +319,8 @@ def _csv_rows(
     # csv.field_size_limit is left alone (it is process-wide): the default of
     # 131,072 characters is far above any cell of a response, and a row's budget
     # bounds the memory a row can take.
+    import csv  # only CSV batches need it
+
     budget = min(limits.max_bytes, _ROW_BUDGET)
     lines = _BoundedLines(stream, budget)
     reader = csv.reader(lines, strict=True)
