@@ -239,11 +239,14 @@ def run_batch(args: argparse.Namespace) -> float:
     return ratio
 
 
+# VmHWM, not ru_maxrss: a child's ru_maxrss can start from its parent's size.
 _CHILD = """
-import resource, sys
+import sys
 from fourresp.cli import main
 code = main(["assess-batch", sys.argv[1], "--format", "csv"])
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, code, file=sys.stderr)
+with open("/proc/self/status") as status:
+    peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+print(peak, code, file=sys.stderr)
 """
 
 
