@@ -17,10 +17,11 @@ An aspect's summary comes from its answers; a responsibility's is made of its
 aspects' summaries (totals added, or codes joined), the overall's of the
 responsibilities'. Scorers are pure, so an aspect remembers its outcome by its
 answer codes, and a larger group its outcome by its summary, in small bounded
-memos. That is the one speed trick here, and it buys about 4x on a large batch
-(``benchmarks/scoring.py``): a warm plan builds no new ``Score`` or
-``AspectResult`` for answers or totals it has met, and adds a few integers per
-response instead of reading every answer once per level.
+memos. These memos are the speed trick here: on the scoring benchmark's answers a
+response costs over 30x more without the memos (about 700 us against 22 us), as
+a warm plan builds no new ``Score`` or ``AspectResult`` for answers or totals it
+has met, and adds a few integers per response instead of reading every answer
+once per level.
 """
 
 from __future__ import annotations
@@ -150,8 +151,9 @@ class _Block:
     """A run of a responsibility's aspects whose answers have few combinations, and its memo.
 
     Remembering a few aspects at once by their answer codes is a speed trick: it
-    buys 2x or more on a large batch (``benchmarks/scoring.py``), a few dictionary
-    lookups per response instead of one per aspect. As a block has at most
+    makes scoring about 3x faster than remembering aspect by aspect (22 us against
+    64 us a response on the scoring benchmark's answers), a few dictionary lookups
+    per response instead of one per aspect. As a block has at most
     :data:`_BLOCK_COMBINATIONS` combinations of answers, its memo soon holds every
     one that occurs, however varied the answers.
     """

@@ -9,9 +9,11 @@ documents, which the full loader certainly accepts too, and builds the same
 :class:`~fourresp.assessment.Response`; for anything else it returns None and
 the caller runs the full loader, which says exactly what is wrong.
 
-This is a speed trick: it makes ``fourresp assess-batch`` several times faster
-(``benchmarks/scoring.py --batch``), and it is kept strict (stricter than the
-schema) so that it can never let through what the loader would refuse.
+This is a speed trick: it makes ``score_batch`` of a JSON Lines file about 8x
+faster (86 us a row against 697 us) and ``fourresp.load`` of a response mapping
+then ``score`` about 4.5x (49 us against 224 us), and it is kept strict (stricter
+than the schema) so that it can never let through what the loader would refuse
+(``tests/test_quick_response.py`` checks that on generated documents).
 """
 
 from __future__ import annotations

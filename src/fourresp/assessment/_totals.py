@@ -10,10 +10,9 @@ grouping of the additions.
 The columns are packed side by side into one Python integer, each in a field
 wide enough that no sum over a whole questionnaire can overflow into its
 neighbour (negative sums included: Python integers are signed and unbounded).
-Adding two packed totals adds every column at once, and a packed total is a
-cheap, exact dictionary key: this is what lets the engine remember a group's
-score by its totals (a warm batch scores about 2x faster than one that
-recomputes every group).
+Adding two packed totals adds every column at once, and a packed total is an
+exact dictionary key, which is what lets the engine remember a group's score by
+its totals.
 """
 
 from __future__ import annotations
