@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -59,8 +60,11 @@ def test_quick_accepts_only_what_the_loader_accepts_and_builds_the_same(document
         full = fourresp.load(document, kind="response", limits=fourresp.Limits())
     except fourresp.DocumentError:
         assert quick is None
+        with pytest.raises(fourresp.DocumentError):
+            fourresp.load(document, kind="response")  # the quick path first, as apps call it
     else:
         assert quick is None or quick == full
+        assert fourresp.load(document, kind="response") == full
 
 
 @given(st.builds(dict, kind=st.just("response")))
