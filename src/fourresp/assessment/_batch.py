@@ -17,7 +17,7 @@ from typing import IO
 import attrs
 
 from fourresp._limits import Limits
-from fourresp.assessment._engine import _Plan, plan_for
+from fourresp.assessment._engine import Plan, plan_for
 from fourresp.assessment._models import (
     Questionnaire,
     Response,
@@ -52,7 +52,7 @@ def _scored(
     scorers: ScorerRegistry | None,
     scorer: str | None,
     limits: Limits | None,
-) -> Iterator[tuple[ResponseRow, _Plan]]:
+) -> Iterator[tuple[ResponseRow, Plan]]:
     # The scorer is resolved before the first row is read: an unknown one fails at once.
     plan = plan_for(questionnaire, framework=framework, scorers=scorers, scorer=scorer)
     for row in read_responses(source, questionnaire, format=format, limits=limits):
@@ -124,7 +124,7 @@ class ScoreRow:
     responsibilities: tuple[ResponsibilityResult, ...] = ()
     problems: tuple[Problem, ...] = ()
     response: Response | None = attrs.field(default=None, repr=False)
-    _plan: _Plan | None = attrs.field(default=None, repr=False, eq=False, alias="plan")
+    _plan: Plan | None = attrs.field(default=None, repr=False, eq=False, alias="plan")
 
     def full_result(self) -> Result:
         """The row's complete :class:`Result`, as :func:`score` gives it.

@@ -2,7 +2,7 @@
 
 Everything that does not depend on a response (item lookup, the keyed value of
 every scale point, each group's items and bands, an additive scorer's terms) is
-worked out once per questionnaire, framework and scorer in a :class:`_Plan`.
+worked out once per questionnaire, framework and scorer in a :class:`Plan`.
 
 There is one aggregation path, aspect -> responsibility -> overall. Each group is
 *summarised*, and its outcome depends only on its summary:
@@ -53,7 +53,7 @@ from fourresp.content import Aspect, Framework, Responsibility, load_framework
 from fourresp.errors import ArgumentError
 from fourresp.typing import AdditiveScorer, KeyedAnswer, Scorer, ScorerOutput
 
-__all__ = ["MIN_HIGHLIGHT_ITEMS", "check_response", "highlighted", "score"]
+__all__ = ["MIN_HIGHLIGHT_ITEMS", "Plan", "check_response", "highlighted", "plan_for", "score"]
 
 _MEMO_LIMIT = 8192
 _BLOCK_COMBINATIONS = 4096  # so a block's memo can hold every combination it meets
@@ -226,7 +226,7 @@ def _term_vectors(
     return [[zeros, *row] for row in rows]
 
 
-class _Plan:
+class Plan:
     """What scoring needs from a questionnaire, a framework and a scorer, worked out once."""
 
     def __init__(
@@ -522,7 +522,7 @@ class _Plan:
         )
 
 
-_plans: dict[tuple[int, int, int], _Plan] = {}
+_plans: dict[tuple[int, int, int], Plan] = {}
 _plans_lock = threading.Lock()
 
 
@@ -532,7 +532,7 @@ def plan_for(
     framework: Framework | None = None,
     scorers: ScorerRegistry | None = None,
     scorer: str | None = None,
-) -> _Plan:
+) -> Plan:
     """The (cached) plan that scores responses to ``questionnaire``; see :func:`score`.
 
     The scorer is resolved here, when scoring, from ``scorers`` (default: the
@@ -548,7 +548,7 @@ def plan_for(
     key = (id(questionnaire), id(framework), id(chosen))
     plan = _plans.get(key)
     if plan is None or plan.scorer_name != scorer_name:
-        plan = _Plan(questionnaire, framework, scorer_name, chosen)
+        plan = Plan(questionnaire, framework, scorer_name, chosen)
         with _plans_lock:
             if len(_plans) >= _PLAN_LIMIT:
                 _plans.pop(next(iter(_plans)))
