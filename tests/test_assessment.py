@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import fourresp
 from fourresp import testing
 from fourresp.assessment import (
+    MissingPolicy,
     Response,
     ScorerRegistry,
     check_response,
@@ -223,29 +224,26 @@ def test_default_questionnaire_result_has_highlights():
 
 
 def test_an_aspect_answered_on_one_item_is_never_highlighted():
-    questionnaire = load_questionnaire()
-    counts = Counter(item.aspect for item in questionnaire.items)
-    # keyed 5 on everything except one item of each aspect, which is skipped
-    skipped = set()
-    answers = {}
-    for item in questionnaire.items:
-        if item.aspect not in skipped and counts[item.aspect] == 2:
-            skipped.add(item.aspect)
-            answers[item.id] = None
-        else:
-            answers[item.id] = _keyed(item, 5)
-    result = score(questionnaire, _response(questionnaire, answers))
-    assert all(aspect.items == aspect.score.answered for aspect in result.aspects)
-    singles = {aspect.aspect for aspect in result.aspects if aspect.items < 2}
-    assert singles
-    assert {a.score.percent for a in result.aspects if a.aspect in singles} == {100.0, None}
-    assert not {h.aspect for h in result.strengths} & singles
-    low = {
-        item.id: _keyed(item, 1) if value is not None else None
-        for item, value in zip(questionnaire.items, answers.values(), strict=True)
-    }
-    result = score(questionnaire, _response(questionnaire, low))
-    assert not {h.aspect for h in result.improvements} & singles
+    # every answered aspect is scored, however few of its items were answered
+    questionnaire = attrs.evolve(
+        load_questionnaire(), missing=MissingPolicy(min_answered_fraction=0.0)
+    )
+    assert max(Counter(item.aspect for item in questionnaire.items).values()) >= 2
+    for keyed in (5, 1):  # all at the top (strengths), then all at the bottom
+        every = {item.id: _keyed(item, keyed) for item in questionnaire.items}
+        one_each = dict.fromkeys(every)
+        for item in questionnaire.items:  # one answered item per aspect, the rest skipped
+            if not any(
+                one_each[i.id] is not None for i in questionnaire.items if i.aspect == item.aspect
+            ):
+                one_each[item.id] = every[item.id]
+        full = score(questionnaire, _response(questionnaire, every))
+        thin = score(questionnaire, _response(questionnaire, one_each))
+        assert full.strengths or full.improvements  # aspects of two items or more are named
+        assert all(a.items == a.score.answered for a in full.aspects + thin.aspects)
+        assert all(a.items == 1 and a.score.percent is not None for a in thin.aspects)
+        assert thin.strengths == ()
+        assert thin.improvements == ()
 
 
 @pytest.mark.parametrize(
