@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import attrs
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 import fourresp
 from fourresp import testing
 from fourresp.assessment import (
+    MissingPolicy,
     Response,
     ScorerRegistry,
     check_response,
@@ -201,16 +203,47 @@ def test_default_questionnaire_covers_every_aspect_and_validates():
     assert fourresp.load(fourresp.to_document(questionnaire)) == questionnaire
 
 
+def _keyed(item, value):
+    """The raw answer that keys to ``value`` on the 1-5 scale."""
+    return 6 - value if item.reverse else value
+
+
 def test_default_questionnaire_result_has_highlights():
     questionnaire = load_questionnaire()
     answers = {
-        item.id: (5 if item.aspect.startswith("client") else 2) for item in questionnaire.items
+        item.id: _keyed(item, 5 if item.aspect.startswith("client") else 2)
+        for item in questionnaire.items
     }
     result = score(questionnaire, _response(questionnaire, answers))
     assert result.strengths
     assert result.improvements
     assert all(h.percent >= 85 for h in result.strengths)
     assert all(h.percent < 60 for h in result.improvements)
+    for highlight in result.strengths + result.improvements:
+        assert result.aspect(highlight.aspect).items >= 2
+
+
+def test_an_aspect_answered_on_one_item_is_never_highlighted():
+    # every answered aspect is scored, however few of its items were answered
+    questionnaire = attrs.evolve(
+        load_questionnaire(), missing=MissingPolicy(min_answered_fraction=0.0)
+    )
+    assert max(Counter(item.aspect for item in questionnaire.items).values()) >= 2
+    for keyed in (5, 1):  # all at the top (strengths), then all at the bottom
+        every = {item.id: _keyed(item, keyed) for item in questionnaire.items}
+        one_each = dict.fromkeys(every)
+        for item in questionnaire.items:  # one answered item per aspect, the rest skipped
+            if not any(
+                one_each[i.id] is not None for i in questionnaire.items if i.aspect == item.aspect
+            ):
+                one_each[item.id] = every[item.id]
+        full = score(questionnaire, _response(questionnaire, every))
+        thin = score(questionnaire, _response(questionnaire, one_each))
+        assert full.strengths or full.improvements  # aspects of two items or more are named
+        assert all(a.items == a.score.answered for a in full.aspects + thin.aspects)
+        assert all(a.items == 1 and a.score.percent is not None for a in thin.aspects)
+        assert thin.strengths == ()
+        assert thin.improvements == ()
 
 
 @pytest.mark.parametrize(
@@ -233,7 +266,6 @@ def test_default_questionnaire_result_has_highlights():
             "unknown-aspect",
         ),
         (lambda text: text.replace("  - id: client-2\n", "  - id: client-1\n", 1), "duplicate-id"),
-        (lambda text: text.replace("scorer: percent", "scorer: nope", 1), "unknown-scorer"),
     ],
 )
 def test_questionnaire_validator_refuses_broken_documents(change, code, tmp_path):
@@ -246,6 +278,29 @@ def test_questionnaire_validator_refuses_broken_documents(change, code, tmp_path
     problems = fourresp.validate(path)
     assert code in [problem.code for problem in problems]
     assert all(problem.line is not None for problem in problems)
+
+
+def test_a_scorer_of_an_apps_own_registry_is_resolved_when_scoring(tmp_path):
+    from fourresp.assessment import default_questionnaire_path
+
+    path = tmp_path / "q.yaml"
+    text = default_questionnaire_path().read_text(encoding="utf-8")
+    path.write_text(text.replace("scorer: percent", "scorer: my-scorer", 1), encoding="utf-8")
+    questionnaire = fourresp.load(path)  # loads: nothing looks the scorer up yet
+    assert questionnaire.scoring.scorer == "my-scorer"
+    registry = ScorerRegistry()
+
+    @registry.scorer("my-scorer")
+    def lowest(answers, *, total_items, parameters):
+        worst = min((a.keyed - a.minimum) / (a.maximum - a.minimum) for a in answers)
+        return ScorerOutput(value=worst, percent=100 * worst)
+
+    answers = {item.id: 3 for item in questionnaire.items}
+    result = score(questionnaire, _response(questionnaire, answers), scorers=registry)
+    assert result.scorer == "my-scorer"
+    assert result.overall.percent == 50
+    with pytest.raises(fourresp.NotFoundError, match="no scorer called 'my-scorer'"):
+        score(questionnaire, _response(questionnaire, answers))
 
 
 def test_mapping_sources_keep_key_order():
@@ -286,7 +341,7 @@ def test_the_conformance_kit_catches_a_bad_scorer():
         return ScorerOutput(value=1.0, percent=150.0)
 
     with pytest.raises(AssertionError, match="percent"):
-        testing.check_scorer(out_of_range, max_examples=5)
+        testing.check_scorer(out_of_range, max_examples=5, shrink=False)
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,7 @@ PUBLIC = {
         "Scale",
         "ScaleLabel",
         "Score",
+        "ScoreRow",
         "Scoring",
         "ScorerRegistry",
         "check_response",
@@ -101,6 +102,7 @@ PUBLIC = {
         "result_markdown",
         "score",
         "score_batch",
+        "score_rows",
     ],
     "fourresp.badges": [
         "COLOURS",

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 import fourresp
 from fourresp._cli_common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS
 from fourresp._convert import unstructure
+from fourresp._csvsafe import neutralise
 from fourresp._files import check_writable, document_text, rescue, write_atomically
 from fourresp.assessment import (
     BatchRow,
@@ -21,11 +22,14 @@ from fourresp.assessment import (
     ReliabilityAccumulator,
     Response,
     Result,
+    Score,
+    ScoreRow,
     load_questionnaire,
     result_chart,
     result_markdown,
     score,
     score_batch,
+    score_rows,
 )
 from fourresp.errors import StorageError
 
@@ -298,37 +302,57 @@ def _row_json(row: BatchRow) -> dict[str, Any]:
     return {"kind": "result", "line": row.line, "result": fourresp.to_document(row.result)}
 
 
-def _csv_header() -> list[str]:
+def _csv_columns() -> list[str]:
+    """The responsibilities with a percent and a band column each, in the framework's order."""
     from fourresp.content import load_framework
 
+    return [responsibility.id for responsibility in load_framework()]
+
+
+def _csv_header(columns: list[str]) -> list[str]:
     header = ["line", "respondent", "overall_percent", "overall_band"]
-    for responsibility in load_framework():
-        header += [f"{responsibility.id}_percent", f"{responsibility.id}_band"]
+    for responsibility in columns:
+        header += [f"{responsibility}_percent", f"{responsibility}_band"]
     return header
 
 
-def _csv_cells(row: BatchRow, header: list[str]) -> list[str]:
-    assert row.result is not None
-    values: dict[str, Any] = {"line": row.line, "respondent": row.respondent or ""}
-    groups = [("overall", row.result.overall)] + [
-        (r.responsibility, r.score) for r in row.result.responsibilities
-    ]
-    for name, group in groups:
-        values[f"{name}_percent"] = "" if group.percent is None else f"{group.percent:.2f}"
-        values[f"{name}_band"] = group.band.id if group.band is not None else ""
-    return [str(values.get(column, "")) for column in header]
+def _csv_cells(row: ScoreRow, columns: list[str]) -> list[str]:
+    """One CSV row. Text cells (respondent, band ids) are neutralised against formulas;
+    numbers are written as they are."""
+    assert row.overall is not None
+    cells = [str(row.line), neutralise(row.respondent or "")]
+    scores = {r.responsibility: r.score for r in row.responsibilities}
+    for group in (row.overall, *(scores.get(column) for column in columns)):
+        if group is None or group.percent is None:
+            cells.append("")
+        else:
+            cells.append(f"{group.percent:.2f}")
+        cells.append(neutralise(group.band.id) if group is not None and group.band else "")
+    return cells
 
 
-def _row_text(row: BatchRow) -> str:
-    assert row.result is not None
-    result = row.result
-    parts = [f"line {row.line:<6}", f"{(row.respondent or '-')[:24]:<24}"]
-    overall = result.overall
-    figure = "n/a" if overall.percent is None else f"{overall.percent:.1f}%"
-    parts.append(f"overall {figure:>6} {overall.band.name if overall.band else '':<12}")
-    for item in result.responsibilities:
-        figure = "n/a" if item.score.percent is None else f"{item.score.percent:.0f}%"
-        parts.append(f"{item.responsibility} {figure}")
+# Control characters (C0, DEL, C1) shown escaped, so input cannot drive the terminal.
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
+
+
+def _shown(text: str) -> str:
+    """``text`` safe to print: control characters and lone surrogates escaped."""
+    return text.translate(_CONTROLS).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _figure(score: Score, digits: int) -> str:
+    return "n/a" if score.percent is None else f"{score.percent:.{digits}f}%"
+
+
+def _row_text(row: ScoreRow) -> str:
+    assert row.overall is not None
+    who = _shown(row.respondent or "-")[:24]
+    parts = [f"line {row.line:<6}", f"{who:<24}"]
+    overall = row.overall
+    band = overall.band.name if overall.band else ""
+    parts.append(f"overall {_figure(overall, 1):>6} {band:<12}")
+    for item in row.responsibilities:
+        parts.append(f"{item.responsibility} {_figure(item.score, 0)}")
     return "  ".join(parts).rstrip()
 
 
@@ -358,32 +382,15 @@ def render_reliability(report: Reliability) -> str:
 
 
 def assess_batch_command(args: argparse.Namespace, out: TextIO) -> int:
-    """``fourresp assess-batch``: score a file of responses row by row."""
+    """``fourresp assess-batch``: score a file of responses row by row, writing as it goes."""
     questionnaire = load_questionnaire(args.questionnaire)
     accumulator = ReliabilityAccumulator(questionnaire) if args.reliability else None
     progress = _Progress(sys.stderr)
-    scored = refused = 0
-    writer = csv.writer(out, lineterminator="\n") if args.format == "csv" else None
-    header = _csv_header()
-    if writer is not None:
-        writer.writerow(header)
     try:
-        for row in score_batch(args.file, questionnaire, reliability=accumulator):
-            progress.tick()
-            if row.result is None:
-                refused += 1
-                for problem in row.problems:
-                    print(problem, file=sys.stderr)
-                if args.format == "json":
-                    out.write(json.dumps(_row_json(row), ensure_ascii=False) + "\n")
-                continue
-            scored += 1
-            if args.format == "json":
-                out.write(json.dumps(_row_json(row), ensure_ascii=False) + "\n")
-            elif writer is not None:
-                writer.writerow(_csv_cells(row, header))
-            else:
-                out.write(_row_text(row) + "\n")
+        if args.format == "json":
+            scored, refused = _write_json(args, questionnaire, accumulator, out, progress)
+        else:
+            scored, refused = _write_table(args, questionnaire, accumulator, out, progress)
     finally:
         progress.done()
     if accumulator is not None:
@@ -397,3 +404,54 @@ def assess_batch_command(args: argparse.Namespace, out: TextIO) -> int:
             out.write("\n" + render_reliability(report))
     print(f"{scored} scored, {refused} refused", file=sys.stderr)
     return EXIT_PROBLEMS if refused else EXIT_OK
+
+
+def _report(problems: tuple[fourresp.Problem, ...]) -> None:
+    for problem in problems:
+        print(_shown(str(problem)), file=sys.stderr)
+
+
+def _write_json(
+    args: argparse.Namespace,
+    questionnaire: Questionnaire,
+    accumulator: ReliabilityAccumulator | None,
+    out: TextIO,
+    progress: _Progress,
+) -> tuple[int, int]:
+    scored = refused = 0
+    for row in score_batch(args.file, questionnaire, reliability=accumulator):
+        progress.tick()
+        if row.result is None:
+            refused += 1
+            _report(row.problems)
+        else:
+            scored += 1
+        out.write(json.dumps(_row_json(row), ensure_ascii=False) + "\n")
+    return scored, refused
+
+
+def _write_table(
+    args: argparse.Namespace,
+    questionnaire: Questionnaire,
+    accumulator: ReliabilityAccumulator | None,
+    out: TextIO,
+    progress: _Progress,
+) -> tuple[int, int]:
+    """Text or CSV, from light rows: no full Result is built."""
+    scored = refused = 0
+    columns = _csv_columns()
+    writer = csv.writer(out, lineterminator="\n") if args.format == "csv" else None
+    if writer is not None:
+        writer.writerow(_csv_header(columns))
+    for row in score_rows(args.file, questionnaire, reliability=accumulator):
+        progress.tick()
+        if row.overall is None:
+            refused += 1
+            _report(row.problems)
+        elif writer is not None:
+            scored += 1
+            writer.writerow(_csv_cells(row, columns))
+        else:
+            scored += 1
+            out.write(_row_text(row) + "\n")
+    return scored, refused

@@ -673,7 +673,9 @@ def keyed_answers(*, min_size: int = 1, max_size: int = 12) -> st.SearchStrategy
     return st.lists(one(), min_size=min_size, max_size=max_size)
 
 
-def check_scorer(scorer: Any, *, max_examples: int = 100, parameters: Any = None) -> None:
+def check_scorer(
+    scorer: Any, *, max_examples: int = 100, parameters: Any = None, shrink: bool = True
+) -> None:
     """Check that ``scorer`` keeps the promises of :class:`fourresp.typing.Scorer`.
 
     Run it in your plugin's own tests; it raises ``AssertionError`` with the
@@ -682,6 +684,8 @@ def check_scorer(scorer: Any, *, max_examples: int = 100, parameters: Any = None
     to 100, gives the same output for the same input (pure), and does not depend on
     the order of the answers. For an :class:`~fourresp.typing.AdditiveScorer`, it
     also checks that ``from_sums`` of the answers' terms agrees with calling it.
+    ``shrink=False`` reports the first failing example as found, without the
+    search for a smaller one: quick when a test expects the check to fail.
 
     >>> from fourresp.assessment._scorers import score_percent
     >>> from fourresp.testing import check_scorer
@@ -689,13 +693,15 @@ def check_scorer(scorer: Any, *, max_examples: int = 100, parameters: Any = None
     """
     import math
 
-    from hypothesis import given, settings
+    from hypothesis import Phase, given, settings
 
     from fourresp.typing import AdditiveScorer, ScorerOutput
 
     given_parameters = dict(parameters or {})
 
-    @settings(max_examples=max_examples, deadline=None)
+    phases = tuple(Phase) if shrink else (Phase.explicit, Phase.reuse, Phase.generate)
+
+    @settings(max_examples=max_examples, deadline=None, phases=phases)
     @given(keyed_answers(), st.randoms(use_true_random=False), st.integers(0, 5))
     def conforms(answers: list[Any], rng: Any, extra: int) -> None:
         total = len(answers) + extra

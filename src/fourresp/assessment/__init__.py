@@ -9,13 +9,7 @@
 ['client', 'learners', 'peers', 'self']
 """
 
-from fourresp.assessment._batch import (
-    BatchFormat,
-    BatchRow,
-    ResponseRow,
-    read_responses,
-    score_batch,
-)
+from fourresp.assessment._batch import BatchRow, ScoreRow, score_batch, score_rows
 from fourresp.assessment._defaults import default_questionnaire_path, load_questionnaire
 from fourresp.assessment._engine import check_response, score
 from fourresp.assessment._models import (
@@ -48,6 +42,7 @@ from fourresp.assessment._reliability import (
     reliability,
 )
 from fourresp.assessment._report import result_chart, result_markdown
+from fourresp.assessment._rows import BatchFormat, ResponseRow, read_responses
 from fourresp.assessment._scorers import (
     ENTRY_POINT_GROUP,
     ScorerRegistry,
@@ -83,6 +78,7 @@ __all__ = [
     "Scale",
     "ScaleLabel",
     "Score",
+    "ScoreRow",
     "ScorerRegistry",
     "Scoring",
     "check_response",
@@ -96,4 +92,5 @@ __all__ = [
     "result_markdown",
     "score",
     "score_batch",
+    "score_rows",
 ]

@@ -382,11 +382,16 @@ class Score:
 
 @attrs.frozen(kw_only=True)
 class AspectResult:
-    """The score of one aspect."""
+    """The score of one aspect.
+
+    ``items`` is the number of its items that were answered; an aspect is a
+    strength or an area to improve only on two answered items or more.
+    """
 
     aspect: str
     title: str
     responsibility: str
+    items: int
     score: Score
 
 
@@ -581,15 +586,8 @@ def questionnaire_findings(
                 code="unknown-aspect",
                 message=f"aspect {feedback.aspect!r} is not in framework {framework.id!r}",
             )
-    from fourresp.assessment._scorers import default_registry
-
-    if questionnaire.scoring.scorer not in default_registry():
-        yield Finding(
-            path=("scoring", "scorer"),
-            code="unknown-scorer",
-            message=f"no scorer called {questionnaire.scoring.scorer!r}; known: "
-            + ", ".join(default_registry().names()),
-        )
+    # The scorer is not looked up here: it is resolved when scoring, from the
+    # registry the caller passes, so a questionnaire may name an app's own scorer.
 
 
 QUESTIONNAIRE_KIND = DocumentKind(

@@ -28,13 +28,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from fractions import Fraction
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
-from fourresp.assessment._engine import _Keyer
+from fourresp.assessment._keying import Keying
 from fourresp.assessment._models import Questionnaire, Response
 from fourresp.content import Framework, load_framework
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 __all__ = [
     "GroupReliability",
@@ -44,7 +47,9 @@ __all__ = [
     "reliability",
 ]
 
-Exact = int | Fraction
+# fractions (and the decimal module it imports) is loaded only when figures are
+# computed: importing fourresp.assessment does not pay for it.
+Exact: TypeAlias = "int | Fraction"
 
 
 @attrs.frozen(kw_only=True)
@@ -100,6 +105,8 @@ class Reliability:
 
 
 def _exact(value: float) -> Exact:
+    from fractions import Fraction
+
     if isinstance(value, int):
         return value
     return int(value) if value.is_integer() else Fraction(value)
@@ -132,6 +139,8 @@ class _Moments:
                 row[offset] += x * y  # type: ignore[operator]
 
     def covariance(self) -> list[list[Fraction]]:
+        from fractions import Fraction
+
         n = self.count
         size = len(self.positions)
         matrix = [[Fraction(0)] * size for _ in range(size)]
@@ -144,11 +153,14 @@ class _Moments:
         return matrix
 
     def report(self) -> GroupReliability:
+        from fractions import Fraction
+
         k, n = len(self.positions), self.count
 
         def result(
             alpha: float | None, note: str | None, items: tuple[ItemTotal, ...] = ()
         ) -> GroupReliability:
+
             return GroupReliability(
                 group=self.name,
                 items=k,
@@ -223,7 +235,7 @@ class ReliabilityAccumulator:
     def __init__(self, questionnaire: Questionnaire, *, framework: Framework | None = None) -> None:
         framework = framework if framework is not None else load_framework()
         self._questionnaire = questionnaire
-        self._keyer = _Keyer(questionnaire)
+        self._keyer = Keying(questionnaire)
         self._responses = 0
         items = questionnaire.items
         self._groups = [

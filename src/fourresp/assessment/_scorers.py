@@ -9,7 +9,6 @@ name claimed twice is an error, never a silent override.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from importlib.metadata import entry_points
 from typing import Any, TypeVar
 
 from fourresp.errors import ArgumentError, NotFoundError
@@ -153,6 +152,10 @@ class ScorerRegistry:
         if not self._discover or self._discovered:
             return
         self._discovered = True
+        # Imported here: importlib.metadata costs more to import than the whole
+        # assessment package, and only discovery needs it.
+        from importlib.metadata import entry_points
+
         for entry in entry_points(group=ENTRY_POINT_GROUP):
             if entry.name in self._scorers:
                 continue

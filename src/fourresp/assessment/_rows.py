@@ -1,0 +1,485 @@
+"""Reading batches: responses from JSON Lines or CSV, one row at a time.
+
+Everything streams: a row is read and checked before the next one is read, so
+memory does not grow with the size of the file. Each row is read within a budget
+of at most 1 MiB (or ``limits.max_bytes`` when smaller); anything that makes a
+row unreadable, however large or strange, is that row's problem: it becomes a
+:class:`ResponseRow` with its problems (file, line and JSON path), and the rows
+after it go on.
+
+A row that is plainly well formed is taken as it is (see
+:mod:`fourresp.assessment._quick`), and the engine's own answer checks follow
+when it is scored; the full schema validator runs only on a row that is not, to
+explain what is wrong with it.
+
+JSON Lines: one JSON object per line, a response document (``questionnaire``,
+``version``, ``answers``, optional ``respondent``, ``started_at``,
+``completed_at``); ``questionnaire`` and ``version`` default to the
+questionnaire's own. Blank lines are skipped.
+
+CSV: a header row, then one row per respondent. Columns ``respondent``,
+``questionnaire``, ``version``, ``started_at`` and ``completed_at`` are optional;
+every other column is an item id. An empty cell is a skipped item. A UTF-8 byte
+order mark (as spreadsheet programs write) is accepted.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import IO, Any, Literal
+
+import attrs
+
+from fourresp._limits import DEFAULT_LIMITS, Limits
+from fourresp._load import load
+from fourresp._paths import format_path
+from fourresp.assessment._models import Questionnaire, Response
+from fourresp.assessment._quick import MAX_ANSWERS, quick_response
+from fourresp.errors import ArgumentError, DocumentError, Problem
+
+__all__ = ["BatchFormat", "ResponseRow", "at", "read_responses", "source_name"]
+
+BatchFormat = Literal["jsonl", "csv"]
+_SUFFIXES: dict[str, BatchFormat] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+_CSV_FIELDS = ("respondent", "questionnaire", "version", "started_at", "completed_at")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_ROW_BUDGET = 1 << 20  # characters in one row: a response is a few kilobytes at most
+_LONGEST_NUMBER = 64  # characters in a CSV cell read as a number
+# What reading one row can raise, however hostile the row: each becomes its problem.
+_ROW_FAILURES = (ValueError, OverflowError, RecursionError, TypeError, MemoryError)
+
+
+@attrs.frozen(kw_only=True)
+class ResponseRow:
+    """One row of a batch file: the response read from it, or why it could not be read."""
+
+    line: int
+    response: Response | None
+    problems: tuple[Problem, ...] = ()
+
+
+def at(problems: tuple[Problem, ...], source: str | None, line: int) -> tuple[Problem, ...]:
+    """The problems of one row, placed at its line in the file."""
+    return tuple(
+        attrs.evolve(problem, source=source, line=line, column=problem.column)
+        for problem in problems
+    )
+
+
+def _format_of(name: str | None, requested: BatchFormat | None) -> BatchFormat:
+    if requested is not None:
+        if requested not in ("jsonl", "csv"):
+            raise ArgumentError(f"a batch is 'jsonl' or 'csv', not {requested!r}")
+        return requested
+    suffix = os.path.splitext(name or "")[1].lower()
+    if suffix in _SUFFIXES:
+        return _SUFFIXES[suffix]
+    raise ArgumentError(
+        f"cannot tell the format of {name or 'the batch'!r} from its name: "
+        "use a .jsonl or .csv file, or say format='jsonl' or format='csv'"
+    )
+
+
+def _response(
+    document: Any, questionnaire: Questionnaire, limits: Limits
+) -> Response | tuple[Problem, ...]:
+    if not isinstance(document, dict):
+        kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
+            type(document), "a number"
+        )
+        return (
+            Problem(
+                code="not-a-mapping",
+                message=f"a response is a JSON object with 'answers', not {kind}",
+            ),
+        )
+    document.setdefault("questionnaire", questionnaire.id)
+    document.setdefault("version", questionnaire.version)
+    # The quick check's documents are flat, hold at most 10,000 answers and fit a
+    # row's budget, so it may stand in for the loader only under limits that allow
+    # all of that; stricter limits send every row the full way.
+    quick = quick_response(document) if _roomy(limits) else None
+    if quick is not None:
+        return quick
+    try:  # the full loader, to say what is wrong
+        response: Response = load(document, kind="response", limits=limits)
+    except DocumentError as exc:
+        return exc.problems
+    for key in ("respondent", "started_at", "completed_at"):
+        text = getattr(response, key)
+        if text is not None and not _encodable(text):
+            return (
+                Problem(
+                    code="bad-text",
+                    message=f"{key} holds a lone surrogate, which no file can store",
+                    path=format_path((key,)),
+                ),
+            )
+    return response
+
+
+def _roomy(limits: Limits) -> bool:
+    return (
+        limits.max_depth >= 2
+        and limits.max_nodes > 2 * MAX_ANSWERS
+        and limits.max_bytes >= 4 * _ROW_BUDGET  # UTF-8 takes at most 4 bytes a character
+    )
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _guarded(line: int, source: str | None, read: Callable[[], ResponseRow]) -> ResponseRow:
+    """``read()``, or a row with the problem when the row makes reading fail."""
+    try:
+        return read()
+    except _ROW_FAILURES as exc:
+        problem = Problem(
+            code="unreadable-row",
+            message=f"the row cannot be read ({exc.__class__.__name__})",
+        )
+        return ResponseRow(line=line, response=None, problems=at((problem,), source, line))
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise _DuplicateKey
+    return found
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _parsed(text: str, limits: Limits, source: str | None) -> Any:
+    """The JSON value of one line.
+
+    Plain ``json.loads`` first (duplicate keys and NaN or Infinity refused): a
+    well-formed row needs no more, and the quick check then accepts only flat
+    documents. Anything it refuses goes to the loader's reader, which locates the
+    problem, as does a value the quick check does not accept (see :func:`_response`).
+    """
+    try:
+        return json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_no_constant)
+    except (ValueError, RecursionError, _DuplicateKey):
+        from fourresp._json import read_json
+
+        return read_json(text, limits=limits, source=source)
+
+
+def _jsonl_row(
+    text: str, line: int, source: str | None, questionnaire: Questionnaire, limits: Limits
+) -> ResponseRow:
+    try:
+        found = _response(_parsed(text, limits, source), questionnaire, limits)
+    except DocumentError as exc:
+        return ResponseRow(line=line, response=None, problems=at(exc.problems, source, line))
+    if isinstance(found, Response):
+        return ResponseRow(line=line, response=found)
+    return ResponseRow(line=line, response=None, problems=at(found, source, line))
+
+
+def _too_large(line: int, source: str | None, budget: int) -> ResponseRow:
+    problem = Problem(code="too-large", message=f"the row is longer than {budget} characters")
+    return ResponseRow(line=line, response=None, problems=at((problem,), source, line))
+
+
+def _jsonl_rows(
+    stream: IO[str], source: str | None, questionnaire: Questionnaire, limits: Limits
+) -> Iterator[ResponseRow]:
+    budget = min(limits.max_bytes, _ROW_BUDGET)
+    line = 0
+    while True:
+        text = stream.readline(budget + 1)
+        if not text:
+            return
+        line += 1
+        if line == 1:  # a stream opened without utf-8-sig keeps the byte-order mark
+            text = text.removeprefix("\ufeff")
+        if len(text) > budget and not text.endswith("\n"):
+            while text and not text.endswith("\n"):  # skip the rest, a budget at a time
+                text = stream.readline(budget + 1)
+            yield _too_large(line, source, budget)
+            continue
+        if not text.strip():
+            continue
+        yield _guarded(line, source, partial(_jsonl_row, text, line, source, questionnaire, limits))
+
+
+def _number(text: str) -> float | int | None:
+    if len(text) > _LONGEST_NUMBER:  # int() of thousands of digits raises ValueError
+        return None
+    if _INTEGER.fullmatch(text):
+        return int(text)
+    if _DECIMAL.fullmatch(text):
+        value = float(text)
+        if math.isfinite(value):
+            return value
+    return None
+
+
+def _csv_header(header: list[str], questionnaire: Questionnaire, source: str | None) -> list[str]:
+    # a stream opened without utf-8-sig keeps the byte-order mark (Excel writes one)
+    names = [
+        cell.removeprefix("\ufeff").strip() if column == 0 else cell.strip()
+        for column, cell in enumerate(header)
+    ]
+    known = {item.id for item in questionnaire.items}
+    problems = []
+    seen: set[str] = set()
+    for column, name in enumerate(names, start=1):
+        where = f"column {column}"
+        if not name:
+            problems.append(
+                Problem(code="csv-header", message=f"{where} has no name", source=source, line=1)
+            )
+        elif name in seen:
+            problems.append(
+                Problem(
+                    code="csv-header",
+                    message=f"{where}: {name!r} is already a column",
+                    source=source,
+                    line=1,
+                )
+            )
+        elif name not in known and name not in _CSV_FIELDS:
+            problems.append(
+                Problem(
+                    code="unknown-item",
+                    message=f"{where}: {name!r} is not an item of questionnaire "
+                    f"{questionnaire.id!r} (nor one of {', '.join(_CSV_FIELDS)})",
+                    source=source,
+                    line=1,
+                )
+            )
+        seen.add(name)
+    if problems:
+        raise DocumentError(problems, source=source)
+    return names
+
+
+class _RowTooLarge(Exception):
+    """A CSV row went over its budget; the rest of its last line was skipped."""
+
+
+class _BoundedLines:
+    """The lines of a stream for :func:`csv.reader`, each row within a budget of characters.
+
+    ``start()`` begins a row; a row whose lines (a quoted cell may span several)
+    add up to more than the budget raises :class:`_RowTooLarge` once the rest of
+    its line is skipped, a budget at a time, so memory stays bounded.
+    """
+
+    def __init__(self, stream: IO[str], budget: int) -> None:
+        self.stream = stream
+        self.budget = budget
+        self.left = budget
+        self.lines = 0  # lines read so far
+
+    def start(self) -> None:
+        self.left = self.budget
+
+    def __iter__(self) -> _BoundedLines:
+        return self
+
+    def __next__(self) -> str:
+        text = self.stream.readline(self.left + 1)
+        if not text:
+            raise StopIteration
+        self.lines += 1
+        if self.lines == 1:  # a stream opened without utf-8-sig keeps the byte-order mark
+            text = text.removeprefix("\ufeff")
+        self.left -= len(text)
+        if self.left < 0:
+            while text and not text.endswith("\n"):
+                text = self.stream.readline(self.budget + 1)
+            raise _RowTooLarge
+        return text
+
+
+def _csv_rows(
+    stream: IO[str], source: str | None, questionnaire: Questionnaire, limits: Limits
+) -> Iterator[ResponseRow]:
+    # csv.field_size_limit is left alone (it is process-wide): the default of
+    # 131,072 characters is far above any cell of a response, and a row's budget
+    # bounds the memory a row can take.
+    import csv  # only CSV batches need it
+
+    budget = min(limits.max_bytes, _ROW_BUDGET)
+    lines = _BoundedLines(stream, budget)
+    reader = csv.reader(lines, strict=True)
+    try:
+        header = next(reader, None)
+    except (csv.Error, _RowTooLarge) as exc:
+        message = "not valid CSV: " + (str(exc) if isinstance(exc, csv.Error) else "too long")
+        raise DocumentError(
+            [Problem(code="csv-syntax", message=message, source=source, line=1)]
+        ) from None
+    if header is None:
+        return
+    names = _csv_header(header, questionnaire, source)
+    while True:
+        start = lines.lines + 1
+        lines.start()
+        try:
+            cells = next(reader, None)
+        except _RowTooLarge:
+            yield _too_large(start, source, budget)
+            continue
+        except csv.Error as exc:
+            # The reader starts afresh on the next line, so the rows after go on.
+            problem = Problem(code="csv-syntax", message=f"not valid CSV: {exc}")
+            yield ResponseRow(line=start, response=None, problems=at((problem,), source, start))
+            continue
+        if cells is None:
+            return
+        if not any(cell.strip() for cell in cells):
+            continue
+        yield _guarded(
+            start, source, partial(_csv_row, cells, names, start, source, questionnaire, limits)
+        )
+
+
+def _csv_row(
+    cells: list[str],
+    names: list[str],
+    line: int,
+    source: str | None,
+    questionnaire: Questionnaire,
+    limits: Limits,
+) -> ResponseRow:
+    if len(cells) != len(names):
+        problem = Problem(
+            code="csv-shape",
+            message=f"the row has {len(cells)} cells; the header has {len(names)} columns",
+        )
+        return ResponseRow(line=line, response=None, problems=at((problem,), source, line))
+    document: dict[str, Any] = {}
+    answers: dict[str, Any] = {}
+    problems = []
+    for name, raw in zip(names, cells, strict=True):
+        cell = raw.strip()
+        if name in _CSV_FIELDS:
+            if cell:
+                document[name] = cell
+            continue
+        if not cell:
+            answers[name] = None
+            continue
+        value = _number(cell)
+        if value is None:
+            problems.append(
+                Problem(
+                    code="not-a-number",
+                    message=f"item {name!r}: expected a number on the scale, found {cell[:40]!r}",
+                    path=format_path(("answers", name)),
+                )
+            )
+        answers[name] = value
+    if problems:
+        return ResponseRow(line=line, response=None, problems=at(tuple(problems), source, line))
+    document["answers"] = answers
+    try:
+        found = _response(document, questionnaire, limits)
+    except DocumentError as exc:
+        return ResponseRow(line=line, response=None, problems=at(exc.problems, source, line))
+    if isinstance(found, Response):
+        return ResponseRow(line=line, response=found)
+    return ResponseRow(line=line, response=None, problems=at(found, source, line))
+
+
+def read_responses(
+    source: str | os.PathLike[str] | IO[str],
+    questionnaire: Questionnaire,
+    *,
+    format: BatchFormat | None = None,
+    limits: Limits | None = None,
+) -> Iterator[ResponseRow]:
+    """Read the responses of a JSON Lines or CSV batch, one row at a time.
+
+    ``source`` is a path or an open text file; the format comes from ``format`` or
+    the file's suffix (``.jsonl``, ``.ndjson``, ``.csv``). Each row is checked
+    against the response schema; one that fails carries its problems (file, line,
+    JSON path) instead of a response, and reading goes on. A CSV header that names
+    unknown columns, or a file that cannot be decoded, raises
+    :class:`~fourresp.errors.DocumentError`. ``limits.max_bytes`` bounds each line.
+    """
+    limits = limits if limits is not None else DEFAULT_LIMITS
+    name = source_name(source)
+    if isinstance(source, str | os.PathLike):
+        assert name is not None
+        chosen = _format_of(name, format)
+        try:
+            stream: IO[str] = open(name, encoding="utf-8-sig", newline="")  # noqa: SIM115
+        except OSError as exc:
+            raise DocumentError(
+                [
+                    Problem(
+                        code="unreadable",
+                        message=f"cannot read the file: {exc.strerror}",
+                        source=name,
+                    )
+                ],
+                source=name,
+            ) from None
+        with stream:
+            yield from _decoded(_rows(stream, name, chosen, questionnaire, limits), name)
+        return
+    chosen = _format_of(name, format)
+    yield from _decoded(_rows(source, name, chosen, questionnaire, limits), name)
+
+
+def source_name(source: str | os.PathLike[str] | IO[str]) -> str | None:
+    """The file name of a batch source (a path, or an open file's name), or None."""
+    if isinstance(source, str | os.PathLike):
+        return os.fspath(source)
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) else None
+
+
+def _rows(
+    stream: IO[str],
+    name: str | None,
+    chosen: BatchFormat,
+    questionnaire: Questionnaire,
+    limits: Limits,
+) -> Iterator[ResponseRow]:
+    if chosen == "csv":
+        return _csv_rows(stream, name, questionnaire, limits)
+    return _jsonl_rows(stream, name, questionnaire, limits)
+
+
+def _decoded(rows: Iterator[ResponseRow], name: str | None) -> Iterator[ResponseRow]:
+    last = 0
+    try:
+        for row in rows:
+            last = row.line
+            yield row
+    except UnicodeDecodeError as exc:
+        raise DocumentError(
+            [
+                Problem(
+                    code="encoding",
+                    message=f"the file is not UTF-8 (after line {last}): {exc.reason}",
+                    source=name,
+                    line=last + 1,
+                )
+            ],
+            source=name,
+        ) from None
