@@ -1,13 +1,15 @@
 # Two commands on a fresh machine with python3 and make:
 #   make demo   run fourresp on its built-in content
 #   make test   every check: lint, types, tests (docs examples included)
+#   make check  the inner loop: lint, types and the fast tests (no browser, no
+#               PostgreSQL, no wheel build), in about a minute
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint types pytest wheel-check bench clean lrs survey-core
+.PHONY: demo test check lint types pytest fast-tests wheel-check bench clean lrs survey-core
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +22,8 @@ demo: $(STAMP)
 
 test: lint types pytest wheel-check
 
+check: lint types fast-tests
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
@@ -29,6 +33,9 @@ types: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
+
+fast-tests: $(STAMP)
+	$(BIN)/pytest -q -x -m "not slow"
 
 # Build the sdist, then the wheel from it, install the wheel into a fresh virtual
 # environment and, from a folder outside the repository, run the demo and import
@@ -63,7 +70,7 @@ endef
 export WHEEL_IMPORTS
 define WHEEL_IMPORTS
 import importlib
-for name in ("fourresp", "fourresp.errors", "fourresp.typing", "fourresp.content",
+for name in ("fourresp", "fourresp.errors", "fourresp.content",
              "fourresp.assessment", "fourresp.scenario", "fourresp.badges",
              "fourresp.supporters", "fourresp.charts", "fourresp.cli", "fourresp.site"):
     module = importlib.import_module(name)

@@ -15,17 +15,18 @@ from fourresp.assessment import (
     Band,
     BandRef,
     Highlight,
+    KeyedAnswer,
     Questionnaire,
     Response,
     ResponsibilityResult,
     Result,
     Score,
+    Scorer,
     ScorerRegistry,
     check_response,
 )
 from fourresp.content import Framework
 from fourresp.errors import DocumentError
-from fourresp.typing import KeyedAnswer, Scorer
 
 
 def _group_score(

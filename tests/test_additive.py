@@ -10,9 +10,17 @@ from hypothesis import strategies as st
 
 import fourresp
 from fourresp import testing
-from fourresp.assessment import Answers, Response, ScorerRegistry, load_questionnaire, score
+from fourresp.assessment import (
+    AdditiveScorer,
+    Answers,
+    KeyedAnswer,
+    Response,
+    ScorerOutput,
+    ScorerRegistry,
+    load_questionnaire,
+    score,
+)
 from fourresp.assessment._totals import Packing
-from fourresp.typing import AdditiveScorer, KeyedAnswer, ScorerOutput
 
 with_answers = testing.questionnaires().flatmap(
     lambda q: st.tuples(st.just(q), testing.answers_for(q, skips=True))

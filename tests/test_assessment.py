@@ -15,12 +15,12 @@ from fourresp import testing
 from fourresp.assessment import (
     MissingPolicy,
     Response,
+    ScorerOutput,
     ScorerRegistry,
     check_response,
     load_questionnaire,
     score,
 )
-from fourresp.typing import ScorerOutput
 
 questionnaire_and_answers = testing.questionnaires().flatmap(
     lambda q: st.tuples(st.just(q), testing.answers_for(q))

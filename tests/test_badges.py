@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fourresp.assessment import result_badge
 from fourresp.badges import (
     MAX_TEXT,
     OB3_CONTEXTS,
@@ -26,7 +27,6 @@ from fourresp.badges import (
     ob2_badge_class,
     ob2_issuer,
     ob3_credential,
-    result_badge,
     text_width,
     unbake,
     verdict_badge,

@@ -11,12 +11,14 @@ PUBLIC = {
     "fourresp": [
         "DEFAULT_LIMITS",
         "ArgumentError",
+        "ChoiceError",
         "DocumentError",
         "FourrespError",
         "Limits",
         "MissingExtraError",
         "NotFoundError",
         "Problem",
+        "ResumeError",
         "SchemaNotFoundError",
         "StorageError",
         "UnknownKindError",
@@ -56,12 +58,14 @@ PUBLIC = {
         "ShareLinks",
         "check_translation",
         "default_pack_path",
+        "framework_text",
         "load_framework",
         "share_links",
         "validate_pack",
     ],
     "fourresp.assessment": [
         "ENTRY_POINT_GROUP",
+        "AdditiveScorer",
         "Answers",
         "AspectFeedback",
         "AspectResult",
@@ -76,6 +80,7 @@ PUBLIC = {
         "Highlights",
         "Item",
         "ItemTotal",
+        "KeyedAnswer",
         "MissingPolicy",
         "Questionnaire",
         "Reference",
@@ -90,6 +95,8 @@ PUBLIC = {
         "Score",
         "ScoreRow",
         "Scoring",
+        "Scorer",
+        "ScorerOutput",
         "ScorerRegistry",
         "check_response",
         "default_questionnaire_path",
@@ -98,6 +105,7 @@ PUBLIC = {
         "read_responses",
         "register_scorer",
         "reliability",
+        "result_badge",
         "result_chart",
         "result_markdown",
         "score",
@@ -126,7 +134,6 @@ PUBLIC = {
         "ob2_badge_class",
         "ob2_issuer",
         "ob3_credential",
-        "result_badge",
         "sign_credential",
         "text_width",
         "to_png",
@@ -142,13 +149,6 @@ PUBLIC = {
         "Bar",
         "bar_chart",
     ],
-    "fourresp.typing": [
-        "AdditiveScorer",
-        "KeyedAnswer",
-        "Scorer",
-        "ScorerOutput",
-        "SupporterRegistry",
-    ],
     "fourresp.supporters": [
         "COUNTRY_CODES",
         "MAX_NAME",
@@ -158,6 +158,7 @@ PUBLIC = {
         "Pledge",
         "SQLiteRegistry",
         "Supporter",
+        "SupporterRegistry",
         "clean_pledge",
         "normalise_email",
         "open_registry",
@@ -276,3 +277,35 @@ def test_package_ships_py_typed():
     from importlib import resources
 
     assert resources.files("fourresp").joinpath("py.typed").is_file()
+
+
+@pytest.mark.parametrize(
+    ("name", "home"),
+    [
+        ("Scorer", "fourresp.assessment"),
+        ("AdditiveScorer", "fourresp.assessment"),
+        ("KeyedAnswer", "fourresp.assessment"),
+        ("ScorerOutput", "fourresp.assessment"),
+        ("SupporterRegistry", "fourresp.supporters"),
+    ],
+)
+def test_fourresp_typing_still_gives_each_protocol_with_a_deprecation(name, home):
+    import fourresp.typing
+
+    with pytest.warns(DeprecationWarning, match=f"import {name} from {home}"):
+        value = getattr(fourresp.typing, name)
+    assert value is getattr(importlib.import_module(home), name)
+    with pytest.raises(AttributeError):
+        fourresp.typing.Nothing  # noqa: B018
+
+
+@pytest.mark.parametrize("module_name", sorted(PUBLIC))
+def test_exported_names_show_their_public_module(module_name):
+    module = importlib.import_module(module_name)
+    for name in module.__all__:
+        value = getattr(module, name)
+        if inspect.isclass(value) or inspect.isfunction(value):
+            home = value.__module__
+            if home.startswith("fourresp"):
+                private = [part for part in home.split(".") if part.startswith("_")]
+                assert private == [], f"{module_name}.{name} shows {home}"

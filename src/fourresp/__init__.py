@@ -13,31 +13,50 @@ strategies for your own tests).
 True
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
+
+from fourresp import _load
 from fourresp._limits import DEFAULT_LIMITS, Limits
-from fourresp._load import document_kinds, load, to_document, validate
+from fourresp._load import Format, Source, document_kinds, validate
+from fourresp._public import publish
 from fourresp._schemas import schema, schema_names
 from fourresp._version import __version__
 from fourresp.errors import (
     ArgumentError,
+    ChoiceError,
     DocumentError,
     FourrespError,
     MissingExtraError,
     NotFoundError,
     Problem,
+    ResumeError,
     SchemaNotFoundError,
     StorageError,
     UnknownKindError,
 )
 
+if TYPE_CHECKING:  # the typed faces of load and to_document; nothing is imported at run time
+    from fourresp.assessment import Questionnaire, Response, Result
+    from fourresp.content import Framework
+    from fourresp.scenario import RunDocument, Scenario
+    from fourresp.supporters import Pledge
+
+    #: Every object a document loads into.
+    Document = Framework | Questionnaire | Response | Result | Scenario | RunDocument | Pledge
+
 __all__ = [
     "DEFAULT_LIMITS",
     "ArgumentError",
+    "ChoiceError",
     "DocumentError",
     "FourrespError",
     "Limits",
     "MissingExtraError",
     "NotFoundError",
     "Problem",
+    "ResumeError",
     "SchemaNotFoundError",
     "StorageError",
     "UnknownKindError",
@@ -49,3 +68,69 @@ __all__ = [
     "to_document",
     "validate",
 ]
+
+
+# fmt: off
+@overload
+def load(source: Source, *, kind: Literal["framework"], format: Format | None = None,
+         limits: Limits | None = None) -> Framework: ...
+@overload
+def load(source: Source, *, kind: Literal["questionnaire"], format: Format | None = None,
+         limits: Limits | None = None) -> Questionnaire: ...
+@overload
+def load(source: Source, *, kind: Literal["response"], format: Format | None = None,
+         limits: Limits | None = None) -> Response: ...
+@overload
+def load(source: Source, *, kind: Literal["result"], format: Format | None = None,
+         limits: Limits | None = None) -> Result: ...
+@overload
+def load(source: Source, *, kind: Literal["scenario"], format: Format | None = None,
+         limits: Limits | None = None) -> Scenario: ...
+@overload
+def load(source: Source, *, kind: Literal["run"], format: Format | None = None,
+         limits: Limits | None = None) -> RunDocument: ...
+@overload
+def load(source: Source, *, kind: Literal["pledge"], format: Format | None = None,
+         limits: Limits | None = None) -> Pledge: ...
+@overload
+def load(source: Source, *, kind: str | None = None, format: Format | None = None,
+         limits: Limits | None = None) -> Document: ...
+# fmt: on
+
+
+def load(
+    source: Source,
+    *,
+    kind: str | None = None,
+    format: Format | None = None,
+    limits: Limits | None = None,
+) -> Document:
+    """Load a document of any kind the library knows and return its typed object.
+
+    ``source`` is a path (any :class:`os.PathLike`, e.g. :class:`pathlib.Path`), text
+    (``str``), ``bytes`` (UTF-8) or an already parsed mapping. YAML and JSON are both
+    read; the format comes from ``format``, a file's suffix, or the text itself.
+    ``kind`` overrides the document's own ``kind`` key; with a literal ``kind`` the
+    return type is that kind's model (``load(text, kind="framework")`` is a
+    :class:`~fourresp.content.Framework`), otherwise the union of every model, to
+    narrow with ``isinstance``.
+
+    Raises :class:`~fourresp.errors.DocumentError` listing every problem found (with
+    its JSON path, and ``file:line:column`` for text and files), and
+    :class:`~fourresp.errors.UnknownKindError` for a ``kind`` argument the library
+    does not know. Warnings from a kind's checks do not stop loading; see
+    :func:`validate` to see them.
+    """
+    return cast("Document", _load.load(source, kind=kind, format=format, limits=limits))
+
+
+def to_document(obj: Document) -> dict[str, Any]:
+    """The document for a loaded object, with its ``kind`` key: ``load(to_document(x)) == x``.
+
+    Raises :class:`~fourresp.errors.UnknownKindError` for an object that is not a
+    document kind's model.
+    """
+    return _load.to_document(obj)
+
+
+publish(__name__, globals())

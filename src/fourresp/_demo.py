@@ -124,6 +124,7 @@ def build_demo(
     from fourresp.assessment import (
         Response,
         load_questionnaire,
+        result_badge,
         result_chart,
         result_markdown,
         score,
@@ -135,11 +136,9 @@ def build_demo(
         ob2_assertion,
         ob2_badge_class,
         ob2_issuer,
-        result_badge,
         verdict_badge,
     )
-    from fourresp.cli import render_framework
-    from fourresp.content import load_framework, share_links
+    from fourresp.content import framework_text, load_framework, share_links
     from fourresp.scenario import (
         Runner,
         load_scenario,
@@ -164,7 +163,7 @@ def build_demo(
 
     # -- the framework --------------------------------------------------------------
     framework = load_framework()
-    write("framework.txt", render_framework(framework))
+    write("framework.txt", framework_text(framework))
     write("framework.json", json.dumps(to_document(framework), indent=2, ensure_ascii=False))
     items = "".join(
         f"<li><strong>{html.escape(r.heading)}</strong><ul>"

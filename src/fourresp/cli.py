@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
-import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -20,8 +18,6 @@ from typing import Any, TextIO
 import fourresp
 from fourresp._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from fourresp.errors import FourrespError, Problem
-
-_LICENCE = re.compile(r"\bCC(?: BY| 0)(?:-[A-Z]{2})*(?: [0-9]\.[0-9])?")
 
 __all__ = ["main"]
 
@@ -207,50 +203,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _info(args: argparse.Namespace, out: TextIO) -> int:
-    from fourresp.content import load_framework
+    from fourresp.content import framework_text, load_framework
 
     framework = load_framework(args.pack)
     if args.format == "json":
         json.dump(fourresp.to_document(framework), out, indent=2, ensure_ascii=False)
         out.write("\n")
         return EXIT_OK
-    out.write(render_framework(framework))
+    out.write(framework_text(framework))
     return EXIT_OK
-
-
-def _wrap(text: str, indent: str) -> str:
-    # A licence's name ("CC BY-NC-SA 4.0") is never broken, at a hyphen or a space.
-    text = _LICENCE.sub(lambda m: m.group().replace(" ", "\u00a0"), " ".join(text.split()))
-    wrapped = textwrap.fill(
-        text, width=88, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
-    )
-    return wrapped.replace("\u00a0", " ")
-
-
-def render_framework(framework: Any) -> str:
-    """The framework as plain text for a terminal."""
-    lines = [framework.title + (f" {framework.subtitle}" if framework.subtitle else "")]
-    lines.append(
-        f"version {framework.version}, {framework.locale}, {len(framework.aspects)} aspects"
-    )
-    for number, item in enumerate(framework.responsibilities, start=1):
-        lines += ["", f"{number}. {item.heading}", _wrap(item.statement, "   "), ""]
-        for aspect in item.aspects:
-            lines.append(f"   - {aspect.title} [{aspect.id}]")
-            lines.append(_wrap(aspect.description, "       "))
-            if aspect.includes:
-                lines.append(_wrap(f"Includes: {aspect.includes}", "       "))
-            if aspect.excludes:
-                lines.append(_wrap(f"Excludes: {aspect.excludes}", "       "))
-    resources = framework.resources
-    lines += ["", "Resources"]
-    for intro in (resources.questionnaire, resources.scenario):
-        lines.append(f"  {intro.title}: {intro.call_to_action}")
-    lines.append(f"  {resources.book.call_to_action}: {resources.book.title}")
-    lines.append(f"  {resources.pledge.title}: {resources.pledge.badge_call_to_action}")
-    lines.append(f"  {resources.share.title}: {resources.share.hashtag}")
-    lines += ["", _wrap(resources.licence.attribution, "")]
-    return "\n".join(lines) + "\n"
 
 
 # -- schema ----------------------------------------------------------------------

@@ -655,8 +655,8 @@ def runs(scenario: Any, *, max_steps: int = 50) -> st.SearchStrategy[Any]:
 
 
 def keyed_answers(*, min_size: int = 1, max_size: int = 12) -> st.SearchStrategy[Any]:
-    """Non-empty lists of :class:`~fourresp.typing.KeyedAnswer`, as scorers receive them."""
-    from fourresp.typing import KeyedAnswer
+    """Non-empty lists of :class:`~fourresp.assessment.KeyedAnswer`, as scorers receive them."""
+    from fourresp.assessment import KeyedAnswer
 
     @st.composite
     def one(draw: st.DrawFn) -> KeyedAnswer:
@@ -676,13 +676,13 @@ def keyed_answers(*, min_size: int = 1, max_size: int = 12) -> st.SearchStrategy
 def check_scorer(
     scorer: Any, *, max_examples: int = 100, parameters: Any = None, shrink: bool = True
 ) -> None:
-    """Check that ``scorer`` keeps the promises of :class:`fourresp.typing.Scorer`.
+    """Check that ``scorer`` keeps the promises of :class:`fourresp.assessment.Scorer`.
 
     Run it in your plugin's own tests; it raises ``AssertionError`` with the
     smallest failing example Hypothesis finds. It checks that the scorer returns a
-    :class:`~fourresp.typing.ScorerOutput` with a finite value and a percent from 0
+    :class:`~fourresp.assessment.ScorerOutput` with a finite value and a percent from 0
     to 100, gives the same output for the same input (pure), and does not depend on
-    the order of the answers. For an :class:`~fourresp.typing.AdditiveScorer`, it
+    the order of the answers. For an :class:`~fourresp.assessment.AdditiveScorer`, it
     also checks that ``from_sums`` of the answers' terms agrees with calling it.
     ``shrink=False`` reports the first failing example as found, without the
     search for a smaller one: quick when a test expects the check to fail.
@@ -695,7 +695,7 @@ def check_scorer(
 
     from hypothesis import Phase, given, settings
 
-    from fourresp.typing import AdditiveScorer, ScorerOutput
+    from fourresp.assessment import AdditiveScorer, ScorerOutput
 
     given_parameters = dict(parameters or {})
 

@@ -9,6 +9,7 @@
 ['client', 'learners', 'peers', 'self']
 """
 
+from fourresp._public import publish
 from fourresp.assessment._batch import BatchRow, ScoreRow, score_batch, score_rows
 from fourresp.assessment._defaults import default_questionnaire_path, load_questionnaire
 from fourresp.assessment._engine import check_response, score
@@ -34,6 +35,7 @@ from fourresp.assessment._models import (
     Score,
     Scoring,
 )
+from fourresp.assessment._protocols import AdditiveScorer, KeyedAnswer, Scorer, ScorerOutput
 from fourresp.assessment._reliability import (
     GroupReliability,
     ItemTotal,
@@ -41,7 +43,7 @@ from fourresp.assessment._reliability import (
     ReliabilityAccumulator,
     reliability,
 )
-from fourresp.assessment._report import result_chart, result_markdown
+from fourresp.assessment._report import result_badge, result_chart, result_markdown
 from fourresp.assessment._rows import BatchFormat, ResponseRow, read_responses
 from fourresp.assessment._scorers import (
     ENTRY_POINT_GROUP,
@@ -52,6 +54,7 @@ from fourresp.assessment._scorers import (
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "AdditiveScorer",
     "Answers",
     "AspectFeedback",
     "AspectResult",
@@ -66,6 +69,7 @@ __all__ = [
     "Highlights",
     "Item",
     "ItemTotal",
+    "KeyedAnswer",
     "MissingPolicy",
     "Questionnaire",
     "Reference",
@@ -79,6 +83,8 @@ __all__ = [
     "ScaleLabel",
     "Score",
     "ScoreRow",
+    "Scorer",
+    "ScorerOutput",
     "ScorerRegistry",
     "Scoring",
     "check_response",
@@ -88,9 +94,12 @@ __all__ = [
     "read_responses",
     "register_scorer",
     "reliability",
+    "result_badge",
     "result_chart",
     "result_markdown",
     "score",
     "score_batch",
     "score_rows",
 ]
+
+publish(__name__, globals())

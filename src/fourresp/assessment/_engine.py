@@ -7,7 +7,7 @@ worked out once per questionnaire, framework and scorer in a :class:`Plan`.
 There is one aggregation path, aspect -> responsibility -> overall. Each group is
 *summarised*, and its outcome depends only on its summary:
 
-- with an :class:`~fourresp.typing.AdditiveScorer` (the built-ins are), the summary
+- with an :class:`~fourresp.assessment.AdditiveScorer` (the built-ins are), the summary
   is the group's exact totals (:mod:`~fourresp.assessment._totals`): answered
   items, keyed sum and the sums of the scorer's terms;
 - with any other scorer, it is the group's answer codes, and the scorer is called
@@ -47,11 +47,11 @@ from fourresp.assessment._models import (
     Result,
     Score,
 )
+from fourresp.assessment._protocols import AdditiveScorer, KeyedAnswer, Scorer, ScorerOutput
 from fourresp.assessment._scorers import ScorerRegistry, default_registry
 from fourresp.assessment._totals import Packing
 from fourresp.content import Aspect, Framework, Responsibility, load_framework
 from fourresp.errors import ArgumentError
-from fourresp.typing import AdditiveScorer, KeyedAnswer, Scorer, ScorerOutput
 
 __all__ = ["MIN_HIGHLIGHT_ITEMS", "Plan", "check_response", "highlighted", "plan_for", "score"]
 

@@ -13,8 +13,8 @@ from typing import NoReturn
 
 from fourresp._paths import format_path
 from fourresp.assessment._models import Questionnaire, Response, scale_findings
+from fourresp.assessment._protocols import KeyedAnswer
 from fourresp.errors import DocumentError, Problem
-from fourresp.typing import KeyedAnswer
 
 __all__ = ["Keying", "check_response", "problem"]
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fourresp._markdown import escape as markdown_escape
 from fourresp.assessment._models import Band, Questionnaire, Reference, Result, Score
+from fourresp.badges import badge
 from fourresp.charts import Bar, bar_chart
+from fourresp.errors import ArgumentError
 
 __all__ = ["result_chart", "result_markdown"]
 
@@ -139,3 +141,28 @@ def result_chart(
         for item in result.responsibilities
     ]
     return bar_chart(title, bars, subtitle=subtitle, id_prefix=id_prefix)
+
+
+def result_badge(result: Result, *, style: str = "flat", label: str = "self-assessment") -> str:
+    """A shields-style badge of a questionnaire result: its overall band and percent.
+
+    The colour follows the percent: orange below 50, yellow-green below 75,
+    bright green from 75; grey when there were not enough answers. Raises
+    :class:`~fourresp.errors.ArgumentError` for anything but a :class:`Result`.
+    """
+    if not isinstance(style, str):
+        raise ArgumentError(f"style is one of the badge styles, not {type(style).__name__}")
+    if not isinstance(result, Result):
+        raise ArgumentError(f"result_badge takes an assessment Result, not {type(result).__name__}")
+    overall = result.overall
+    if overall.percent is None:
+        return badge(label, "not enough answers", color="lightgrey", style=style)
+    colour = (
+        "orange"
+        if overall.percent < 50
+        else "yellowgreen"
+        if overall.percent < 75
+        else "brightgreen"
+    )
+    band = f"{overall.band.name.lower()} " if overall.band is not None else ""
+    return badge(label, f"{band}{overall.percent:.0f}%", color=colour, style=style)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
+from fourresp.assessment._protocols import AdditiveScorer, KeyedAnswer, Scorer, ScorerOutput
 from fourresp.errors import ArgumentError, NotFoundError
-from fourresp.typing import AdditiveScorer, KeyedAnswer, Scorer, ScorerOutput
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -210,7 +210,7 @@ def register_scorer(name: str) -> Callable[[S], S]:
     """Register the decorated function as a scorer in the default registry.
 
     >>> from fourresp.assessment import register_scorer
-    >>> from fourresp.typing import ScorerOutput
+    >>> from fourresp.assessment._protocols import ScorerOutput
     >>> @register_scorer("lowest-answer")
     ... def lowest(answers, *, total_items, parameters):
     ...     worst = min((a.keyed - a.minimum) / (a.maximum - a.minimum) for a in answers)

@@ -3,7 +3,8 @@
 - :func:`badge`: a label and a message in one of five styles (flat, flat-square,
   plastic, for-the-badge, social), text measured with DejaVu Sans metrics.
 - :func:`emblem`: the initiative's round emblem, optionally with a supporter's
-  name and the year; :func:`result_badge` and :func:`verdict_badge` for results.
+  name and the year; :func:`verdict_badge` for scenario verdicts (a questionnaire result's badge is
+  :func:`fourresp.assessment.result_badge`).
 - :func:`bake` / :func:`unbake`: Open Badges 2.0 assertions and 3.0 credentials
   inside SVG and PNG; builders :func:`ob2_issuer`, :func:`ob2_badge_class`,
   :func:`ob2_assertion` and :func:`ob3_credential`.
@@ -22,6 +23,7 @@ free of scripts and external references, and escapes every string it is given.
 True
 """
 
+from fourresp._public import publish
 from fourresp.badges._baking import OB2_NAMESPACE, OB3_NAMESPACE, BakedBadge, bake, unbake
 from fourresp.badges._colours import COLOURS, contrast_ratio
 from fourresp.badges._emblem import (
@@ -29,7 +31,6 @@ from fourresp.badges._emblem import (
     THEMES,
     Theme,
     emblem,
-    result_badge,
     verdict_badge,
 )
 from fourresp.badges._metrics import text_width
@@ -42,7 +43,7 @@ from fourresp.badges._openbadges import (
     ob2_issuer,
     ob3_credential,
 )
-from fourresp.badges._png import to_png
+from fourresp.badges._raster import to_png
 from fourresp.badges._shields import MAX_TEXT, STYLES, Logo, badge
 from fourresp.badges._signing import sign_credential, verify_credential
 
@@ -68,7 +69,6 @@ __all__ = [
     "ob2_badge_class",
     "ob2_issuer",
     "ob3_credential",
-    "result_badge",
     "sign_credential",
     "text_width",
     "to_png",
@@ -76,3 +76,5 @@ __all__ = [
     "verdict_badge",
     "verify_credential",
 ]
+
+publish(__name__, globals())

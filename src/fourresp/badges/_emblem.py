@@ -24,7 +24,7 @@ from fourresp.badges._metrics import metrics
 from fourresp.badges._shields import badge, clean_text, escape
 from fourresp.errors import ArgumentError
 
-__all__ = ["DETAILED_FROM", "THEMES", "Theme", "emblem", "result_badge", "verdict_badge"]
+__all__ = ["DETAILED_FROM", "THEMES", "Theme", "emblem", "verdict_badge"]
 
 DETAILED_FROM = 128
 _FONT = "DejaVu Sans,Verdana,Geneva,sans-serif"
@@ -242,32 +242,6 @@ def emblem(
         )
     out.append("</svg>")
     return "".join(out)
-
-
-def result_badge(result: object, *, style: str = "flat", label: str = "self-assessment") -> str:
-    """A shields-style badge of a questionnaire result: its overall band and percent.
-
-    The colour follows the percent: orange below 50, yellow-green below 75,
-    bright green from 75; grey when there were not enough answers.
-    """
-    from fourresp.assessment import Result
-
-    if not isinstance(style, str):
-        raise ArgumentError(f"style is one of the badge styles, not {type(style).__name__}")
-    if not isinstance(result, Result):
-        raise ArgumentError(f"result_badge takes an assessment Result, not {type(result).__name__}")
-    overall = result.overall
-    if overall.percent is None:
-        return badge(label, "not enough answers", color="lightgrey", style=style)
-    colour = (
-        "orange"
-        if overall.percent < 50
-        else "yellowgreen"
-        if overall.percent < 75
-        else "brightgreen"
-    )
-    band = f"{overall.band.name.lower()} " if overall.band is not None else ""
-    return badge(label, f"{band}{overall.percent:.0f}%", color=colour, style=style)
 
 
 def verdict_badge(

@@ -8,6 +8,7 @@
 20
 """
 
+from fourresp._public import publish
 from fourresp.content._models import (
     Aspect,
     Book,
@@ -27,6 +28,7 @@ from fourresp.content._pack import (
     validate_pack,
 )
 from fourresp.content._share import ShareLinks, share_links
+from fourresp.content._text import framework_text
 
 __all__ = [
     "Aspect",
@@ -42,7 +44,10 @@ __all__ = [
     "ShareLinks",
     "check_translation",
     "default_pack_path",
+    "framework_text",
     "load_framework",
     "share_links",
     "validate_pack",
 ]
+
+publish(__name__, globals())

@@ -11,6 +11,7 @@
 xAPI statements for a learning record store are in :mod:`fourresp.xapi`.
 """
 
+from fourresp._public import publish
 from fourresp.exchange._surveyjs import (
     SurveyImport,
     from_surveyjs,
@@ -27,3 +28,5 @@ __all__ = [
     "to_surveyjs",
     "to_twee",
 ]
+
+publish(__name__, globals())

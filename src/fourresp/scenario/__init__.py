@@ -15,6 +15,7 @@
 ()
 """
 
+from fourresp._public import publish
 from fourresp.scenario._balance import BalanceReport, EndingChance, NetRange
 from fourresp.scenario._compiled import fingerprint
 from fourresp.scenario._defaults import default_scenario_path, load_scenario
@@ -112,3 +113,5 @@ __all__ = [
     "to_dot",
     "to_mermaid",
 ]
+
+publish(__name__, globals())

@@ -24,3 +24,6 @@ walks through it route by route.
 from fourresp.site._app import SiteSettings, create_app
 
 __all__ = ["SiteSettings", "create_app"]
+
+# Shown as fourresp.site.SiteSettings, not the private module they live in.
+SiteSettings.__module__ = create_app.__module__ = __name__

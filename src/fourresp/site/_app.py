@@ -29,11 +29,12 @@ import fourresp
 from fourresp.assessment import (
     Response,
     Result,
+    result_badge,
     result_chart,
     result_markdown,
     score,
 )
-from fourresp.badges import emblem, result_badge
+from fourresp.badges import emblem
 from fourresp.content import share_links
 from fourresp.errors import FourrespError
 from fourresp.scenario import Run, Runner, scorecard_chart

@@ -7,7 +7,7 @@ name to the list of supporters and display the badge."
   with documented rules for untrusted text;
 - :func:`open_registry`: a path (SQLite, the embedded default) or a
   ``postgresql://`` URL (PostgreSQL, the ``postgres`` extra), both with the same
-  methods (:class:`fourresp.typing.SupporterRegistry`): ``add`` (idempotent per
+  methods (:class:`fourresp.supporters.SupporterRegistry`): ``add`` (idempotent per
   e-mail, key, or else name, organisation, role and country), ``get``, ``find``,
   ``withdraw`` (erasure for good, and withdrawn people stay out of later imports),
   ``list_public`` (stable order, cursors; :data:`PUBLIC_FIELDS` is all it may
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 
+from fourresp._public import publish
 from fourresp.supporters._badge import supporter_badge
 from fourresp.supporters._countries import COUNTRY_CODES
 from fourresp.supporters._models import (
@@ -33,9 +34,9 @@ from fourresp.supporters._models import (
     clean_pledge,
     normalise_email,
 )
+from fourresp.supporters._protocol import SupporterRegistry
 from fourresp.supporters._registry import PUBLIC_FIELDS
 from fourresp.supporters._sqlite import SQLiteRegistry
-from fourresp.typing import SupporterRegistry
 
 __all__ = [
     "COUNTRY_CODES",
@@ -46,6 +47,7 @@ __all__ = [
     "Pledge",
     "SQLiteRegistry",
     "Supporter",
+    "SupporterRegistry",
     "clean_pledge",
     "normalise_email",
     "open_registry",
@@ -80,3 +82,6 @@ def open_registry(
 
         return PostgresRegistry(text, keep_emails=keep_emails, salt=salt)
     return SQLiteRegistry(text, keep_emails=keep_emails, salt=salt)
+
+
+publish(__name__, globals())

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from fourresp._checks import absolute_iri, non_empty_text
 from fourresp._iri import is_iri
+from fourresp._public import publish
 from fourresp.errors import ArgumentError
 
 if TYPE_CHECKING:
@@ -662,3 +663,6 @@ def validate_statement(statement: Mapping[str, Any]) -> None:
             raise ArgumentError("the score's min is above its max")
         if (low is not None and score["raw"] < low) or (high is not None and score["raw"] > high):
             raise ArgumentError("the raw score is outside its min and max")
+
+
+publish(__name__, globals())
