@@ -24,6 +24,7 @@ import attrs
 
 from fourresp._limits import DEFAULT_LIMITS, Limits
 from fourresp._paths import Path, PathPart, Positions, format_path, locate
+from fourresp._tree import Found
 from fourresp.errors import DocumentError, Problem, Severity, UnknownKindError
 
 __all__ = [
@@ -113,54 +114,106 @@ class _Read:
     text: str | None
     format: Format | None
     limits: Limits
-    _positions: Positions | None = None
-
-    def positions(self) -> Positions:
-        if self._positions is None:
-            self._positions = _positions_of(self)
-        return self._positions
-
-    def _position(self, path: Path) -> tuple[int, int] | None:
-        assert self.text is not None
-        if not path and self.format == "json":
-            # The root is where the text starts: no need to index a large document.
-            return _first_value(self.text)
-        return locate(self.positions(), path)
-
-    def problem(self, path: Path, code: str, message: str, severity: Severity = "error") -> Problem:
-        found = self._position(path) if self.text is not None else None
-        line, column = found if found is not None else (None, None)
-        return Problem(
-            code=code,
-            message=message,
-            path=format_path(path),
-            source=self.source,
-            line=line,
-            column=column,
-            severity=severity,
-        )
+    #: problems the reader went on past, already located (YAML, JSON duplicate keys)
+    located: list[Problem] = attrs.Factory(list)
+    #: problems the reader went on past, still to be located: (code, message, path)
+    pending: list[Found] = attrs.Factory(list)
+    #: problems found beyond limits.max_problems, counted only
+    more: int = 0
 
 
-def _first_value(text: str) -> tuple[int, int]:
-    stripped = text.lstrip()
-    before = text[: len(text) - len(stripped)]
-    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+class _Collector:
+    """Every stage's problems for one document: at most ``max_problems``, placed at the end.
+
+    Problems are kept as paths until all are in, then the text is scanned once for
+    the paths that need a line and column (none at all for a clean document).
+    """
+
+    def __init__(self, read: _Read) -> None:
+        self.read = read
+        self.cap = read.limits.max_problems
+        self.located = list(read.located)
+        # (path, code, message, severity, the path of the first occurrence or None)
+        self.pending: list[tuple[Path, str, str, Severity, Path | None]] = [
+            (path, code, message, "error", None) for code, message, path in read.pending
+        ]
+        self.more_errors = read.more
+        self.more_warnings = 0
+        self.read_paths = {p.path for p in self.located} | {
+            format_path(path) for _, _, path in read.pending
+        }
+
+    def __len__(self) -> int:
+        return len(self.located) + len(self.pending)
+
+    @property
+    def full(self) -> bool:
+        return len(self) >= self.cap
+
+    def add(
+        self,
+        path: Path,
+        code: str,
+        message: str,
+        severity: Severity = "error",
+        first: Path | None = None,
+    ) -> None:
+        if self.full:
+            if severity == "error":
+                self.more_errors += 1
+            else:
+                self.more_warnings += 1
+            return
+        self.pending.append((path, code, message, severity, first))
+
+    def problems(self) -> tuple[Problem, ...]:
+        read = self.read
+        positions: Positions = {}
+        if read.text is not None and self.pending:
+            wanted = [entry[0] for entry in self.pending]
+            wanted += [entry[4] for entry in self.pending if entry[4] is not None]
+            positions = _positions_of(read, wanted)
+        found = list(self.located)
+        for path, code, message, severity, first in self.pending:
+            if first is not None:
+                first_at = locate(positions, first)
+                if first_at is not None:
+                    message += f" (first at line {first_at[0]})"
+            line, column = locate(positions, path) or (None, None)
+            found.append(
+                Problem(
+                    code=code,
+                    message=message,
+                    path=format_path(path),
+                    source=read.source,
+                    line=line,
+                    column=column,
+                    severity=severity,
+                )
+            )
+        ordered = list(_sorted(found))
+        more = self.more_errors + self.more_warnings
+        if more:
+            ordered.append(
+                Problem(
+                    code="too-many-problems",
+                    message=f"and {more} more problem{'s' if more != 1 else ''} not listed "
+                    f"(at most {self.cap} are collected: Limits.max_problems)",
+                    source=read.source,
+                    severity="error" if self.more_errors else "warning",
+                )
+            )
+        return tuple(ordered)
 
 
-def _positions_of(read: _Read) -> Positions:
-    from fourresp._json import json_positions
-    from fourresp._yaml import read_yaml
+def _positions_of(read: _Read, wanted: list[Path]) -> Positions:
+    from fourresp._json import json_locate
+    from fourresp._yaml import yaml_positions
 
     assert read.text is not None
     if read.format == "json":
-        return json_positions(read.text)[0]
-    try:
-        positions = read_yaml(
-            read.text, limits=read.limits, source=read.source, track_positions=True
-        )[1]
-    except DocumentError:  # pragma: no cover - the text was read once already
-        return {}
-    return positions or {}
+        return json_locate(read.text, wanted)[0]
+    return yaml_positions(read.text, wanted, limits=read.limits)
 
 
 def _fail(code: str, message: str, source: str | None) -> DocumentError:
@@ -227,15 +280,30 @@ def read(
     limits: Limits | None = None,
 ) -> _Read:
     """Read ``source`` into plain values, refusing hostile or malformed input."""
-    from fourresp._json import read_json
-    from fourresp._tree import plain_copy
-    from fourresp._yaml import read_yaml
+    from fourresp._json import read_json_lenient
+    from fourresp._tree import TreeProblems, plain_copy
+    from fourresp._yaml import read_yaml_lenient
 
     limits = limits or DEFAULT_LIMITS
     name: str | None = None
     if isinstance(source, Mapping):
-        data = plain_copy(source, limits=limits)
-        return _Read(data=data, source=None, text=None, format=None, limits=limits)
+        try:
+            data, found = plain_copy(source, limits=limits)
+        except TreeProblems as exc:
+            problems = [
+                Problem(code=code, message=message, path=format_path(path))
+                for code, message, path in exc.found
+            ]
+            raise DocumentError(problems) from None
+        return _Read(
+            data=data,
+            source=None,
+            text=None,
+            format=None,
+            limits=limits,
+            pending=list(found),
+            more=found.more,
+        )
     if isinstance(source, os.PathLike):
         text, name = _read_file(source, limits)
     elif isinstance(source, bytes | bytearray | memoryview):
@@ -268,21 +336,34 @@ def read(
     chosen = _format_for(name, format)
     if chosen is None:
         stripped = text.lstrip()
+        chosen = "yaml"
         if stripped[:1] in ("{", "["):
             try:
-                data = read_json(text, limits=limits, source=name)
+                json_read = read_json_lenient(text, limits=limits, source=name)
             except DocumentError as exc:
                 if any(problem.code != "json-syntax" for problem in exc.problems):
                     raise
                 # Not JSON after all: flow-style YAML also starts with a bracket.
             else:
-                return _Read(data=data, source=name, text=text, format="json", limits=limits)
-        chosen = "yaml"
+                chosen = "json"
+    elif chosen == "json":
+        json_read = read_json_lenient(text, limits=limits, source=name)
     if chosen == "json":
-        data = read_json(text, limits=limits, source=name)
-    else:
-        data, _ = read_yaml(text, limits=limits, source=name)
-    return _Read(data=data, source=name, text=text, format=chosen, limits=limits)
+        data, located, found = json_read
+        return _Read(
+            data=data,
+            source=name,
+            text=text,
+            format="json",
+            limits=limits,
+            located=located,
+            pending=list(found),
+            more=found.more,
+        )
+    data, located, more = read_yaml_lenient(text, limits=limits, source=name)
+    return _Read(
+        data=data, source=name, text=text, format=chosen, limits=limits, located=located, more=more
+    )
 
 
 # -- the pipeline --------------------------------------------------------------------
@@ -294,29 +375,16 @@ def _resolve_kind(read: _Read, kind: str | None) -> DocumentKind:
     data = read.data
     declared = data.get("kind") if isinstance(data, dict) else None
     known = ", ".join(document_kinds())
+    if isinstance(declared, str) and declared in _KIND_HOMES:
+        return get_kind(declared)
+    collector = _Collector(read)
     if not isinstance(declared, str):
-        raise DocumentError(
-            [
-                read.problem(
-                    (),
-                    "unknown-kind",
-                    f"cannot tell what kind of document this is: add a 'kind' key ({known})",
-                )
-            ],
-            source=read.source,
-        )
-    if declared not in _KIND_HOMES:
-        raise DocumentError(
-            [
-                read.problem(
-                    ("kind",),
-                    "unknown-kind",
-                    f"unknown kind {declared!r}; expected one of: {known}",
-                )
-            ],
-            source=read.source,
-        )
-    return get_kind(declared)
+        message = f"cannot tell what kind of document this is: add a 'kind' key ({known})"
+        collector.add((), "unknown-kind", message)
+    else:
+        message = f"unknown kind {declared!r}; expected one of: {known}"
+        collector.add(("kind",), "unknown-kind", message)
+    raise DocumentError(collector.problems(), source=read.source)
 
 
 def _sorted(problems: Iterable[Problem]) -> tuple[Problem, ...]:
@@ -324,38 +392,48 @@ def _sorted(problems: Iterable[Problem]) -> tuple[Problem, ...]:
 
 
 def _run(read: _Read, kind: DocumentKind) -> tuple[Any, tuple[Problem, ...]]:
-    """Schema, structure and checks; returns the object (or None) and every problem."""
+    """Schema, structure and checks; returns the object (or None) and every problem.
+
+    Each stage goes on where the document can still be read: after a duplicate key
+    (the first value is kept), a bad number (read as null) or a schema problem, the
+    document is still structured and checked when it can be, so one run reports
+    everything. A later stage's problem at a path an earlier one already reported
+    is left out, and the number of problems is capped (``Limits.max_problems``).
+    """
     from fourresp._convert import structure, structure_problems
     from fourresp._schemas import schema_problems
 
-    problems = [
-        read.problem(path, "schema", message)
-        for path, message in schema_problems(kind.schema, read.data)
-    ]
-    if problems:
-        return None, _sorted(problems)
+    collector = _Collector(read)
+    reported = collector.read_paths
+    schema_count = 0
+    for path, message in schema_problems(kind.schema, read.data):
+        if format_path(path) in reported:
+            continue  # e.g. a bad number read as null, now "expected a number"
+        schema_count += 1
+        collector.add(path, "schema", message)
+    earlier = schema_count + len(reported) + read.more
     data = read.data
     if isinstance(data, dict) and any(key in data for key in _META_KEYS):
         data = {key: value for key, value in data.items() if key not in _META_KEYS}
     try:
         obj = structure(data, kind.model)
     except Exception as exc:  # cattrs raises a tree of errors; flatten all of it
-        found = [
-            read.problem(path, "structure", message) for path, message in structure_problems(exc)
-        ]
-        return None, _sorted(found)
+        if not earlier:  # otherwise the schema or the reader has said it already
+            for path, message in structure_problems(exc):
+                collector.add(path, "structure", message)
+        return None, collector.problems()
     if kind.checks is not None:
-        problems = [_locate_finding(read, finding) for finding in kind.checks(obj)]
-    return obj, _sorted(problems)
-
-
-def _locate_finding(read: _Read, finding: Finding) -> Problem:
-    message = finding.message
-    if finding.first is not None:
-        first = read.problem(finding.first, finding.code, "")
-        if first.line is not None:
-            message += f" (first at line {first.line})"
-    return read.problem(finding.path, finding.code, message, finding.severity)
+        try:
+            for finding in kind.checks(obj):
+                collector.add(
+                    finding.path, finding.code, finding.message, finding.severity, finding.first
+                )
+        except Exception:
+            # A document with schema problems may break what the checks assume; what
+            # was found is reported. A clean one that breaks them is a bug: raise it.
+            if not earlier:
+                raise
+    return obj, collector.problems()
 
 
 def load(
