@@ -10,6 +10,7 @@ size of the text (a 10 MB string is one ``str.find``-like step).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Collection, Iterable
@@ -170,6 +171,28 @@ def _string_end(text: str, start: int) -> int:
     return end
 
 
+_UNSTRUCTURED = re.compile(r'[^"\[\]{}]*')
+
+
+def _skip(text: str, at: int) -> int:
+    """The offset after the container whose content starts at ``at`` (its bracket read)."""
+    depth = 1
+    end = len(text)
+    while at < end:
+        at = _UNSTRUCTURED.match(text, at).end()  # type: ignore[union-attr]
+        if at >= end:
+            break
+        char = text[at]
+        if char == '"':
+            at = _string_end(text, at)
+            continue
+        depth += 1 if char in "[{" else -1
+        at += 1
+        if depth == 0:
+            break
+    return at
+
+
 class _Lines:
     """Line and column of offsets asked for in increasing order, counted incrementally."""
 
@@ -212,6 +235,8 @@ def json_locate(
     interesting: set[Path] = set()
     for one in wanted:
         interesting.update(one[:cut] for cut in range(len(one) + 1))
+    # Without duplicates to find, the scan stops once every wanted path is placed.
+    remaining = None if duplicates else set(wanted)
     offsets: dict[Path, int] = {}
     # offset, first offset, path, key; at most max_duplicates kept, the rest counted
     found_duplicates: list[tuple[int, int, Path, str]] = []
@@ -250,12 +275,14 @@ def json_locate(
         else:
             at = max(_ATOM.match(text, at).end(), at + 1)  # type: ignore[union-attr]
         if top is not None and top.is_object and top.expect_key and char == '"':
-            try:
-                key = json.loads(text[start:at])
-            except ValueError:
-                key = text[start + 1 : at - 1]
-            if not isinstance(key, str):  # pragma: no cover - json.loads of a string
-                key = str(key)
+            if top.path is None and top.seen is None:
+                top.key = ""  # nothing inside is wanted: the key does not matter
+                top.expect_key = False
+                continue
+            key = text[start + 1 : at - 1]
+            if "\\" in key:
+                with contextlib.suppress(ValueError):  # forgiving: keep the raw key
+                    key = json.loads(text[start:at])
             if top.seen is not None:
                 first = top.seen.get(key)
                 if first is None:
@@ -272,10 +299,17 @@ def json_locate(
             path = None
         if path is not None:
             offsets[path] = start
+            if remaining is not None:
+                remaining.discard(path)
+                if not remaining:
+                    break
         if char in "{[":
             # Paths are kept for containers that hold something wanted, or to name
-            # duplicates (whose paths must be complete).
-            keep = path if path is not None else (None if not duplicates else _unknown(top))
+            # duplicates (whose paths must be complete). Any other is skipped whole.
+            if path is None and not duplicates:
+                at = _skip(text, at)
+                continue
+            keep = path if path is not None else _unknown(top)
             stack.append(_Open(char == "{", keep, duplicates))
     lines = _Lines(text)
     places = {

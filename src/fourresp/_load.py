@@ -139,6 +139,7 @@ class _Collector:
         ]
         self.more_errors = read.more
         self.more_warnings = 0
+        self.at_least = False  # counting stopped early: "K or more"
         self.read_paths = {p.path for p in self.located} | {
             format_path(path) for _, _, path in read.pending
         }
@@ -174,7 +175,9 @@ class _Collector:
             wanted += [entry[4] for entry in self.pending if entry[4] is not None]
             positions = _positions_of(read, wanted)
         found = list(self.located)
-        for path, code, message, severity, first in self.pending:
+        # Document order where nothing else places them (a mapping has no lines).
+        in_order = sorted(self.pending, key=lambda entry: _path_order(entry[0]))
+        for path, code, message, severity, first in in_order:
             if first is not None:
                 first_at = locate(positions, first)
                 if first_at is not None:
@@ -197,13 +200,18 @@ class _Collector:
             ordered.append(
                 Problem(
                     code="too-many-problems",
-                    message=f"and {more} more problem{'s' if more != 1 else ''} not listed "
-                    f"(at most {self.cap} are collected: Limits.max_problems)",
+                    message=f"and {'at least ' if self.at_least else ''}{more:,} more "
+                    f"problem{'s' if more != 1 else ''} not listed (at most {self.cap} are "
+                    "collected: Limits.max_problems)",
                     source=read.source,
                     severity="error" if self.more_errors else "warning",
                 )
             )
         return tuple(ordered)
+
+
+def _path_order(path: Path) -> tuple[tuple[int, int, str], ...]:
+    return tuple((0, part, "") if isinstance(part, int) else (1, 0, part) for part in path)
 
 
 def _positions_of(read: _Read, wanted: list[Path]) -> Positions:
@@ -391,6 +399,10 @@ def _sorted(problems: Iterable[Problem]) -> tuple[Problem, ...]:
     return tuple(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
 
 
+#: once the problems to report are collected, how many more (times the cap) are counted
+_MORE_COUNTED = 10
+
+
 def _run(read: _Read, kind: DocumentKind) -> tuple[Any, tuple[Problem, ...]]:
     """Schema, structure and checks; returns the object (or None) and every problem.
 
@@ -411,6 +423,13 @@ def _run(read: _Read, kind: DocumentKind) -> tuple[Any, tuple[Problem, ...]]:
             continue  # e.g. a bad number read as null, now "expected a number"
         schema_count += 1
         collector.add(path, "schema", message)
+        if collector.more_errors >= _MORE_COUNTED * collector.cap:
+            # Counting every one of a million wrong values costs more than it tells.
+            collector.at_least = True
+            break
+    if collector.full:
+        # So broken that what later stages would find could not be listed anyway.
+        return None, collector.problems()
     earlier = schema_count + len(reported) + read.more
     data = read.data
     if isinstance(data, dict) and any(key in data for key in _META_KEYS):

@@ -175,76 +175,113 @@ def _walk(value: Any, *, limits: Limits, copy: bool) -> tuple[Any, Capped]:
     found = Capped(limits.max_problems)
     fatal: list[Found] = []
     root: list[Any] = [None]
-    # (value, depth, path, container to put the copy in, key or index)
-    pending: list[tuple[Any, int, Path, Any, Any]] = [(value, 0, (), root, 0)]
+    # Containers only: (container, depth, path, parent of its copy, key or index).
+    # Scalars are checked inline as their container is read, and a path is built
+    # only for a problem: most values of a large document are scalars, and this is
+    # what keeps checking a 16 MB document to a second or two.
+    pending: list[tuple[Any, int, Path, Any, Any]] = []
     nodes = 0
-    while pending:
-        item, depth, path, parent, slot = pending.pop()
-        nodes += 1
-        if nodes > limits.max_nodes:
-            fatal.append(
-                ("too-many-nodes", f"the document has more than {limits.max_nodes} values", path)
-            )
-            break
-        out: Any = item
+    bound = _bound(limits)
+
+    def scalar(item: Any, path: Path) -> tuple[bool, Any]:
+        """(whether ``item`` is a scalar, the value to keep)."""
         if isinstance(item, str):
             message = text_problem(item)
             if message is not None:
                 found.add(("bad-character", message, path))
-        elif isinstance(item, bool) or item is None:
-            pass
-        elif isinstance(item, int):
+            return True, item
+        if item is None or isinstance(item, bool):
+            return True, item
+        if isinstance(item, int):
             message = integer_problem(item, limits)
-            if message is not None:
-                found.add(("bad-scalar", message, path))
-                out = None
         elif isinstance(item, float):
             message = number_problem(item)
-            if message is not None:
-                found.add(("bad-scalar", message, path))
-                out = None
         elif isinstance(item, BadNumber):
-            found.add(("bad-scalar", item.message, path))
-            out = None
-        elif isinstance(item, Mapping):
+            message = item.message
+        else:
+            return False, item
+        if message is not None:
+            found.add(("bad-scalar", message, path))
+            return True, None
+        return True, item
+
+    def container(item: Any, depth: int, path: Path) -> bool:
+        """Queue ``item`` when it is a container; fatal problems for what cannot be one."""
+        if isinstance(item, Mapping | list | tuple):
             if depth >= limits.max_depth:
                 fatal.append(
                     ("too-deep", f"nesting is deeper than {limits.max_depth} levels", path)
                 )
-                break
-            # Keys are placed now, in order; values arrive later from the stack.
-            out = dict.fromkeys(key for key in item if isinstance(key, str)) if copy else item
+                return True
+            return True
+        fatal.append(
+            (
+                "bad-type",
+                f"a value of type {type(item).__name__} cannot appear in a document; use "
+                "strings, numbers, booleans, null, lists and mappings",
+                path,
+            )
+        )
+        return False
+
+    is_scalar, kept = scalar(value, ())
+    if is_scalar:
+        return kept, found
+    if container(value, 0, ()):
+        pending.append((value, 0, (), root, 0))
+    while pending and not fatal:
+        item, depth, path, parent, slot = pending.pop()
+        nodes += len(item) + 1
+        if nodes > limits.max_nodes:
+            message = f"the document has more than {limits.max_nodes} values"
+            fatal.append(("too-many-nodes", message, path))
+            break
+        text = _TEXT_OK
+        nested: list[tuple[Any, int, Path, Any, Any]] = []
+        if isinstance(item, Mapping):
+            out: Any = {} if copy else item
             for key, child in item.items():
                 if not isinstance(key, str):
-                    fatal.append(
-                        ("bad-key", f"keys must be strings, not {type(key).__name__}", path)
-                    )
+                    message = f"keys must be strings, not {type(key).__name__}"
+                    fatal.append(("bad-key", message, path))
                     continue
-                message = text_problem(key)
-                if message is not None:
-                    found.add(("bad-character", f"a key: {message}", (*path, key)))
-                pending.append((child, depth + 1, (*path, key), out, key))
-        elif isinstance(item, list | tuple):
-            if depth >= limits.max_depth:
-                fatal.append(
-                    ("too-deep", f"nesting is deeper than {limits.max_depth} levels", path)
-                )
-                break
-            out = [None] * len(item) if copy or isinstance(item, tuple) else item
-            for index in range(len(item) - 1, -1, -1):
-                pending.append((item[index], depth + 1, (*path, index), out, index))
+                if text(key) is not None:
+                    found.add(("bad-character", f"a key: {text_problem(key)}", (*path, key)))
+                kind = type(child)
+                plain = child is None or kind is bool or (kind is int and -bound < child < bound)
+                if plain or (kind is str and text(child) is None):
+                    if copy:
+                        out[key] = child
+                    continue
+                is_scalar, kept = scalar(child, (*path, key))
+                if is_scalar:
+                    if copy or kept is not child:
+                        out[key] = kept
+                elif container(child, depth + 1, (*path, key)):
+                    if copy:
+                        out[key] = None  # keeps the keys' order; filled in later
+                    nested.append((child, depth + 1, (*path, key), out, key))
         else:
-            fatal.append(
-                (
-                    "bad-type",
-                    f"a value of type {type(item).__name__} cannot appear in a document; use "
-                    "strings, numbers, booleans, null, lists and mappings",
-                    path,
-                )
-            )
-            continue
-        if copy or out is not item or parent is root:
+            out = [None] * len(item) if copy or isinstance(item, tuple) else item
+            for index, child in enumerate(item):
+                kind = type(child)
+                plain = child is None or kind is bool or (kind is int and -bound < child < bound)
+                if plain or (kind is str and text(child) is None):
+                    if out is not item:
+                        out[index] = child
+                    continue
+                is_scalar, kept = scalar(child, (*path, index))
+                if is_scalar:
+                    if out is not item or kept is not child:
+                        out[index] = kept
+                elif container(child, depth + 1, (*path, index)):
+                    nested.append((child, depth + 1, (*path, index), out, index))
+        if out is not item or parent is root:
             parent[slot] = out
+        pending.extend(reversed(nested))
     if fatal:
-        raise TreeProblems(fatal + found)
+        raise TreeProblems(fatal + list(found))
     return root[0], found
+
+
+_TEXT_OK = _FORBIDDEN.search

@@ -124,7 +124,7 @@ def yaml_positions(text: str, wanted: Iterable[Path], *, limits: Limits) -> Posi
     interesting: set[Path] = set()
     for path in wanted:
         interesting.update(path[:cut] for cut in range(len(path) + 1))
-    builder = _Builder(limits=limits, source=None, wanted=interesting)
+    builder = _Builder(limits=limits, source=None, wanted=interesting, remaining=set(wanted))
     builder.run(text)
     return builder.positions
 
@@ -137,11 +137,13 @@ class _Builder:
         source: str | None,
         seen: bool = False,
         wanted: set[Path] | None = None,
+        remaining: set[Path] | None = None,
     ) -> None:
         self.limits = limits
         self.source = source
         self.track_seen = seen
         self.wanted = wanted
+        self.remaining = remaining  # wanted paths not yet placed: reading stops at none
         self.problems: list[Problem] = []
         self.more = 0  # problems beyond limits.max_problems, counted only
         self.duplicates = False
@@ -275,7 +277,7 @@ class _Builder:
         container: dict[str, Any] | list[Any] = {} if is_map else []
         path = self._path()
         if self.wanted is not None and path in self.wanted:
-            self.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+            self._place(path, event)
         if event.anchor is not None:
             self.anchors[event.anchor] = None  # open: an alias to it now is a cycle
         frame = _Frame(container, event.anchor, path)
@@ -353,6 +355,13 @@ class _Builder:
             frame.seen[key] = (mark.line + 1, mark.column + 1)
         frame.key = key
 
+    def _place(self, path: Path, event: Any) -> None:
+        self.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if self.remaining is not None:
+            self.remaining.discard(path)
+            if not self.remaining:
+                raise _Fatal  # every wanted path is placed: no need to read on
+
     def _count(self, size: int, event: Any) -> None:
         self.nodes += size
         if self.nodes > self.limits.max_nodes:
@@ -368,14 +377,14 @@ class _Builder:
         if not self.stack:
             self.root = value
             if self.wanted is not None and event is not None and () in self.wanted:
-                self.positions[()] = (event.start_mark.line + 1, event.start_mark.column + 1)
+                self._place((), event)
             return
         top = self.stack[-1]
         top.size += size
         if self.wanted is not None and event is not None:
             path = self._path()
             if path in self.wanted:
-                self.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+                self._place(path, event)
         if top.is_map:
             key = top.key
             assert key is not None
