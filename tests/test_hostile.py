@@ -46,7 +46,8 @@ def test_cli_validate_exits_1_naming_file_and_line(hostile, capsys):
     path, _, _, line = hostile
     assert main(["validate", str(path)]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines and all(text.startswith(str(path)) for text in lines)
+    assert lines
+    assert all(text.startswith(str(path)) for text in lines)
     if line is not None:
         assert any(text.startswith(f"{path}:{line}:") for text in lines)
 
@@ -91,3 +92,219 @@ def test_deep_mapping_input_is_refused_without_recursion():
         node["a"] = {}
         node = node["a"]
     assert fourresp.validate(value)[0].code == "too-deep"
+
+
+# -- the one number and text policy ------------------------------------------------
+
+POLICY_CASES = {
+    "yaml-infinite-float": ("kind: framework\nversion: 1.0e+999\n", "bad-scalar", "$.version", 2),
+    "yaml-long-hex": ("kind: framework\nid: 0x" + "f" * 5_000 + "\n", "bad-scalar", "$.id", 2),
+    "yaml-long-integer": ("kind: framework\nid: " + "9" * 5_000 + "\n", "bad-scalar", "$.id", 2),
+    "yaml-explicit-int": (
+        "kind: framework\nid: !!int " + "9" * 5_000 + "\n",
+        "bad-scalar",
+        "$.id",
+        2,
+    ),
+    "yaml-explicit-float": ("kind: framework\nid: !!float 1e999\n", "bad-scalar", "$.id", 2),
+    "yaml-control-escape": ('kind: framework\nid: "a\\x1b[2Jb"\n', "bad-character", "$.id", 2),
+    "yaml-fffe": ('kind: framework\nid: "a\\uFFFE"\n', "bad-character", "$.id", 2),
+    "yaml-control-key": ('kind: framework\n"a\\x07": 1\n', "bad-character", '$["a\\u0007"]', 2),
+    "json-1e400": ('{"kind": "framework",\n "version": 1e400}', "bad-scalar", "$.version", 2),
+    "json-long-integer": (
+        '{"kind": "framework",\n "version": ' + "9" * 5_000 + "}",
+        "bad-scalar",
+        "$.version",
+        2,
+    ),
+    "json-long-float": (
+        '{"kind": "framework",\n "version": 0.' + "1" * 5_000 + "}",
+        "bad-scalar",
+        "$.version",
+        2,
+    ),
+    "json-lone-surrogate": ('{"kind": "framework",\n "id": "\\ud800"}', "bad-character", "$.id", 2),
+    "json-control": ('{"kind": "framework",\n "id": "\\u0001"}', "bad-character", "$.id", 2),
+    "json-ffff": ('{"kind": "framework",\n "id": "\\uffff"}', "bad-character", "$.id", 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(POLICY_CASES))
+def test_numbers_and_text_are_refused_with_a_located_problem(name):
+    text, code, path, line = POLICY_CASES[name]
+    problems = fourresp.validate(text)
+    hits = [problem for problem in problems if problem.code == code]
+    assert hits, problems
+    assert hits[0].path == path
+    assert hits[0].line == line
+    with pytest.raises(fourresp.DocumentError):
+        fourresp.load(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (float("inf"), "bad-scalar"),
+        (float("nan"), "bad-scalar"),
+        (10**5000, "bad-scalar"),
+        ("\ud800", "bad-character"),
+        ("a\x00b", "bad-character"),
+        ("\ufffe", "bad-character"),
+    ],
+    ids=["inf", "nan", "huge-int", "surrogate", "nul", "fffe"],
+)
+def test_mappings_passed_to_the_api_follow_the_same_policy(value, code):
+    problems = fourresp.validate({"kind": "framework", "id": value})
+    assert (code, "$.id") in {(problem.code, problem.path) for problem in problems}
+
+
+def test_numbers_within_the_policy_are_read():
+    document = "a: 12345678901234567890\nb: -0.5\nc: 1.5e+10\nd: 0x1F\ne: 'tab\\tand\\nlines'\n"
+    from fourresp._yaml import read_yaml
+
+    assert read_yaml(document, limits=fourresp.DEFAULT_LIMITS, source=None) == {
+        "a": 12345678901234567890,
+        "b": -0.5,
+        "c": 1.5e10,
+        "d": 31,
+        "e": "tab\\tand\\nlines",
+    }
+    limits = fourresp.Limits(max_number_digits=2)
+    assert [p.code for p in fourresp.validate("[100]", limits=limits)] == [
+        "unknown-kind",
+        "bad-scalar",
+    ]
+
+
+# -- everything reported at once, at most N ----------------------------------------
+
+FIVE_DEFECTS = """\
+kind: scenario
+id: five-defects
+version: "1.0.0"
+framework: four-responsibilities
+title: Five defects
+introduction: One run reports all five.
+start: a
+scenes:
+  a:
+    text: First.
+    text: Duplicate.
+    choices:
+      - id: go
+        text: Go on.
+        goto: nowhere
+      - id: end
+        text: Finish.
+        goto: b
+        effects:
+          marks:
+            - {aspect: no-such-aspect, sign: "+"}
+          set:
+            - {var: mood, add: 1}
+  b:
+    text: The end.
+    ending: done
+  island:
+    text: Nobody comes here.
+    ending: done
+endings:
+  done:
+    title: Done
+    verdict: done
+    debrief: Done.
+"""
+
+
+def test_a_duplicate_key_does_not_hide_the_other_defects():
+    errors = [p for p in fourresp.validate(FIVE_DEFECTS) if p.severity == "error"]
+    found = {(p.code, p.line) for p in errors}
+    assert ("duplicate-key", 11) in found
+    assert ("unknown-target", 15) in found
+    assert ("unknown-aspect", 21) in found
+    assert ("undeclared-variable", 23) in found
+    assert ("unreachable-scene", 28) in found
+    with pytest.raises(fourresp.DocumentError) as caught:
+        fourresp.load(FIVE_DEFECTS)
+    assert len(caught.value.problems) == len(errors)
+
+
+def test_schema_problems_do_not_hide_the_checks_when_the_document_can_be_read():
+    text = FIVE_DEFECTS.replace('version: "1.0.0"', "version: 1.0.0x").replace(
+        "- id: go", "- id: Go Bad"
+    )
+    codes = [p.code for p in fourresp.validate(text)]
+    assert codes.count("schema") == 2
+    assert {"duplicate-key", "unknown-target", "unreachable-scene"} <= set(codes)
+
+
+def _wrong_answers(count: int) -> str:
+    answers = ",".join(f'"q{i}": "x"' for i in range(count))
+    return (
+        '{"kind": "response", "questionnaire": "q", "version": "1.0", "answers": {' + answers + "}}"
+    )
+
+
+def test_at_most_max_problems_are_reported_and_the_rest_counted():
+    everything = fourresp.validate(_wrong_answers(150), limits=fourresp.Limits(max_problems=500))
+    assert len(everything) == 150
+    problems = fourresp.validate(_wrong_answers(150), limits=fourresp.Limits(max_problems=20))
+    assert len(problems) == 21
+    assert set(problems[:20]) <= set(everything)
+    assert problems[-1].code == "too-many-problems"
+    assert problems[-1].message.startswith("and 130 more problems not listed")
+    document = "kind: framework\n" + "".join(f"k{i}: .inf\n" for i in range(50))
+    problems = fourresp.validate(document, limits=fourresp.Limits(max_problems=5))
+    assert [p.code for p in problems] == ["bad-scalar"] * 5 + ["too-many-problems"]
+    assert [p.line for p in problems[:5]] == [2, 3, 4, 5, 6]
+
+
+def test_many_wrong_values_are_counted_without_being_kept():
+    problems = fourresp.validate(_wrong_answers(20_000), limits=fourresp.Limits(max_problems=10))
+    assert len(problems) == 11
+    assert problems[-1].code == "too-many-problems"
+    assert "at least 100 more" in problems[-1].message
+    assert all(p.line == 1 and p.column is not None for p in problems[:-1])
+
+
+# -- terminals, input lines, the command line ---------------------------------------
+
+
+def test_terminal_text_escapes_what_a_terminal_would_act_on():
+    from fourresp._cli_common import terminal_text
+
+    assert terminal_text("plain\ttext\nline two é ✓") == "plain\ttext\nline two é ✓"
+    assert terminal_text("\x1b[2Jgone\r\x07") == "\\x1b[2Jgone\\x0d\\x07"
+    assert terminal_text("\x9b31m \x7f") == "\\x9b31m \\x7f"
+    assert terminal_text("abc\u202edcb \udce9") == "abc\\u202edcb \\udce9"
+
+
+def test_read_line_caps_what_it_keeps():
+    import io
+
+    from fourresp._cli_common import read_line
+
+    stream = io.StringIO("x" * 100_000 + "\n2\n")
+    first = read_line(stream, limit=10)
+    assert first == "x" * 10 + "\n"
+    assert read_line(stream, limit=10) == "2\n"
+    assert read_line(stream, limit=10) == ""
+    assert read_line(io.StringIO("y" * 25), limit=10) == "y" * 10 + "\n"
+
+
+def test_argv_that_is_not_utf8_is_a_one_line_usage_error(capsys):
+    assert main(["validate", "caf\udce9.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "argument 2" in err
+    assert "\\udce9" in err
+
+
+def test_validate_prints_escape_sequences_from_the_input_escaped(tmp_path, capsys):
+    path = tmp_path / "evil.yaml"
+    path.write_text('kind: framework\nid: "\\e[31mred\\u202e"\n', encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "\u202e" not in out
+    assert "U+001B" in out

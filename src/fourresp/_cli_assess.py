@@ -11,7 +11,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import fourresp
-from fourresp._cli_common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS
+from fourresp._cli_common import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    read_line,
+    terminal_text,
+)
 from fourresp._convert import unstructure
 from fourresp._files import document_text, write_atomically
 from fourresp.assessment import (
@@ -105,7 +111,7 @@ def assess_command(args: argparse.Namespace, out: TextIO) -> int:
     except fourresp.DocumentError as exc:
         where = args.answers if args.answers is not None else "answers"
         for problem in exc.problems:
-            print(f"{where}: {problem.message} ({problem.path})", file=sys.stderr)
+            print(terminal_text(f"{where}: {problem.message} ({problem.path})"), file=sys.stderr)
         return EXIT_PROBLEMS
     if args.format == "json":
         json.dump(fourresp.to_document(result), out, indent=2, ensure_ascii=False)
@@ -113,7 +119,7 @@ def assess_command(args: argparse.Namespace, out: TextIO) -> int:
     elif args.format == "markdown":
         out.write(result_markdown(result, questionnaire=questionnaire))
     else:
-        out.write(render_result(result))
+        out.write(terminal_text(render_result(result)))
     if args.chart is not None:
         write_atomically(args.chart, result_chart(result))
         print(f"Chart written to {args.chart}.", file=sys.stderr)
@@ -144,7 +150,7 @@ def ask(
     owner = {a.id: r.title for r in load_framework() for a in r.aspects}
 
     def say(text: str = "") -> None:
-        prompts.write(text + "\n")
+        prompts.write(terminal_text(text) + "\n")
         prompts.flush()
 
     say(questionnaire.title)
@@ -173,7 +179,7 @@ def ask(
             say(f"  {labels}")
             prompts.write("> ")
             prompts.flush()
-            line = answers_in.readline()
+            line = read_line(answers_in)
             if not line:  # end of input
                 say()
                 break
@@ -345,7 +351,7 @@ def assess_batch_command(args: argparse.Namespace, out: TextIO) -> int:
             if row.result is None:
                 refused += 1
                 for problem in row.problems:
-                    print(problem, file=sys.stderr)
+                    print(terminal_text(str(problem)), file=sys.stderr)
                 if args.format == "json":
                     out.write(json.dumps(_row_json(row), ensure_ascii=False) + "\n")
                 continue
@@ -355,7 +361,7 @@ def assess_batch_command(args: argparse.Namespace, out: TextIO) -> int:
             elif writer is not None:
                 writer.writerow(_csv_cells(row, header))
             else:
-                out.write(_row_text(row) + "\n")
+                out.write(terminal_text(_row_text(row)) + "\n")
     finally:
         progress.done()
     if accumulator is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
@@ -16,7 +17,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import fourresp
-from fourresp._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from fourresp._cli_common import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    argv_problem,
+    terminal_text,
+)
 from fourresp.errors import FourrespError, Problem
 
 __all__ = ["main"]
@@ -129,8 +137,13 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    refused = argv_problem(arguments)
+    if refused is not None:
+        print(f"fourresp: {refused}", file=sys.stderr)
+        return EXIT_USAGE
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     handler: Callable[[argparse.Namespace, TextIO], int] | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)
@@ -138,10 +151,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args, sys.stdout)
     except FourrespError as exc:
-        print(f"fourresp: {exc}", file=sys.stderr)
+        print(terminal_text(f"fourresp: {exc}"), file=sys.stderr)
         return EXIT_PROBLEMS
     except BrokenPipeError:  # e.g. `fourresp info | head`
         return EXIT_OK
+    except KeyboardInterrupt:
+        print("fourresp: stopped", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:  # a file that cannot be read or written
+        where = f"{exc.filename}: " if exc.filename is not None else ""
+        print(terminal_text(f"fourresp: {where}{exc.strerror or exc}"), file=sys.stderr)
+        return EXIT_PROBLEMS
+    except (RecursionError, MemoryError) as exc:
+        print(
+            f"fourresp: the input is too large or too deep ({type(exc).__name__})", file=sys.stderr
+        )
+        return EXIT_PROBLEMS
+    except Exception as exc:
+        # The last line of defence: a person sees one line, never a traceback. Any
+        # such line is a bug (the tests fail on it); FOURRESP_DEBUG=1 shows the trace.
+        if os.environ.get("FOURRESP_DEBUG"):
+            raise
+        message = " ".join(str(exc).split())[:300]
+        print(
+            terminal_text(
+                f"fourresp: internal error ({type(exc).__name__}: {message}); "
+                "please report it (FOURRESP_DEBUG=1 shows the details)"
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
 
 
 # -- info ------------------------------------------------------------------------
@@ -233,7 +272,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     else:
         for _, problems in results:
             for problem in problems:
-                out.write(f"{problem}\n")
+                out.write(terminal_text(f"{problem}") + "\n")
         count = sum(len(problems) for _, problems in results)
         print(
             f"{len(results)} file{'s' if len(results) != 1 else ''} checked, "
