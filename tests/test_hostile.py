@@ -308,3 +308,56 @@ def test_validate_prints_escape_sequences_from_the_input_escaped(tmp_path, capsy
     assert "\x1b" not in out
     assert "\u202e" not in out
     assert "U+001B" in out
+
+
+# -- text that reaches outputs ----------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    label=st.text(max_size=20),
+    message=st.text(max_size=20),
+    title=st.none() | st.text(max_size=20),
+    link=st.none() | st.text(max_size=10).map(lambda tail: "https://example.org/" + tail),
+)
+def test_badges_are_well_formed_svg_or_an_argument_error(label, message, title, link):
+    import xml.dom.minidom
+
+    from fourresp.badges import badge
+    from fourresp.errors import ArgumentError
+
+    try:
+        svg = badge(label, message, title=title, links=link)
+    except ArgumentError:
+        assert link is not None
+        return
+    xml.dom.minidom.parseString(svg.encode("utf-8"))
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"links": "https://example.org/\ufffe"},
+        {"links": "https://example.org/\ud800"},
+        {"links": 5},
+        {"title": 5},
+    ],
+    ids=["fffe-link", "surrogate-link", "int-link", "int-title"],
+)
+def test_badge_arguments_that_cannot_be_written_are_argument_errors(arguments):
+    from fourresp.badges import badge
+    from fourresp.errors import ArgumentError
+
+    with pytest.raises(ArgumentError):
+        badge("label", "message", **arguments)
+
+
+def test_a_verify_value_xml_cannot_carry_is_an_argument_error():
+    from fourresp.badges import badge, bake
+    from fourresp.errors import ArgumentError
+
+    with pytest.raises(ArgumentError, match="U\\+0001"):
+        bake(badge("a", "b"), verify="jws\x01")

@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 import attrs
 
+from fourresp._tree import text_problem as _not_xml
 from fourresp.errors import ArgumentError, DocumentError, Problem
 
 __all__ = ["OB2_NAMESPACE", "OB3_NAMESPACE", "BakedBadge", "bake", "unbake"]
@@ -185,6 +186,8 @@ def bake(
         raise ArgumentError(f"the Open Badges version is '2.0' or '3.0', not {version!r}")
     if verify is not None and (not isinstance(verify, str) or not verify.strip()):
         raise ArgumentError("verify is a non-empty string: a JWS, a JWT or a URL")
+    if verify is not None and _not_xml(verify):  # it is written into an attribute
+        raise ArgumentError(f"verify holds a character XML cannot carry: {_not_xml(verify)}")
     namespace = OB2_NAMESPACE if version == "2.0" else OB3_NAMESPACE
     element = _ELEMENTS[namespace]
     body = ""
