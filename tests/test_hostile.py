@@ -361,3 +361,14 @@ def test_a_verify_value_xml_cannot_carry_is_an_argument_error():
 
     with pytest.raises(ArgumentError, match="U\\+0001"):
         bake(badge("a", "b"), verify="jws\x01")
+
+
+@pytest.mark.parametrize(
+    "answers", [None, 5, "q1", [("q1", 1)]], ids=["none", "int", "str", "list"]
+)
+def test_response_answers_of_the_wrong_type_are_an_argument_error(answers):
+    from fourresp.assessment import Response
+    from fourresp.errors import ArgumentError
+
+    with pytest.raises(ArgumentError, match="answers are a mapping"):
+        Response(questionnaire="q", version="1.0", answers=answers)
