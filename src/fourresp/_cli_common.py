@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import sys
 from collections.abc import Sequence
@@ -80,9 +81,12 @@ def read_line(stream: TextIO, limit: int = MAX_INPUT_LINE) -> str:
 
     A longer line is cut to ``limit`` characters and the rest of it is read and
     dropped in pieces of that size, so memory stays bounded whatever is typed or
-    piped in. Bytes that are not UTF-8 arrive as replacement characters or lone
-    surrogates, depending on the stream; either way they do not match any answer.
+    piped in. On standard input, bytes that are not UTF-8 arrive as U+FFFD, which
+    matches no answer.
     """
+    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        # Bytes that are not UTF-8 become U+FFFD instead of ending the program.
+        stream.reconfigure(errors="replace")
     line = stream.readline(limit + 1)
     if len(line) <= limit or line.endswith("\n"):
         return line
