@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -44,6 +45,10 @@ class Case:
     names_file: bool = True
     #: why the case cannot pass before other work lands (xfail, not strict)
     waits_for: str | None = None
+    #: a pattern standard error must match (case-insensitive), e.g. the rows scored
+    err_says: str | None = None
+    #: a pattern standard output must not match, e.g. a CSV cell that starts a formula
+    out_never: str | None = None
 
 
 def _scenario(extra: str) -> bytes:
@@ -206,6 +211,50 @@ CASES: dict[str, Case] = {
         suffix=".db",
         waits_for="storage errors as StorageError",
     ),
+    "assess-batch-one-bad-row-of-ten": Case(
+        ("assess-batch", "{f}"),
+        body="".join(
+            f'{{"respondent": "r{i}", "answers": {{"client-1": {"9" * 5001 if i == 4 else 3}}}}}\n'
+            for i in range(10)
+        ).encode(),
+        suffix=".jsonl",
+        err_says=r"\b9 scored, 1 refused",
+    ),
+    "assess-batch-csv-formulas": Case(
+        ("assess-batch", "--format", "csv", "{f}"),
+        body=b'{"respondent": "=HYPERLINK(\\"http://x\\")", "answers": {"client-1": 3}}\n'
+        b'{"respondent": "@SUM(1)", "answers": {"client-1": 3}}\n'
+        b'{"respondent": "+cmd|x", "answers": {"client-1": 3}}\n',
+        suffix=".jsonl",
+        codes=frozenset({0}),
+        out_never=r'(^|,)"?[=+@]',
+        waits_for="CSV formula neutralising in assess-batch",
+    ),
+    "import-twee-duplicate-passages": Case(
+        ("import", "twee", "{f}"),
+        body=b":: StoryTitle\nT\n\n:: StoryData\n"
+        b'{"ifid": "D674C58C-DEFA-4F70-B7A2-27742230C0FC", "start": "start"}\n\n'
+        b":: start\nA [[b]]\n\n:: b\nb\n\n:: b\nc\n",
+        suffix=".twee",
+        err_says=r"duplicate|twice|more than once|already",
+        waits_for="Twee passages with the same name refused",
+    ),
+    "validate-3000-booleans": Case(
+        ("validate", "{f}"),
+        body=(
+            "kind: scenario\nid: s\nversion: '1.0'\nframework: four-responsibilities\n"
+            "title: T\nintroduction: I\nstart: a\nvariables:\n"
+            + "".join(f"  v{i}: {{type: boolean, initial: false}}\n" for i in range(3000))
+            + "scenes:\n  a:\n    text: A\n    choices:\n"
+            + "".join(
+                f"      - {{id: c{i}, text: C, goto: a, "
+                f"effects: {{set: [{{var: v{i}, to: true}}]}}}}\n"
+                for i in range(3000)
+            )
+            + "      - {id: end, text: E, goto: z}\n  z:\n    text: Z\n    ending: done\n"
+            "endings:\n  done: {title: D, verdict: d, debrief: D}\n"
+        ).encode(),
+    ),
     "demo-out-is-a-file": Case(("demo", "--out", "{f}"), body=b"x", suffix=".txt"),
 }
 
@@ -284,6 +333,10 @@ def _check(name: str, case: Case, tmp_path: Path) -> None:
     assert peak < bound, f"peak memory {peak / MiB:.0f} MiB for {size / MiB:.1f} MiB of input"
     assert b"\x1b" not in err, shown
     assert b"\x1b" not in out, shown
+    if case.err_says is not None:
+        assert re.search(case.err_says, shown, re.IGNORECASE), shown
+    if case.out_never is not None:
+        assert not re.search(case.out_never, out.decode("utf-8", "replace"), re.MULTILINE)
     if code != 0:
         assert err.strip(), "a failure says why on standard error"
         if case.names_file and case.body is not None:
