@@ -107,6 +107,9 @@ def _kind_for_model(model: type[Any]) -> DocumentKind:
 # -- reading -----------------------------------------------------------------------
 
 
+_Pending = tuple[Path, str, str, Severity, Path | None]
+
+
 @attrs.define
 class _Read:
     data: Any
@@ -126,7 +129,10 @@ class _Collector:
     """Every stage's problems for one document: at most ``max_problems``, placed at the end.
 
     Problems are kept as paths until all are in, then the text is scanned once for
-    the paths that need a line and column (none at all for a clean document).
+    the paths that need a line and column (none at all for a clean document). When
+    there are more than ``max_problems``, the ones kept are those that come first in
+    the document, whatever order the stages found them in, so the scan that places
+    them can stop early.
     """
 
     def __init__(self, read: _Read) -> None:
@@ -134,22 +140,21 @@ class _Collector:
         self.cap = read.limits.max_problems
         self.located = list(read.located)
         # (path, code, message, severity, the path of the first occurrence or None)
-        self.pending: list[tuple[Path, str, str, Severity, Path | None]] = [
+        self.pending: list[_Pending] = [
             (path, code, message, "error", None) for code, message, path in read.pending
         ]
+        self.added = len(self.pending)  # everything offered to add(), kept or not
         self.more_errors = read.more
         self.more_warnings = 0
         self.at_least = False  # counting stopped early: "K or more"
         self.read_paths = {p.path for p in self.located} | {
             format_path(path) for _, _, path in read.pending
         }
-
-    def __len__(self) -> int:
-        return len(self.located) + len(self.pending)
+        self._indexes: dict[int, dict[str, int]] = {}
 
     @property
     def full(self) -> bool:
-        return len(self) >= self.cap
+        return len(self.located) + self.added >= self.cap
 
     def add(
         self,
@@ -159,15 +164,45 @@ class _Collector:
         severity: Severity = "error",
         first: Path | None = None,
     ) -> None:
-        if self.full:
-            if severity == "error":
+        self.added += 1
+        self.pending.append((path, code, message, severity, first))
+        if len(self.pending) >= 2 * self.cap:
+            self._keep_first()
+
+    def _keep_first(self) -> None:
+        """Keep the pending problems that come first in the document; count the rest."""
+        room = max(self.cap - len(self.located), 0)
+        if len(self.pending) <= room:
+            return
+        self.pending.sort(key=lambda entry: self._order(entry[0]))
+        for entry in self.pending[room:]:
+            if entry[3] == "error":
                 self.more_errors += 1
             else:
                 self.more_warnings += 1
-            return
-        self.pending.append((path, code, message, severity, first))
+        del self.pending[room:]
+
+    def _order(self, path: Path) -> tuple[int, ...]:
+        """Where ``path`` comes in the document: the index of each step in its parent."""
+        node: Any = self.read.data
+        order = []
+        for part in path:
+            if isinstance(node, dict):
+                index = self._indexes.get(id(node))
+                if index is None:
+                    index = self._indexes[id(node)] = {key: i for i, key in enumerate(node)}
+                order.append(index.get(part, len(index)) if isinstance(part, str) else 0)
+                node = node.get(part) if isinstance(part, str) else None
+            elif isinstance(node, list) and isinstance(part, int):
+                order.append(part)
+                node = node[part] if 0 <= part < len(node) else None
+            else:
+                order.append(0)
+                node = None
+        return tuple(order)
 
     def problems(self) -> tuple[Problem, ...]:
+        self._keep_first()
         read = self.read
         positions: Positions = {}
         if read.text is not None and self.pending:
@@ -176,7 +211,7 @@ class _Collector:
             positions = _positions_of(read, wanted)
         found = list(self.located)
         # Document order where nothing else places them (a mapping has no lines).
-        in_order = sorted(self.pending, key=lambda entry: _path_order(entry[0]))
+        in_order = sorted(self.pending, key=lambda entry: self._order(entry[0]))
         for path, code, message, severity, first in in_order:
             if first is not None:
                 first_at = locate(positions, first)
@@ -208,10 +243,6 @@ class _Collector:
                 )
             )
         return tuple(ordered)
-
-
-def _path_order(path: Path) -> tuple[tuple[int, int, str], ...]:
-    return tuple((0, part, "") if isinstance(part, int) else (1, 0, part) for part in path)
 
 
 def _positions_of(read: _Read, wanted: list[Path]) -> Positions:
@@ -399,8 +430,8 @@ def _sorted(problems: Iterable[Problem]) -> tuple[Problem, ...]:
     return tuple(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
 
 
-#: once the problems to report are collected, how many more (times the cap) are counted
-_MORE_COUNTED = 10
+#: problems looked at (times the cap) before counting stops ("and at least K more")
+_MORE_COUNTED = 11
 
 
 def _run(read: _Read, kind: DocumentKind) -> tuple[Any, tuple[Problem, ...]]:
@@ -423,7 +454,7 @@ def _run(read: _Read, kind: DocumentKind) -> tuple[Any, tuple[Problem, ...]]:
             continue  # e.g. a bad number read as null, now "expected a number"
         schema_count += 1
         collector.add(path, "schema", message)
-        if collector.more_errors >= _MORE_COUNTED * collector.cap:
+        if collector.added >= _MORE_COUNTED * collector.cap:
             # Counting every one of a million wrong values costs more than it tells.
             collector.at_least = True
             break
