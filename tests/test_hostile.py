@@ -372,3 +372,12 @@ def test_response_answers_of_the_wrong_type_are_an_argument_error(answers):
 
     with pytest.raises(ArgumentError, match="answers are a mapping"):
         Response(questionnaire="q", version="1.0", answers=answers)
+
+
+def test_validate_max_problems_on_the_command_line(tmp_path, capsys):
+    path = tmp_path / "many.yaml"
+    path.write_text("kind: framework\n" + "".join(f"k{i}: .inf\n" for i in range(30)))
+    assert main(["validate", "--max-problems", "4", str(path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 5
+    assert "more problems not listed" in lines[-1]

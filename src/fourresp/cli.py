@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+import attrs
+
 import fourresp
 from fourresp._cli_common import (
     EXIT_INTERRUPTED,
@@ -100,6 +102,13 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 0 when there are warnings but no errors (by default any problem exits 1)",
     )
+    validate.add_argument(
+        "--max-problems",
+        type=_positive_int,
+        default=fourresp.DEFAULT_LIMITS.max_problems,
+        metavar="N",
+        help="list at most N problems per file, then 'and K more' (default: %(default)s)",
+    )
     validate.set_defaults(handler=_validate)
 
     from fourresp._cli_assess import add_commands as add_assessment_commands
@@ -133,6 +142,12 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(handler=_demo)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or len(text) > 9 or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number from 1, not {text!r}")
+    return int(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -253,7 +268,8 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         if progress:
             sys.stderr.write(f"\rchecking {number}/{len(args.files)}: {str(path)[-50:]:<50}")
             sys.stderr.flush()
-        results.append((path, fourresp.validate(path, kind=args.kind)))
+        limits = attrs.evolve(fourresp.DEFAULT_LIMITS, max_problems=args.max_problems)
+        results.append((path, fourresp.validate(path, kind=args.kind, limits=limits)))
     if progress:
         sys.stderr.write("\r" + " " * 72 + "\r")
     failing = ("error",) if args.allow_warnings else ("error", "warning")
