@@ -381,3 +381,62 @@ def test_validate_max_problems_on_the_command_line(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 5
     assert "more problems not listed" in lines[-1]
+
+
+# -- the JSON locator against a brute-force oracle ----------------------------------
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.text(max_size=6),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=4), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+def _all_paths(value, path=()):
+    yield path, value
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _all_paths(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _all_paths(child, (*path, index))
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_json_values, indent=st.sampled_from([None, 0, 2]), data=st.data())
+def test_json_locate_places_every_path_where_its_value_starts(value, indent, data):
+    import json
+
+    from fourresp._json import json_locate
+
+    text = json.dumps(value, indent=indent, ensure_ascii=data.draw(st.booleans()))
+    paths = list(_all_paths(value))
+    wanted = data.draw(st.lists(st.sampled_from(paths), min_size=1, max_size=4))
+    positions = json_locate(text, [path for path, _ in wanted])[0]
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    decoder = json.JSONDecoder()
+    for path, expected in wanted:
+        line, column = positions[path]
+        # the oracle: decoding from that place gives the value at that path
+        assert decoder.raw_decode(text, offsets[line - 1] + column - 1)[0] == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys=st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=1, max_size=8))
+def test_json_duplicate_keys_are_all_found_with_their_first_line(keys):
+    from fourresp._json import json_locate
+
+    text = "{\n" + ",\n".join(f'"{key}": {index}' for index, key in enumerate(keys)) + "\n}"
+    problems = json_locate(text, (), duplicates=True)[1]
+    expected = [
+        (index + 2, keys.index(key) + 2)
+        for index, key in enumerate(keys)
+        if keys.index(key) != index
+    ]
+    found = [(p.line, int(p.message.split("first at line ")[1].split(")")[0])) for p in problems]
+    assert found == expected
