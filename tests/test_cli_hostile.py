@@ -87,6 +87,11 @@ CASES: dict[str, Case] = {
     "validate-escape-sequence": Case(
         ("validate", "{f}"), body=b'kind: framework\nid: "\\e[2J\\e]0;x\\a"\n'
     ),
+    "validate-json-output-surrogate-key": Case(
+        ("validate", "--format", "json", "{f}"),
+        body=b'{"kind": "framework", "\\ud800x": 1, "id": "\\u202e"}',
+        suffix=".json",
+    ),
     "validate-10mb-string": Case(("validate", "{f}"), body=_LONG_STRING, suffix=".json"),
     "validate-600k-wrong-answers": Case(("validate", "{f}"), body=_WRONG_ANSWERS, suffix=".json"),
     "validate-missing-file": Case(("validate", "/nonexistent/x.yaml"), names_file=False),

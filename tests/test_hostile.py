@@ -440,3 +440,12 @@ def test_json_duplicate_keys_are_all_found_with_their_first_line(keys):
     ]
     found = [(p.line, int(p.message.split("first at line ")[1].split(")")[0])) for p in problems]
     assert found == expected
+
+
+def test_a_key_with_a_lone_surrogate_is_named_in_a_path_that_can_be_written(tmp_path, capsys):
+    path = tmp_path / "keys.json"
+    path.write_text('{"kind": "framework", "\\ud800x": 1}', encoding="utf-8")
+    assert main(["validate", "--format", "json", str(path)]) == 1
+    report = capsys.readouterr().out
+    report.encode("utf-8")  # no lone surrogate reaches the output
+    assert '$[\\"\\\\ud800x\\"]' in report
