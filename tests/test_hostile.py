@@ -449,3 +449,14 @@ def test_a_key_with_a_lone_surrogate_is_named_in_a_path_that_can_be_written(tmp_
     report = capsys.readouterr().out
     report.encode("utf-8")  # no lone surrogate reaches the output
     assert '$[\\"\\\\ud800x\\"]' in report
+
+
+def test_read_line_caps_bytes_on_a_byte_stream():
+    import io
+
+    from fourresp._cli_common import read_line
+
+    stream = io.TextIOWrapper(io.BytesIO(b"\xff" + b"x" * 50 + b"\n\xc3\xa9\n"), encoding="utf-8")
+    assert read_line(stream, limit=10) == "\ufffd" + "x" * 9 + "\n"
+    assert read_line(stream, limit=10) == "é\n"
+    assert read_line(stream, limit=10) == ""

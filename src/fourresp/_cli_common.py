@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 import sys
 from collections.abc import Sequence
@@ -45,8 +44,8 @@ def emit(text: str, output: Path | None, out: TextIO) -> None:
 
 # -- text for terminals ------------------------------------------------------------
 
-#: The longest interactive input line kept, in characters; the rest of a longer line
-#: is read and dropped, so a line of any length costs at most this much memory.
+#: The longest interactive input line kept, in bytes; the rest of a longer line is
+#: read and dropped, so a line of any length costs at most this much memory.
 MAX_INPUT_LINE = 4096
 
 # What a terminal would act on rather than show: C0 controls but tab and line feed,
@@ -77,23 +76,31 @@ def say(text: str, stream: TextIO) -> None:
 
 
 def read_line(stream: TextIO, limit: int = MAX_INPUT_LINE) -> str:
-    """One line typed by the user, at most ``limit`` characters; ``""`` at the end of input.
+    """One line typed by the user, at most ``limit`` bytes; ``""`` at the end of input.
 
-    A longer line is cut to ``limit`` characters and the rest of it is read and
-    dropped in pieces of that size, so memory stays bounded whatever is typed or
-    piped in. On standard input, bytes that are not UTF-8 arrive as U+FFFD, which
-    matches no answer.
+    A longer line is cut to ``limit`` bytes and the rest of it is read and dropped
+    in pieces of that size, so memory stays bounded whatever is typed or piped in.
+    Bytes that are not UTF-8 read as U+FFFD, which matches no answer. A stream
+    without bytes underneath (``io.StringIO``) is capped in characters instead.
+    Every line of a stream must be read through here: lines are read from the
+    bytes, under any text the stream may have buffered.
     """
-    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
-        # Bytes that are not UTF-8 become U+FFFD instead of ending the program.
-        stream.reconfigure(errors="replace")
-    line = stream.readline(limit + 1)
-    if len(line) <= limit or line.endswith("\n"):
-        return line
-    rest = line
-    while rest and not rest.endswith("\n"):
-        rest = stream.readline(limit + 1)
-    return line[:limit] + "\n"
+    raw_stream = getattr(stream, "buffer", None)
+    if raw_stream is None:
+        line = stream.readline(limit + 1)
+        if len(line) <= limit or line.endswith("\n"):
+            return line
+        rest = line
+        while rest and not rest.endswith("\n"):
+            rest = stream.readline(limit + 1)
+        return line[:limit] + "\n"
+    raw: bytes = raw_stream.readline(limit + 1)
+    if len(raw) > limit and not raw.endswith(b"\n"):
+        dropped = raw
+        while dropped and not dropped.endswith(b"\n"):
+            dropped = raw_stream.readline(limit + 1)
+        raw = raw[:limit] + b"\n"
+    return raw.decode("utf-8", "replace")
 
 
 def argv_problem(argv: Sequence[str]) -> str | None:
