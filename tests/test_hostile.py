@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import fourresp
@@ -460,3 +462,49 @@ def test_read_line_caps_bytes_on_a_byte_stream():
     assert read_line(stream, limit=10) == "\ufffd" + "x" * 9 + "\n"
     assert read_line(stream, limit=10) == "é\n"
     assert read_line(stream, limit=10) == ""
+
+
+# -- the API: wrong-typed and hostile arguments are the library's own errors ---------
+
+
+def _emblem_name_number():
+    from fourresp.badges import emblem
+
+    emblem(name=5)
+
+
+def _resume_a_path_name(tmp_path):
+    from fourresp.scenario import Runner, load_scenario
+
+    runner = Runner(load_scenario())
+    saved = tmp_path / "run.json"
+    saved.write_text(json.dumps(runner.save(runner.start())), encoding="utf-8")
+    runner.resume(str(saved))  # a path given as text, not a document
+
+
+API_CASES = {
+    "emblem-name-number": (_emblem_name_number, "emblem(name=5): text arguments checked"),
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(strict=False, reason=f"{name}: {reason}"))
+        for name, (_, reason) in sorted(API_CASES.items())
+    ],
+)
+def test_api_hostile_arguments_raise_library_errors_quickly(name):
+    import time
+
+    from fourresp.errors import FourrespError
+
+    started = time.perf_counter()
+    with pytest.raises(FourrespError):
+        API_CASES[name][0]()
+    assert time.perf_counter() - started < 10
+
+
+@pytest.mark.xfail(strict=False, reason="Runner.resume(path): a path read as a file")
+def test_resume_reads_a_path_given_as_text(tmp_path):
+    _resume_a_path_name(tmp_path)
