@@ -508,3 +508,80 @@ def test_api_hostile_arguments_raise_library_errors_quickly(name):
 @pytest.mark.xfail(strict=False, reason="Runner.resume(path): a path read as a file")
 def test_resume_reads_a_path_given_as_text(tmp_path):
     _resume_a_path_name(tmp_path)
+
+
+# -- the tree check against the plain recursive walk it replaces ---------------------
+
+
+def _plain_walk(value, limits, path=(), depth=0):
+    """The oracle: (copy, problems) by plain recursion, as the policy reads."""
+    import math
+
+    from fourresp._tree import integer_problem, text_problem
+
+    if isinstance(value, str):
+        problem = text_problem(value)
+        return value, ([("bad-character", path)] if problem else [])
+    if value is None or isinstance(value, bool):
+        return value, []
+    if isinstance(value, int):
+        return (None, [("bad-scalar", path)]) if integer_problem(value, limits) else (value, [])
+    if isinstance(value, float):
+        return (value, []) if math.isfinite(value) else (None, [("bad-scalar", path)])
+    problems = []
+    if isinstance(value, dict):
+        out = {}
+        for key, child in value.items():
+            if text_problem(key):
+                problems.append(("bad-character", (*path, key)))
+            out[key], found = _plain_walk(child, limits, (*path, key), depth + 1)
+            problems += found
+        return out, problems
+    out = []
+    for index, child in enumerate(value):
+        copied, found = _plain_walk(child, limits, (*path, index), depth + 1)
+        out.append(copied)
+        problems += found
+    return out, problems
+
+
+_policy_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**25), 10**25)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(alphabet=st.sampled_from("ab \t\x00\x1b\ufffe\ud800é"), max_size=4)
+)
+_policy_values = st.recursive(
+    _policy_scalars,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.tuples(children, children)
+        | st.dictionaries(st.text(alphabet="ab\x07", max_size=3), children, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_policy_values)
+def test_the_tree_check_agrees_with_the_plain_walk(value):
+    import math
+
+    from fourresp._tree import plain_copy
+
+    limits = fourresp.Limits(max_problems=10_000)
+    copied, found = plain_copy(value, limits=limits)
+    expected, problems = _plain_walk(value, limits)
+
+    def same(a, b):
+        if isinstance(a, float) and isinstance(b, float):
+            return a == b or (math.isnan(a) and math.isnan(b))
+        if isinstance(a, dict):
+            return isinstance(b, dict) and list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+        if isinstance(a, list):
+            return isinstance(b, list) and len(a) == len(b) and all(map(same, a, b))
+        return type(a) is type(b) and a == b
+
+    assert same(copied, expected)
+    assert sorted((code, path) for code, _, path in found) == sorted(problems)
