@@ -585,3 +585,20 @@ def test_the_tree_check_agrees_with_the_plain_walk(value):
 
     assert same(copied, expected)
     assert sorted((code, path) for code, _, path in found) == sorted(problems)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error"),
+    [
+        ((5,), {}, "ArgumentError"),
+        ((None,), {}, "ArgumentError"),
+        (("kind: framework",), {"limits": 5}, "ArgumentError"),
+        (("kind: framework",), {"format": "xml"}, "ArgumentError"),
+        (("kind: framework",), {"kind": ["framework"]}, "UnknownKindError"),
+    ],
+    ids=["int-source", "none-source", "int-limits", "xml-format", "list-kind"],
+)
+def test_wrong_typed_loader_arguments_are_library_errors(args, kwargs, error):
+    with pytest.raises(fourresp.FourrespError) as caught:
+        fourresp.validate(*args, **kwargs)
+    assert type(caught.value).__name__ == error

@@ -25,7 +25,7 @@ import attrs
 from fourresp._limits import DEFAULT_LIMITS, Limits
 from fourresp._paths import Path, PathPart, Positions, format_path, locate
 from fourresp._tree import Found
-from fourresp.errors import DocumentError, Problem, Severity, UnknownKindError
+from fourresp.errors import ArgumentError, DocumentError, Problem, Severity, UnknownKindError
 
 __all__ = [
     "DocumentKind",
@@ -87,7 +87,7 @@ def document_kinds() -> tuple[str, ...]:
 
 def get_kind(name: str) -> DocumentKind:
     """The :class:`DocumentKind` called ``name``; :class:`UnknownKindError` if there is none."""
-    home = _KIND_HOMES.get(name)
+    home = _KIND_HOMES.get(name) if isinstance(name, str) else None
     if home is None:
         known = ", ".join(document_kinds())
         raise UnknownKindError(f"unknown document kind {name!r}; known kinds: {known}")
@@ -323,7 +323,11 @@ def read(
     from fourresp._tree import TreeProblems, plain_copy
     from fourresp._yaml import read_yaml_lenient
 
-    limits = limits or DEFAULT_LIMITS
+    limits = DEFAULT_LIMITS if limits is None else limits
+    if not isinstance(limits, Limits):
+        raise ArgumentError(f"limits is a fourresp.Limits, not {type(limits).__name__}")
+    if format is not None and format not in ("yaml", "json"):
+        raise ArgumentError(f"format is 'yaml', 'json' or None, not {format!r}")
     name: str | None = None
     if isinstance(source, Mapping):
         try:
@@ -366,7 +370,7 @@ def read(
         if size > limits.max_bytes:
             raise _too_large(size, limits, None)
     else:
-        raise TypeError(
+        raise ArgumentError(
             "a document source is a path (os.PathLike), text (str), bytes or a mapping, "
             f"not {type(source).__name__}"
         )
@@ -503,8 +507,9 @@ def load(
     Raises :class:`~fourresp.errors.DocumentError` listing every problem found (with
     its JSON path, and ``file:line:column`` for text and files), and
     :class:`~fourresp.errors.UnknownKindError` for a ``kind`` argument the library
-    does not know. Warnings from a kind's checks do not stop loading; see
-    :func:`validate` to see them.
+    does not know, :class:`~fourresp.errors.ArgumentError` for a ``source``,
+    ``format`` or ``limits`` of a type it cannot use. Warnings from a kind's
+    checks do not stop loading; see :func:`validate` to see them.
     """
     read_result = read(source, format=format, limits=limits)
     document_kind = _resolve_kind(read_result, kind)
@@ -525,8 +530,9 @@ def validate(
     """Every problem in a document, errors and warnings, without raising for them.
 
     An empty tuple means the document is clean. Takes the same arguments as
-    :func:`load`; only a ``kind`` argument the library does not know raises
-    (:class:`~fourresp.errors.UnknownKindError`).
+    :func:`load`; only arguments it cannot use raise: a ``kind`` the library does
+    not know (:class:`~fourresp.errors.UnknownKindError`), a ``source``,
+    ``format`` or ``limits`` of the wrong type (:class:`~fourresp.errors.ArgumentError`).
     """
     try:
         read_result = read(source, format=format, limits=limits)
