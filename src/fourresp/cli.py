@@ -27,7 +27,7 @@ from fourresp._cli_common import (
     argv_problem,
     terminal_text,
 )
-from fourresp.errors import FourrespError, Problem
+from fourresp.errors import DocumentError, FourrespError, Problem
 
 __all__ = ["main"]
 
@@ -165,6 +165,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return handler(args, sys.stdout)
+    except DocumentError as exc:
+        # One line per problem, each naming the file and line: what editors and
+        # people both read.
+        for problem in exc.problems:
+            print(terminal_text(f"fourresp: {problem}"), file=sys.stderr)
+        return EXIT_PROBLEMS
     except FourrespError as exc:
         print(terminal_text(f"fourresp: {exc}"), file=sys.stderr)
         return EXIT_PROBLEMS
