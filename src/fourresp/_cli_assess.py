@@ -11,7 +11,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import fourresp
-from fourresp._cli_common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS
+from fourresp._cli_common import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    read_line,
+    terminal_text,
+)
 from fourresp._convert import unstructure
 from fourresp._csvsafe import neutralise
 from fourresp._files import check_writable, document_text, rescue, write_atomically
@@ -113,7 +119,7 @@ def assess_command(args: argparse.Namespace, out: TextIO) -> int:
     except fourresp.DocumentError as exc:
         where = args.answers if args.answers is not None else "answers"
         for problem in exc.problems:
-            print(f"{where}: {problem.message} ({problem.path})", file=sys.stderr)
+            print(terminal_text(f"{where}: {problem.message} ({problem.path})"), file=sys.stderr)
         return EXIT_PROBLEMS
     if args.format == "json":
         json.dump(fourresp.to_document(result), out, indent=2, ensure_ascii=False)
@@ -121,7 +127,7 @@ def assess_command(args: argparse.Namespace, out: TextIO) -> int:
     elif args.format == "markdown":
         out.write(result_markdown(result, questionnaire=questionnaire))
     else:
-        out.write(render_result(result))
+        out.write(terminal_text(render_result(result)))
     if args.chart is not None:
         write_atomically(args.chart, result_chart(result))
         print(f"Chart written to {args.chart}.", file=sys.stderr)
@@ -172,7 +178,7 @@ def ask(
     owner = {a.id: r.title for r in load_framework() for a in r.aspects}
 
     def say(text: str = "") -> None:
-        prompts.write(text + "\n")
+        prompts.write(terminal_text(text) + "\n")
         prompts.flush()
 
     say(questionnaire.title)
@@ -205,7 +211,7 @@ def ask(
                 say(f"  (your answer: {earlier}{f' {label}' if label else ''}; Enter keeps it)")
             prompts.write("> ")
             prompts.flush()
-            line = answers_in.readline()
+            line = read_line(answers_in)
             if not line:  # end of input
                 say()
                 break
@@ -331,22 +337,13 @@ def _csv_cells(row: ScoreRow, columns: list[str]) -> list[str]:
     return cells
 
 
-# Control characters (C0, DEL, C1) shown escaped, so input cannot drive the terminal.
-_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
-
-
-def _shown(text: str) -> str:
-    """``text`` safe to print: control characters and lone surrogates escaped."""
-    return text.translate(_CONTROLS).encode("utf-8", "backslashreplace").decode("utf-8")
-
-
 def _figure(score: Score, digits: int) -> str:
     return "n/a" if score.percent is None else f"{score.percent:.{digits}f}%"
 
 
 def _row_text(row: ScoreRow) -> str:
     assert row.overall is not None
-    who = _shown(row.respondent or "-")[:24]
+    who = terminal_text(row.respondent or "-")[:24]
     parts = [f"line {row.line:<6}", f"{who:<24}"]
     overall = row.overall
     band = overall.band.name if overall.band else ""
@@ -408,7 +405,7 @@ def assess_batch_command(args: argparse.Namespace, out: TextIO) -> int:
 
 def _report(problems: tuple[fourresp.Problem, ...]) -> None:
     for problem in problems:
-        print(_shown(str(problem)), file=sys.stderr)
+        print(terminal_text(str(problem)), file=sys.stderr)
 
 
 def _write_json(

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from fourresp._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit
+from fourresp._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit, terminal_text
 from fourresp.badges import STYLES, THEMES, badge, bake, emblem, unbake
 from fourresp.badges._png import PNG_SIGNATURE
 from fourresp.errors import ArgumentError, DocumentError, Problem
@@ -200,7 +200,7 @@ def _unbake(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_PROBLEMS
     kind = "assertion" if found.version == "2.0" else "credential"
     verify = f", verify={found.verify}" if found.verify is not None else ""
-    print(f"{args.svg}: Open Badges {found.version} {kind}{verify}", file=sys.stderr)
+    print(terminal_text(f"{args.svg}: Open Badges {found.version} {kind}{verify}"), file=sys.stderr)
     if found.payload is not None:
         json.dump(found.payload, out, indent=2, ensure_ascii=True)
         out.write("\n")

@@ -9,7 +9,13 @@ import textwrap
 from pathlib import Path
 from typing import Any, TextIO
 
-from fourresp._cli_common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS
+from fourresp._cli_common import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    read_line,
+    terminal_text,
+)
 from fourresp._convert import unstructure
 from fourresp._files import check_writable, document_text, rescue, write_atomically
 from fourresp.errors import ChoiceError, StorageError
@@ -93,11 +99,13 @@ def graph_command(args: argparse.Namespace, out: TextIO) -> int:
 
 def _wrap(text: str, first: str = "", rest: str | None = None) -> str:
     """``text`` wrapped at 80 columns, the first line after ``first``, the others indented."""
-    return textwrap.fill(
-        " ".join(text.split()),
-        width=80,
-        initial_indent=first,
-        subsequent_indent=" " * len(first) if rest is None else rest,
+    return terminal_text(
+        textwrap.fill(
+            " ".join(text.split()),
+            width=80,
+            initial_indent=first,
+            subsequent_indent=" " * len(first) if rest is None else rest,
+        )
     )
 
 
@@ -155,7 +163,8 @@ def play_command(args: argparse.Namespace, out: TextIO) -> int:
             try:
                 run = runner.choose(run, choice_id)
             except ChoiceError as exc:
-                print(f"fourresp play: choice {number} ({choice_id!r}): {exc}", file=sys.stderr)
+                message = f"fourresp play: choice {number} ({choice_id!r}): {exc}"
+                print(terminal_text(message), file=sys.stderr)
                 return EXIT_PROBLEMS
         _emit_result(args, runner, run, out)
         return EXIT_OK
@@ -170,15 +179,15 @@ def _show_scene(runner: Runner, run: Run, out: TextIO) -> None:
     scene = runner.scene(run)
     out.write("\n")
     if scene.act:
-        out.write(f"== {scene.act} ==\n")
+        out.write(terminal_text(f"== {scene.act} ==") + "\n")
     if scene.speaker:
-        out.write(f"{scene.speaker}\n")
+        out.write(terminal_text(scene.speaker) + "\n")
     out.write(_wrap(runner.text(run)) + "\n")
 
 
 def _interactive(args: argparse.Namespace, runner: Runner, run: Run, out: TextIO) -> int:
     scenario = runner.scenario
-    out.write(f"{scenario.title}\n{_wrap(scenario.introduction)}\n")
+    out.write(f"{terminal_text(scenario.title)}\n{_wrap(scenario.introduction)}\n")
     out.write("Type a number to choose; u undoes, s saves and quits, q quits.\n")
     try:
         while not run.finished:
@@ -188,7 +197,7 @@ def _interactive(args: argparse.Namespace, runner: Runner, run: Run, out: TextIO
                 out.write(_wrap(choice.text, f"  {number}. ") + "\n")
             out.write("> ")
             out.flush()
-            line = sys.stdin.readline()
+            line = read_line(sys.stdin)
             if not line:
                 out.write("\n")
                 return _save_and_quit(args, runner, run)
@@ -288,8 +297,7 @@ def balance_summary(
     file is not a valid scenario or the report could not be worked out.
     """
     from fourresp._convert import structure
-    from fourresp._load import Finding, read
-    from fourresp._load import _locate_finding as locate
+    from fourresp._load import _Collector, read
     from fourresp.scenario import Scenario, check_scenario
 
     if any(p.severity == "error" for p in reported):
@@ -306,17 +314,10 @@ def balance_summary(
         return [], None
     report = check_scenario(scenario, balance=True)
     plain = {(p.code, p.path) for p in reported}
-    problems = [
-        located
-        for located in (
-            locate(
-                source,
-                Finding(path=d.path, code=d.code, message=d.message, severity=d.severity),
-            )
-            for d in report.diagnostics
-        )
-        if (located.code, located.path) not in plain
-    ]
+    collector = _Collector(source)  # places each diagnostic at its line, as the loader does
+    for diagnostic in report.diagnostics:
+        collector.add(diagnostic.path, diagnostic.code, diagnostic.message, diagnostic.severity)
+    problems = [p for p in collector.problems() if (p.code, p.path) not in plain]
     if report.balance is None:
         return problems, None
     found = report.balance

@@ -24,7 +24,8 @@ import attrs
 
 from fourresp._limits import DEFAULT_LIMITS, Limits
 from fourresp._paths import Path, PathPart, Positions, format_path, locate
-from fourresp.errors import DocumentError, Problem, Severity, UnknownKindError
+from fourresp._tree import Found
+from fourresp.errors import ArgumentError, DocumentError, Problem, Severity, UnknownKindError
 
 __all__ = [
     "DocumentKind",
@@ -88,7 +89,7 @@ def document_kinds() -> tuple[str, ...]:
 
 def get_kind(name: str) -> DocumentKind:
     """The :class:`DocumentKind` called ``name``; :class:`UnknownKindError` if there is none."""
-    home = _KIND_HOMES.get(name)
+    home = _KIND_HOMES.get(name) if isinstance(name, str) else None
     if home is None:
         known = ", ".join(document_kinds())
         raise UnknownKindError(f"unknown document kind {name!r}; known kinds: {known}")
@@ -108,6 +109,9 @@ def _kind_for_model(model: type[Any]) -> DocumentKind:
 # -- reading -----------------------------------------------------------------------
 
 
+_Pending = tuple[Path, str, str, Severity, Path | None]
+
+
 @attrs.define
 class _Read:
     data: Any
@@ -115,54 +119,142 @@ class _Read:
     text: str | None
     format: Format | None
     limits: Limits
-    _positions: Positions | None = None
-
-    def positions(self) -> Positions:
-        if self._positions is None:
-            self._positions = _positions_of(self)
-        return self._positions
-
-    def _position(self, path: Path) -> tuple[int, int] | None:
-        assert self.text is not None
-        if not path and self.format == "json":
-            # The root is where the text starts: no need to index a large document.
-            return _first_value(self.text)
-        return locate(self.positions(), path)
-
-    def problem(self, path: Path, code: str, message: str, severity: Severity = "error") -> Problem:
-        found = self._position(path) if self.text is not None else None
-        line, column = found if found is not None else (None, None)
-        return Problem(
-            code=code,
-            message=message,
-            path=format_path(path),
-            source=self.source,
-            line=line,
-            column=column,
-            severity=severity,
-        )
+    #: problems the reader went on past, already located (YAML, JSON duplicate keys)
+    located: list[Problem] = attrs.Factory(list)
+    #: problems the reader went on past, still to be located: (code, message, path)
+    pending: list[Found] = attrs.Factory(list)
+    #: problems found beyond limits.max_problems, counted only
+    more: int = 0
 
 
-def _first_value(text: str) -> tuple[int, int]:
-    stripped = text.lstrip()
-    before = text[: len(text) - len(stripped)]
-    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+class _Collector:
+    """Every stage's problems for one document: at most ``max_problems``, placed at the end.
+
+    Problems are kept as paths until all are in, then the text is scanned once for
+    the paths that need a line and column (none at all for a clean document). When
+    there are more than ``max_problems``, the ones kept are those that come first in
+    the document, whatever order the stages found them in, so the scan that places
+    them can stop early.
+    """
+
+    def __init__(self, read: _Read) -> None:
+        self.read = read
+        self.cap = read.limits.max_problems
+        self.located = list(read.located)
+        # (path, code, message, severity, the path of the first occurrence or None)
+        self.pending: list[_Pending] = [
+            (path, code, message, "error", None) for code, message, path in read.pending
+        ]
+        self.added = len(self.pending)  # everything offered to add(), kept or not
+        self.more_errors = read.more
+        self.more_warnings = 0
+        self.at_least = False  # counting stopped early: "K or more"
+        self.read_paths = {p.path for p in self.located} | {
+            format_path(path) for _, _, path in read.pending
+        }
+        self._indexes: dict[int, dict[str, int]] = {}
+
+    @property
+    def full(self) -> bool:
+        return len(self.located) + self.added >= self.cap
+
+    def add(
+        self,
+        path: Path,
+        code: str,
+        message: str,
+        severity: Severity = "error",
+        first: Path | None = None,
+    ) -> None:
+        self.added += 1
+        self.pending.append((path, code, message, severity, first))
+        if len(self.pending) >= 2 * self.cap:
+            self._keep_first()
+
+    def _keep_first(self) -> None:
+        """Keep the pending problems that come first in the document; count the rest."""
+        room = max(self.cap - len(self.located), 0)
+        if len(self.pending) <= room:
+            return
+        self.pending.sort(key=lambda entry: self._order(entry[0]))
+        for entry in self.pending[room:]:
+            if entry[3] == "error":
+                self.more_errors += 1
+            else:
+                self.more_warnings += 1
+        del self.pending[room:]
+
+    def _order(self, path: Path) -> tuple[int, ...]:
+        """Where ``path`` comes in the document: the index of each step in its parent."""
+        node: Any = self.read.data
+        order = []
+        for part in path:
+            if isinstance(node, dict):
+                index = self._indexes.get(id(node))
+                if index is None:
+                    index = self._indexes[id(node)] = {key: i for i, key in enumerate(node)}
+                order.append(index.get(part, len(index)) if isinstance(part, str) else 0)
+                node = node.get(part) if isinstance(part, str) else None
+            elif isinstance(node, list) and isinstance(part, int):
+                order.append(part)
+                node = node[part] if 0 <= part < len(node) else None
+            else:
+                order.append(0)
+                node = None
+        return tuple(order)
+
+    def problems(self) -> tuple[Problem, ...]:
+        self._keep_first()
+        read = self.read
+        positions: Positions = {}
+        if read.text is not None and self.pending:
+            wanted = [entry[0] for entry in self.pending]
+            wanted += [entry[4] for entry in self.pending if entry[4] is not None]
+            positions = _positions_of(read, wanted)
+        found = list(self.located)
+        # Document order where nothing else places them (a mapping has no lines).
+        in_order = sorted(self.pending, key=lambda entry: self._order(entry[0]))
+        for path, code, message, severity, first in in_order:
+            if first is not None:
+                first_at = locate(positions, first)
+                if first_at is not None:
+                    message += f" (first at line {first_at[0]})"
+            line, column = locate(positions, path) or (None, None)
+            found.append(
+                Problem(
+                    code=code,
+                    message=message,
+                    path=format_path(path),
+                    source=read.source,
+                    line=line,
+                    column=column,
+                    severity=severity,
+                )
+            )
+        ordered = list(_sorted(found))
+        more = self.more_errors + self.more_warnings
+        if more:
+            ordered.append(
+                Problem(
+                    code="too-many-problems",
+                    message=f"and {'at least ' if self.at_least else ''}{more:,} more "
+                    f"problem{'s' if more != 1 else ''} not listed (at most {self.cap} are "
+                    "collected: Limits.max_problems)",
+                    source=read.source,
+                    severity="error" if self.more_errors else "warning",
+                )
+            )
+        return tuple(ordered)
 
 
-def _positions_of(read: _Read) -> Positions:
-    from fourresp._json import json_positions
-    from fourresp._yaml import read_yaml
+def _positions_of(read: _Read, wanted: list[Path]) -> Positions:
+    from fourresp._json import json_locate
+    from fourresp._yaml import yaml_positions
 
     assert read.text is not None
     if read.format == "json":
-        return json_positions(read.text)[0]
-    try:
-        positions = read_yaml(
-            read.text, limits=read.limits, source=read.source, track_positions=True
-        )[1]
-    except DocumentError:  # pragma: no cover - the text was read once already
-        return {}
-    return positions or {}
+        return json_locate(read.text, wanted)[0]
+    return yaml_positions(read.text, wanted, limits=read.limits)
 
 
 def _fail(code: str, message: str, source: str | None) -> DocumentError:
@@ -229,15 +321,34 @@ def read(
     limits: Limits | None = None,
 ) -> _Read:
     """Read ``source`` into plain values, refusing hostile or malformed input."""
-    from fourresp._json import read_json
-    from fourresp._tree import plain_copy
-    from fourresp._yaml import read_yaml
+    from fourresp._json import read_json_lenient
+    from fourresp._tree import TreeProblems, plain_copy
+    from fourresp._yaml import read_yaml_lenient
 
-    limits = limits or DEFAULT_LIMITS
+    limits = DEFAULT_LIMITS if limits is None else limits
+    if not isinstance(limits, Limits):
+        raise ArgumentError(f"limits is a fourresp.Limits, not {type(limits).__name__}")
+    if format is not None and format not in ("yaml", "json"):
+        raise ArgumentError(f"format is 'yaml', 'json' or None, not {format!r}")
     name: str | None = None
     if isinstance(source, Mapping):
-        data = plain_copy(source, limits=limits)
-        return _Read(data=data, source=None, text=None, format=None, limits=limits)
+        try:
+            data, found = plain_copy(source, limits=limits)
+        except TreeProblems as exc:
+            problems = [
+                Problem(code=code, message=message, path=format_path(path))
+                for code, message, path in exc.found
+            ]
+            raise DocumentError(problems) from None
+        return _Read(
+            data=data,
+            source=None,
+            text=None,
+            format=None,
+            limits=limits,
+            pending=list(found),
+            more=found.more,
+        )
     if isinstance(source, os.PathLike):
         text, name = _read_file(source, limits)
     elif isinstance(source, bytes | bytearray | memoryview):
@@ -261,7 +372,7 @@ def read(
         if size > limits.max_bytes:
             raise _too_large(size, limits, None)
     else:
-        raise TypeError(
+        raise ArgumentError(
             "a document source is a path (os.PathLike), text (str), bytes or a mapping, "
             f"not {type(source).__name__}"
         )
@@ -270,21 +381,34 @@ def read(
     chosen = _format_for(name, format)
     if chosen is None:
         stripped = text.lstrip()
+        chosen = "yaml"
         if stripped[:1] in ("{", "["):
             try:
-                data = read_json(text, limits=limits, source=name)
+                json_read = read_json_lenient(text, limits=limits, source=name)
             except DocumentError as exc:
                 if any(problem.code != "json-syntax" for problem in exc.problems):
                     raise
                 # Not JSON after all: flow-style YAML also starts with a bracket.
             else:
-                return _Read(data=data, source=name, text=text, format="json", limits=limits)
-        chosen = "yaml"
+                chosen = "json"
+    elif chosen == "json":
+        json_read = read_json_lenient(text, limits=limits, source=name)
     if chosen == "json":
-        data = read_json(text, limits=limits, source=name)
-    else:
-        data, _ = read_yaml(text, limits=limits, source=name)
-    return _Read(data=data, source=name, text=text, format=chosen, limits=limits)
+        data, located, found = json_read
+        return _Read(
+            data=data,
+            source=name,
+            text=text,
+            format="json",
+            limits=limits,
+            located=located,
+            pending=list(found),
+            more=found.more,
+        )
+    data, located, more = read_yaml_lenient(text, limits=limits, source=name)
+    return _Read(
+        data=data, source=name, text=text, format=chosen, limits=limits, located=located, more=more
+    )
 
 
 # -- the pipeline --------------------------------------------------------------------
@@ -296,68 +420,76 @@ def _resolve_kind(read: _Read, kind: str | None) -> DocumentKind:
     data = read.data
     declared = data.get("kind") if isinstance(data, dict) else None
     known = ", ".join(document_kinds())
+    if isinstance(declared, str) and declared in _KIND_HOMES:
+        return get_kind(declared)
+    collector = _Collector(read)
     if not isinstance(declared, str):
-        raise DocumentError(
-            [
-                read.problem(
-                    (),
-                    "unknown-kind",
-                    f"cannot tell what kind of document this is: add a 'kind' key ({known})",
-                )
-            ],
-            source=read.source,
-        )
-    if declared not in _KIND_HOMES:
-        raise DocumentError(
-            [
-                read.problem(
-                    ("kind",),
-                    "unknown-kind",
-                    f"unknown kind {declared!r}; expected one of: {known}",
-                )
-            ],
-            source=read.source,
-        )
-    return get_kind(declared)
+        message = f"cannot tell what kind of document this is: add a 'kind' key ({known})"
+        collector.add((), "unknown-kind", message)
+    else:
+        message = f"unknown kind {declared!r}; expected one of: {known}"
+        collector.add(("kind",), "unknown-kind", message)
+    raise DocumentError(collector.problems(), source=read.source)
 
 
 def _sorted(problems: Iterable[Problem]) -> tuple[Problem, ...]:
     return tuple(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
 
 
+#: problems looked at (times the cap) before counting stops ("and at least K more")
+_MORE_COUNTED = 11
+
+
 def _run(read: _Read, kind: DocumentKind) -> tuple[Any, tuple[Problem, ...]]:
-    """Schema, structure and checks; returns the object (or None) and every problem."""
+    """Schema, structure and checks; returns the object (or None) and every problem.
+
+    Each stage goes on where the document can still be read: after a duplicate key
+    (the first value is kept), a bad number (read as null) or a schema problem, the
+    document is still structured and checked when it can be, so one run reports
+    everything. A later stage's problem at a path an earlier one already reported
+    is left out, and the number of problems is capped (``Limits.max_problems``).
+    """
     from fourresp._convert import structure, structure_problems
     from fourresp._schemas import schema_problems
 
-    problems = [
-        read.problem(path, "schema", message)
-        for path, message in schema_problems(kind.schema, read.data)
-    ]
-    if problems:
-        return None, _sorted(problems)
+    collector = _Collector(read)
+    reported = collector.read_paths
+    schema_count = 0
+    for path, message in schema_problems(kind.schema, read.data):
+        if format_path(path) in reported:
+            continue  # e.g. a bad number read as null, now "expected a number"
+        schema_count += 1
+        collector.add(path, "schema", message)
+        if collector.added >= _MORE_COUNTED * collector.cap:
+            # Counting every one of a million wrong values costs more than it tells.
+            collector.at_least = True
+            break
+    if collector.full:
+        # So broken that what later stages would find could not be listed anyway.
+        return None, collector.problems()
+    earlier = schema_count + len(reported) + read.more
     data = read.data
     if isinstance(data, dict) and any(key in data for key in _META_KEYS):
         data = {key: value for key, value in data.items() if key not in _META_KEYS}
     try:
         obj = structure(data, kind.model)
     except Exception as exc:  # cattrs raises a tree of errors; flatten all of it
-        found = [
-            read.problem(path, "structure", message) for path, message in structure_problems(exc)
-        ]
-        return None, _sorted(found)
+        if not earlier:  # otherwise the schema or the reader has said it already
+            for path, message in structure_problems(exc):
+                collector.add(path, "structure", message)
+        return None, collector.problems()
     if kind.checks is not None:
-        problems = [_locate_finding(read, finding) for finding in kind.checks(obj)]
-    return obj, _sorted(problems)
-
-
-def _locate_finding(read: _Read, finding: Finding) -> Problem:
-    message = finding.message
-    if finding.first is not None:
-        first = read.problem(finding.first, finding.code, "")
-        if first.line is not None:
-            message += f" (first at line {first.line})"
-    return read.problem(finding.path, finding.code, message, finding.severity)
+        try:
+            for finding in kind.checks(obj):
+                collector.add(
+                    finding.path, finding.code, finding.message, finding.severity, finding.first
+                )
+        except Exception:
+            # A document with schema problems may break what the checks assume; what
+            # was found is reported. A clean one that breaks them is a bug: raise it.
+            if not earlier:
+                raise
+    return obj, collector.problems()
 
 
 def load(
@@ -377,8 +509,9 @@ def load(
     Raises :class:`~fourresp.errors.DocumentError` listing every problem found (with
     its JSON path, and ``file:line:column`` for text and files), and
     :class:`~fourresp.errors.UnknownKindError` for a ``kind`` argument the library
-    does not know. Warnings from a kind's checks do not stop loading; see
-    :func:`validate` to see them.
+    does not know, :class:`~fourresp.errors.ArgumentError` for a ``source``,
+    ``format`` or ``limits`` of a type it cannot use. Warnings from a kind's
+    checks do not stop loading; see :func:`validate` to see them.
     """
     quick = _quick_load(source, kind, limits)
     if quick is not None:
@@ -418,8 +551,9 @@ def validate(
     """Every problem in a document, errors and warnings, without raising for them.
 
     An empty tuple means the document is clean. Takes the same arguments as
-    :func:`load`; only a ``kind`` argument the library does not know raises
-    (:class:`~fourresp.errors.UnknownKindError`).
+    :func:`load`; only arguments it cannot use raise: a ``kind`` the library does
+    not know (:class:`~fourresp.errors.UnknownKindError`), a ``source``,
+    ``format`` or ``limits`` of the wrong type (:class:`~fourresp.errors.ArgumentError`).
     """
     try:
         read_result = read(source, format=format, limits=limits)

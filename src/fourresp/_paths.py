@@ -24,8 +24,15 @@ def format_path(parts: Iterable[PathPart]) -> str:
             out.append(f".{part}")
         else:
             # JSON string quoting escapes quotes and control characters, so the path
-            # stays on one line whatever the key holds.
-            out.append(f"[{json.dumps(part, ensure_ascii=False)}]")
+            # stays on one line whatever the key holds; a key with a lone surrogate
+            # (refused, but named in the problem) is escaped whole, so the path can
+            # still be written as UTF-8.
+            try:
+                part.encode("utf-8")
+            except UnicodeEncodeError:
+                out.append(f"[{json.dumps(part)}]")
+            else:
+                out.append(f"[{json.dumps(part, ensure_ascii=False)}]")
     return "".join(out)
 
 

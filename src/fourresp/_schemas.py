@@ -199,16 +199,24 @@ def schema_problems(name: str, instance: Any) -> Iterator[tuple[tuple[str | int,
     from referencing.exceptions import Unresolvable
 
     validator = validator_for(name)
-    try:
-        errors = sorted(validator.iter_errors(instance), key=_document_order)
-    except Unresolvable as exc:
-        raise SchemaNotFoundError(
-            f"schema {name!r} refers to {exc.ref!r}, which is not one of the library's "
-            "schemas (references are never fetched from a network)"
-        ) from None
-    seen: set[tuple[tuple[str | int, ...], str]] = set()
-    for error in errors:
+    # Lazily, in the validator's order: a document with a million wrong values must
+    # not hold a million errors at once (the caller keeps what it reports).
+    errors = validator.iter_errors(instance)
+    last_path: tuple[str | int, ...] | None = None
+    said: set[str] = set()
+    while True:
+        try:
+            error = next(errors, None)
+        except Unresolvable as exc:
+            raise SchemaNotFoundError(
+                f"schema {name!r} refers to {exc.ref!r}, which is not one of the library's "
+                "schemas (references are never fetched from a network)"
+            ) from None
+        if error is None:
+            return
         path = tuple(error.absolute_path)
+        if path != last_path:
+            last_path, said = path, set()
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             # One problem per unknown key, placed on the key itself.
             allowed = sorted((_schema_of(error).get("properties") or {}).keys())
@@ -219,14 +227,10 @@ def schema_problems(name: str, instance: Any) -> Iterator[tuple[tuple[str | int,
                         f"unknown key '{key}'; allowed keys: {', '.join(allowed)}",
                     )
             continue
-        found = (path, describe(error))
-        if found not in seen:  # e.g. one 'required' error per missing key: say it once
-            seen.add(found)
-            yield found
-
-
-def _document_order(error: ValidationError) -> tuple[str, ...]:
-    return tuple(f"{part:010d}" if isinstance(part, int) else part for part in error.path)
+        message = describe(error)
+        if message not in said:  # e.g. one 'required' error per missing key: say it once
+            said.add(message)
+            yield path, message
 
 
 def _shown(value: Any, limit: int = 60) -> str:

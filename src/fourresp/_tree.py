@@ -1,112 +1,287 @@
-"""Checks on an already-parsed tree: JSON-compatible values only, bounded depth and size."""
+"""Checks on an already-parsed tree, and the one number and text policy of every reader.
+
+The policy, the same for YAML, JSON and mappings passed to the API:
+
+- numbers are finite; an integer has at most ``Limits.max_number_digits`` digits
+  and any other number is written in at most :data:`MAX_NUMBER_CHARACTERS`
+  characters, both checked *before* the text is converted (so a number of
+  thousands of digits costs nothing);
+- text (keys and values) holds only characters XML 1.0 allows: no lone
+  surrogates, no control characters other than tab, line feed and carriage
+  return, no U+FFFE or U+FFFF. Anything a document holds can reach an output
+  (SVG, JSON, Markdown, a database), so it is refused here, at input, with a
+  located problem, rather than failing later in a writer.
+
+A value that breaks the policy is reported as a *recoverable* problem: the reader
+goes on (a bad number is read as null) so that validation can report the later
+problems of the same document too.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from fourresp._limits import Limits
-from fourresp._paths import Path, Positions, format_path
-from fourresp._paths import locate as find_position
-from fourresp.errors import DocumentError, Problem
+from fourresp._paths import Path
 
-__all__ = ["check_tree", "plain_copy"]
+__all__ = [
+    "MAX_NUMBER_CHARACTERS",
+    "BadNumber",
+    "Capped",
+    "Found",
+    "check_tree",
+    "integer_problem",
+    "number_problem",
+    "number_text_problem",
+    "plain_copy",
+    "text_problem",
+]
+
+#: How long a number with a fraction or an exponent may be written.
+MAX_NUMBER_CHARACTERS = 100
+
+#: (code, message, path) of one problem found while reading, before it is located
+Found = tuple[str, str, Path]
 
 _SCALARS = (str, int, float, bool, type(None))
 
+# Everything outside XML 1.0's Char production: C0 controls but tab, LF and CR; lone
+# surrogates; U+FFFE and U+FFFF. One search per string: linear in its length.
+_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
-def check_tree(
-    value: Any,
-    *,
-    limits: Limits,
-    source: str | None,
-    locate: Callable[[], Positions] | None = None,
-) -> None:
-    """Refuse a tree that nests deeper than ``limits.max_depth`` or holds too many values.
 
-    Iterative, so any depth is safe to inspect. ``locate`` is called only when there
-    is a problem to place.
+def text_problem(value: str) -> str | None:
+    """Why ``value`` may not appear in a document, or None when it may."""
+    found = _FORBIDDEN.search(value)
+    if found is None:
+        return None
+    char = found.group()
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        what = "a lone surrogate, which is not valid Unicode"
+    elif code < 0x20:
+        what = "a control character"
+    else:
+        what = "a noncharacter"
+    return (
+        f"the text holds U+{code:04X} ({what}) at character {found.start() + 1}; "
+        "text may hold tab and line breaks but no other control characters, lone "
+        "surrogates, U+FFFE or U+FFFF"
+    )
+
+
+def number_text_problem(token: str, *, integer: bool, limits: Limits) -> str | None:
+    """Why the written number ``token`` is too long to convert, or None when it is not."""
+    if integer:
+        digits = len(token) - (token[:1] in "+-")
+        if digits > limits.max_number_digits:
+            return (
+                f"the integer starting {token[:20]!r} has {digits:,} digits; at most "
+                f"{limits.max_number_digits} are allowed (Limits.max_number_digits)"
+            )
+        return None
+    if len(token) > MAX_NUMBER_CHARACTERS:
+        return (
+            f"the number starting {token[:20]!r} is {len(token):,} characters long; "
+            f"at most {MAX_NUMBER_CHARACTERS} are allowed"
+        )
+    return None
+
+
+def integer_problem(value: int, limits: Limits) -> str | None:
+    """Why the integer ``value`` is out of range, or None (no conversion to text)."""
+    if -_bound(limits) < value < _bound(limits):
+        return None
+    return f"the integer has more than {limits.max_number_digits} digits (Limits.max_number_digits)"
+
+
+def number_problem(value: float) -> str | None:
+    """Why the float ``value`` may not appear in a document, or None when it may."""
+    if math.isfinite(value):
+        return None
+    return f"{value!r} is not a number JSON can hold; only finite numbers are allowed"
+
+
+_BOUNDS: dict[int, int] = {}
+
+
+def _bound(limits: Limits) -> int:
+    digits = limits.max_number_digits
+    bound = _BOUNDS.get(digits)
+    if bound is None:
+        bound = _BOUNDS[digits] = 10**digits
+    return bound
+
+
+class BadNumber:
+    """A number a reader refused to convert; :func:`check_tree` reports it and puts null."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+class Capped(list[Found]):
+    """A list that keeps at most ``cap`` items and counts the rest in ``more``."""
+
+    def __init__(self, cap: int) -> None:
+        super().__init__()
+        self.cap = cap
+        self.more = 0
+
+    def add(self, item: Found) -> None:
+        """Keep ``item``, or count it when the list is full."""
+        if len(self) < self.cap:
+            self.append(item)
+        else:
+            self.more += 1
+
+
+class TreeProblems(Exception):
+    """Fatal problems found in a tree (too deep, too many values): nothing can go on."""
+
+    def __init__(self, found: list[Found]) -> None:
+        super().__init__(found)
+        self.found = found
+
+
+def check_tree(value: Any, *, limits: Limits) -> tuple[Any, Capped]:
+    """Check a parsed tree in place against the limits and the number and text policy.
+
+    Returns ``(value, recoverable problems)``: a bad number is replaced by None;
+    at most ``limits.max_problems`` are kept, the rest counted (``Capped.more``).
+    Raises :class:`TreeProblems` for fatal ones (too deep, too many values).
+    Iterative, so any depth is safe to inspect.
     """
-    _walk(value, limits=limits, source=source, locate=locate, copy=False)
+    return _walk(value, limits=limits, copy=False)
 
 
-def plain_copy(value: Any, *, limits: Limits, source: str | None = None) -> Any:
+def plain_copy(value: Any, *, limits: Limits) -> tuple[Any, Capped]:
     """Copy a caller's mapping into plain dicts and lists, refusing what JSON cannot hold.
 
     Tuples become lists, any :class:`~collections.abc.Mapping` becomes a dict; keys
-    must be strings, numbers finite. The copy also means later changes the caller
-    makes to their object cannot reach a loaded document.
+    must be strings, numbers finite and bounded, text within the policy. The copy
+    also means later changes the caller makes to their object cannot reach a loaded
+    document. Returns the copy and its recoverable problems, like :func:`check_tree`.
     """
-    return _walk(value, limits=limits, source=source, locate=None, copy=True)
+    return _walk(value, limits=limits, copy=True)
 
 
-def _walk(
-    value: Any,
-    *,
-    limits: Limits,
-    source: str | None,
-    locate: Callable[[], Positions] | None,
-    copy: bool,
-) -> Any:
-    problems: list[Problem] = []
-
-    def fail(code: str, message: str, path: Path) -> None:
-        found = find_position(locate(), path) if locate is not None else None
-        line, column = found if found is not None else (None, None)
-        problems.append(
-            Problem(
-                code=code,
-                message=message,
-                path=format_path(path),
-                source=source,
-                line=line,
-                column=column,
-            )
-        )
-
+def _walk(value: Any, *, limits: Limits, copy: bool) -> tuple[Any, Capped]:
+    found = Capped(limits.max_problems)
+    fatal: list[Found] = []
     root: list[Any] = [None]
-    # (value, depth, path, container to put the copy in, key or index)
-    pending: list[tuple[Any, int, Path, Any, Any]] = [(value, 0, (), root, 0)]
+    # Containers only: (container, depth, path, parent of its copy, key or index).
+    # Scalars are checked inline as their container is read, and a path is built
+    # only for a problem: most values of a large document are scalars, and this is
+    # what keeps checking a 16 MB document to a second or two.
+    pending: list[tuple[Any, int, Path, Any, Any]] = []
     nodes = 0
-    while pending:
-        item, depth, path, parent, slot = pending.pop()
-        nodes += 1
-        if nodes > limits.max_nodes:
-            fail("too-many-nodes", f"the document has more than {limits.max_nodes} values", path)
-            break
-        if isinstance(item, Mapping):
-            if depth >= limits.max_depth:
-                fail("too-deep", f"nesting is deeper than {limits.max_depth} levels", path)
-                break
-            # Keys are placed now, in order; values arrive later from the stack.
-            out: Any = dict.fromkeys(key for key in item if isinstance(key, str)) if copy else item
-            for key, child in item.items():
-                if not isinstance(key, str):
-                    fail("bad-key", f"keys must be strings, not {type(key).__name__}", path)
-                    continue
-                pending.append((child, depth + 1, (*path, key), out, key))
-        elif isinstance(item, list | tuple):
-            if depth >= limits.max_depth:
-                fail("too-deep", f"nesting is deeper than {limits.max_depth} levels", path)
-                break
-            out = [None] * len(item) if copy else item
-            for index in range(len(item) - 1, -1, -1):
-                pending.append((item[index], depth + 1, (*path, index), out, index))
-        elif isinstance(item, _SCALARS):
-            out = item
-            if isinstance(item, float) and not math.isfinite(item):
-                fail("bad-scalar", f"{item!r} is not a number JSON can hold", path)
+    bound = _bound(limits)
+
+    def scalar(item: Any, path: Path) -> tuple[bool, Any]:
+        """(whether ``item`` is a scalar, the value to keep)."""
+        if isinstance(item, str):
+            message = text_problem(item)
+            if message is not None:
+                found.add(("bad-character", message, path))
+            return True, item
+        if item is None or isinstance(item, bool):
+            return True, item
+        if isinstance(item, int):
+            message = integer_problem(item, limits)
+        elif isinstance(item, float):
+            message = number_problem(item)
+        elif isinstance(item, BadNumber):
+            message = item.message
         else:
-            fail(
+            return False, item
+        if message is not None:
+            found.add(("bad-scalar", message, path))
+            return True, None
+        return True, item
+
+    def container(item: Any, depth: int, path: Path) -> bool:
+        """Queue ``item`` when it is a container; fatal problems for what cannot be one."""
+        if isinstance(item, Mapping | list | tuple):
+            if depth >= limits.max_depth:
+                fatal.append(
+                    ("too-deep", f"nesting is deeper than {limits.max_depth} levels", path)
+                )
+                return True
+            return True
+        fatal.append(
+            (
                 "bad-type",
-                f"a value of type {type(item).__name__} cannot appear in a document; use strings, "
-                "numbers, booleans, null, lists and mappings",
+                f"a value of type {type(item).__name__} cannot appear in a document; use "
+                "strings, numbers, booleans, null, lists and mappings",
                 path,
             )
-            continue
-        if copy:
+        )
+        return False
+
+    is_scalar, kept = scalar(value, ())
+    if is_scalar:
+        return kept, found
+    if container(value, 0, ()):
+        pending.append((value, 0, (), root, 0))
+    while pending and not fatal:
+        item, depth, path, parent, slot = pending.pop()
+        nodes += len(item) + 1
+        if nodes > limits.max_nodes:
+            message = f"the document has more than {limits.max_nodes} values"
+            fatal.append(("too-many-nodes", message, path))
+            break
+        text = _TEXT_OK
+        nested: list[tuple[Any, int, Path, Any, Any]] = []
+        if isinstance(item, Mapping):
+            out: Any = {} if copy else item
+            for key, child in item.items():
+                if not isinstance(key, str):
+                    message = f"keys must be strings, not {type(key).__name__}"
+                    fatal.append(("bad-key", message, path))
+                    continue
+                if text(key) is not None:
+                    found.add(("bad-character", f"a key: {text_problem(key)}", (*path, key)))
+                kind = type(child)
+                plain = child is None or kind is bool or (kind is int and -bound < child < bound)
+                if plain or (kind is str and text(child) is None):
+                    if copy:
+                        out[key] = child
+                    continue
+                is_scalar, kept = scalar(child, (*path, key))
+                if is_scalar:
+                    if copy or kept is not child:
+                        out[key] = kept
+                elif container(child, depth + 1, (*path, key)):
+                    if copy:
+                        out[key] = None  # keeps the keys' order; filled in later
+                    nested.append((child, depth + 1, (*path, key), out, key))
+        else:
+            out = [None] * len(item) if copy or isinstance(item, tuple) else item
+            for index, child in enumerate(item):
+                kind = type(child)
+                plain = child is None or kind is bool or (kind is int and -bound < child < bound)
+                if plain or (kind is str and text(child) is None):
+                    if out is not item:
+                        out[index] = child
+                    continue
+                is_scalar, kept = scalar(child, (*path, index))
+                if is_scalar:
+                    if out is not item or kept is not child:
+                        out[index] = kept
+                elif container(child, depth + 1, (*path, index)):
+                    nested.append((child, depth + 1, (*path, index), out, index))
+        if out is not item or parent is root:
             parent[slot] = out
-    if problems:
-        raise DocumentError(problems, source=source)
-    return root[0]
+        pending.extend(reversed(nested))
+    if fatal:
+        raise TreeProblems(fatal + list(found))
+    return root[0], found
+
+
+_TEXT_OK = _FORBIDDEN.search

@@ -14,28 +14,34 @@ ourselves. That is where the rules live:
 - only the standard JSON-compatible tags (``!!str``, ``!!int``, ...) are accepted, so
   ``!!python/object`` and friends are refused, never constructed;
 - duplicate keys are refused, naming both lines;
+- numbers and text follow the one policy of :mod:`fourresp._tree` (finite numbers
+  of bounded length, checked before conversion; no control characters, lone
+  surrogates or U+FFFE/U+FFFF in text);
 - aliases are shared, not copied, and each use counts its whole subtree against
   ``Limits.max_nodes``, so an alias bomb is refused after a few events;
 - depth is checked as containers open.
 
-Positions are optional: the fast path builds values only; :func:`read_yaml` with
-``track_positions=True`` also returns a map from JSON path to ``(line, column)``,
-which the loader asks for only when it has problems to locate.
+Problems a reader can go on past (a duplicate key, a bad number or text) are
+collected, at most ``Limits.max_problems`` of them, and reading goes on, so that
+validation can report the later problems too. Positions are not recorded while
+reading: :func:`yaml_positions` reads the text again and records only the paths
+the loader has problems to place.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import yaml
 
 from fourresp._limits import Limits
 from fourresp._paths import Path, Positions, format_path
+from fourresp._tree import integer_problem, number_problem, number_text_problem, text_problem
 from fourresp.errors import DocumentError, Problem
 
-__all__ = ["Positions", "read_yaml"]
+__all__ = ["Positions", "read_yaml", "read_yaml_lenient", "yaml_positions"]
 
 
 _Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -83,36 +89,66 @@ class _Frame:
         self.seen: dict[str, tuple[int, int]] | None = None
 
 
-def read_yaml(
-    text: str,
-    *,
-    limits: Limits,
-    source: str | None,
-    track_positions: bool = False,
-) -> tuple[Any, Positions | None]:
-    """Parse one YAML document from ``text`` into JSON-compatible values.
+def read_yaml_lenient(
+    text: str, *, limits: Limits, source: str | None
+) -> tuple[Any, list[Problem], int]:
+    """Parse one YAML document, going on past problems a reader can recover from.
 
-    Returns ``(value, positions)``; ``positions`` is ``None`` unless asked for. Raises
-    :class:`DocumentError` with every located problem found; when the fast pass finds
-    any, the document is read again with positions so each problem names its line.
+    Returns ``(value, problems, more)``: located problems the reading went on past
+    (a duplicate key keeps its first value, a bad number reads as null, text that
+    breaks the text policy is kept as it is), at most ``limits.max_problems`` of
+    them, and how many more there were. Raises :class:`DocumentError` when the
+    document cannot be read on (syntax, tags, depth, size).
     """
-    builder = _Builder(limits=limits, source=source, track=track_positions)
+    builder = _Builder(limits=limits, source=source)
     value = builder.run(text)
-    if builder.problems:
-        if not track_positions:
-            # Re-read with positions: a duplicate key must name its first line too.
-            return read_yaml(text, limits=limits, source=source, track_positions=True)
+    if builder.duplicates:
+        # Read again, noting where each key first appears: a duplicate names both lines.
+        builder = _Builder(limits=limits, source=source, seen=True)
+        value = builder.run(text)
+    if builder.fatal_found:
         raise DocumentError(builder.problems, source=source)
-    return value, builder.positions
+    return value, builder.problems, builder.more
+
+
+def read_yaml(text: str, *, limits: Limits, source: str | None) -> Any:
+    """Parse one YAML document; raise :class:`DocumentError` for any problem."""
+    value, problems, _ = read_yaml_lenient(text, limits=limits, source=source)
+    if problems:
+        raise DocumentError(problems, source=source)
+    return value
+
+
+def yaml_positions(text: str, wanted: Iterable[Path], *, limits: Limits) -> Positions:
+    """The ``(line, column)`` of each path in ``wanted`` and of its ancestors."""
+    interesting: set[Path] = set()
+    for path in wanted:
+        interesting.update(path[:cut] for cut in range(len(path) + 1))
+    builder = _Builder(limits=limits, source=None, wanted=interesting, remaining=set(wanted))
+    builder.run(text)
+    return builder.positions
 
 
 class _Builder:
-    def __init__(self, *, limits: Limits, source: str | None, track: bool) -> None:
+    def __init__(
+        self,
+        *,
+        limits: Limits,
+        source: str | None,
+        seen: bool = False,
+        wanted: set[Path] | None = None,
+        remaining: set[Path] | None = None,
+    ) -> None:
         self.limits = limits
         self.source = source
-        self.track = track
+        self.track_seen = seen
+        self.wanted = wanted
+        self.remaining = remaining  # wanted paths not yet placed: reading stops at none
         self.problems: list[Problem] = []
-        self.positions: Positions | None = {} if track else None
+        self.more = 0  # problems beyond limits.max_problems, counted only
+        self.duplicates = False
+        self.fatal_found = False
+        self.positions: Positions = {}
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int] | None] = {}  # None while still open
         self.nodes = 0
@@ -131,6 +167,9 @@ class _Builder:
         return (*top.path, len(top.container))
 
     def problem(self, code: str, message: str, mark: Any, path: Path | None = None) -> None:
+        if len(self.problems) >= self.limits.max_problems:
+            self.more += 1
+            return
         line = mark.line + 1 if mark is not None else None
         column = mark.column + 1 if mark is not None else None
         self.problems.append(
@@ -146,6 +185,7 @@ class _Builder:
 
     def fatal(self, code: str, message: str, mark: Any) -> _Fatal:
         self.problem(code, message, mark)
+        self.fatal_found = True
         return _Fatal()
 
     # -- the event loop ---------------------------------------------------------
@@ -156,6 +196,7 @@ class _Builder:
         except _Fatal:
             pass
         except yaml.MarkedYAMLError as exc:
+            self.fatal_found = True
             mark = exc.problem_mark or exc.context_mark
             what = " ".join(part for part in (exc.context, exc.problem) if part)
             if "maximum nesting depth" in what:  # libyaml's own bound, below ours or not
@@ -163,8 +204,10 @@ class _Builder:
             else:
                 self.problem("yaml-syntax", f"not valid YAML: {what or exc}", mark)
         except yaml.reader.ReaderError as exc:
+            self.fatal_found = True
             self._reader_problem(text, exc)
         except yaml.YAMLError as exc:  # pragma: no cover - defensive: other parser errors
+            self.fatal_found = True
             self.problem("yaml-syntax", f"not valid YAML: {exc}", None, ())
         return self.root
 
@@ -211,6 +254,7 @@ class _Builder:
                         event.start_mark,
                     )
         if self.documents == 0:
+            self.fatal_found = True
             self.problem("empty-document", "the document is empty", None, ())
 
     # -- building ---------------------------------------------------------------
@@ -232,13 +276,12 @@ class _Builder:
         self._count(1, event)
         container: dict[str, Any] | list[Any] = {} if is_map else []
         path = self._path()
-        if self.track:
-            assert self.positions is not None
-            self.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if self.wanted is not None and path in self.wanted:
+            self._place(path, event)
         if event.anchor is not None:
             self.anchors[event.anchor] = None  # open: an alias to it now is a cycle
         frame = _Frame(container, event.anchor, path)
-        if self.track and is_map:
+        if self.track_seen and is_map:
             frame.seen = {}
         self.stack.append(frame)
 
@@ -291,7 +334,11 @@ class _Builder:
         container = frame.container
         assert isinstance(container, dict)
         mark = event.start_mark
+        message = text_problem(key)
+        if message is not None:
+            self.problem("bad-character", f"a key: {message}", mark, (*frame.path, key))
         if key in container:
+            self.duplicates = True
             first = frame.seen.get(key) if frame.seen is not None else None
             where = f" (first at line {first[0]})" if first is not None else ""
             self.problem(
@@ -308,6 +355,13 @@ class _Builder:
             frame.seen[key] = (mark.line + 1, mark.column + 1)
         frame.key = key
 
+    def _place(self, path: Path, event: Any) -> None:
+        self.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if self.remaining is not None:
+            self.remaining.discard(path)
+            if not self.remaining:
+                raise _Fatal  # every wanted path is placed: no need to read on
+
     def _count(self, size: int, event: Any) -> None:
         self.nodes += size
         if self.nodes > self.limits.max_nodes:
@@ -322,18 +376,15 @@ class _Builder:
         """Put a finished value into its parent; ``event`` is None for a closed container."""
         if not self.stack:
             self.root = value
-            if self.track and event is not None:
-                assert self.positions is not None
-                self.positions[()] = (event.start_mark.line + 1, event.start_mark.column + 1)
+            if self.wanted is not None and event is not None and () in self.wanted:
+                self._place((), event)
             return
         top = self.stack[-1]
         top.size += size
-        if self.track and event is not None:
-            assert self.positions is not None
-            self.positions[self._path()] = (
-                event.start_mark.line + 1,
-                event.start_mark.column + 1,
-            )
+        if self.wanted is not None and event is not None:
+            path = self._path()
+            if path in self.wanted:
+                self._place(path, event)
         if top.is_map:
             key = top.key
             assert key is not None
@@ -350,7 +401,7 @@ class _Builder:
         tag = event.tag
         if tag is None or tag == "!":
             if not event.implicit[0]:
-                return value  # quoted, or a block scalar: always a string
+                return self._text(value, event)  # quoted, or a block scalar: a string
             return self._resolve_plain(value, event)
         if not tag.startswith(_TAG):
             raise self.fatal("bad-tag", _tag_message(tag), event.start_mark)
@@ -358,31 +409,61 @@ class _Builder:
         converter = _EXPLICIT.get(name)
         if converter is None:
             raise self.fatal("bad-tag", _tag_message(tag), event.start_mark)
+        if name == "str":
+            return self._text(value, event)
+        if name in ("int", "float"):
+            message = number_text_problem(value, integer=name == "int", limits=self.limits)
+            if message is not None:
+                self.problem("bad-scalar", message, event.start_mark)
+                return None
         try:
-            return converter(value)
+            result = converter(value)
         except ValueError:
-            self.problem("bad-scalar", f"{value!r} is not a valid !!{name}", event.start_mark)
+            self.problem("bad-scalar", f"{value[:40]!r} is not a valid !!{name}", event.start_mark)
             return None
+        return self._number(result, event) if name in ("int", "float") else result
+
+    def _text(self, value: str, event: Any) -> str:
+        message = text_problem(value)
+        if message is not None:
+            self.problem("bad-character", message, event.start_mark)
+        return value
+
+    def _number(self, value: float, event: Any) -> float | None:
+        """``value`` when the number policy allows it; None and a problem otherwise."""
+        if isinstance(value, int):
+            message = integer_problem(value, self.limits)
+        else:
+            message = number_problem(value)
+        if message is not None:
+            self.problem("bad-scalar", message, event.start_mark)
+            return None
+        return value
 
     def _resolve_plain(self, value: str, event: Any) -> Any:
         special = _SPECIAL.get(value, _SPECIAL)
         if special is not _SPECIAL:
             return special
         if value[0] not in _NUMBER_START:
-            return value
-        try:
-            if _INT.match(value):
-                return int(value)
-            if _FLOAT.match(value):
-                return float(value)
-            if _HEX.match(value):
-                return int(value[2:], 16)
-        except ValueError:
-            self.problem(
-                "bad-scalar",
-                f"the number starting {value[:20]!r} is too long; quote it to keep it as text",
-                event.start_mark,
-            )
+            return self._text(value, event)
+        # The length is checked before converting: int() of thousands of digits is
+        # refused by Python (or is slow), and a float may overflow to infinity.
+        if _INT.match(value):
+            message = number_text_problem(value, integer=True, limits=self.limits)
+            if message is None:
+                return self._number(int(value), event)
+        elif _FLOAT.match(value):
+            message = number_text_problem(value, integer=False, limits=self.limits)
+            if message is None:
+                return self._number(float(value), event)
+        elif _HEX.match(value):
+            message = number_text_problem(value[2:], integer=True, limits=self.limits)
+            if message is None:
+                return self._number(int(value[2:], 16), event)
+        else:
+            message = None
+        if message is not None:
+            self.problem("bad-scalar", f"{message}; quote it to keep it as text", event.start_mark)
             return None
         if _NON_FINITE.match(value):
             self.problem(
@@ -391,7 +472,7 @@ class _Builder:
                 event.start_mark,
             )
             return None
-        return value
+        return self._text(value, event)
 
 
 def _explicit_bool(value: str) -> bool:

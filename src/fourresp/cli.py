@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+import attrs
+
 import fourresp
-from fourresp._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from fourresp.errors import FourrespError, Problem
+from fourresp._cli_common import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    argv_problem,
+    terminal_text,
+)
+from fourresp.errors import DocumentError, FourrespError, Problem
 
 __all__ = ["main"]
 
@@ -120,6 +130,13 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="show only errors, and exit 1 only for them (implies --allow-warnings)",
     )
+    validate.add_argument(
+        "--max-problems",
+        type=_positive_int,
+        default=fourresp.DEFAULT_LIMITS.max_problems,
+        metavar="N",
+        help="list at most N problems per file, then 'and K more' (default: %(default)s)",
+    )
     validate.set_defaults(handler=_validate)
 
     from fourresp._cli_assess import add_commands as add_assessment_commands
@@ -177,10 +194,21 @@ def _add_force(commands: Any) -> None:
                 _add_force(action)
 
 
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or len(text) > 9 or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number from 1, not {text!r}")
+    return int(text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    refused = argv_problem(arguments)
+    if refused is not None:
+        print(f"fourresp: {refused}", file=sys.stderr)
+        return EXIT_USAGE
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     handler: Callable[[argparse.Namespace, TextIO], int] | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)
@@ -190,11 +218,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     token = replacing.set(bool(getattr(args, "force", False)))
     try:
         return handler(args, sys.stdout)
+    except DocumentError as exc:
+        # One line per problem, each naming the file and line: what editors and
+        # people both read.
+        for problem in exc.problems:
+            print(terminal_text(f"fourresp: {problem}"), file=sys.stderr)
+        return EXIT_PROBLEMS
     except FourrespError as exc:
-        print(f"fourresp: {exc}", file=sys.stderr)
+        print(terminal_text(f"fourresp: {exc}"), file=sys.stderr)
         return EXIT_PROBLEMS
     except BrokenPipeError:  # e.g. `fourresp info | head`
         return EXIT_OK
+    except KeyboardInterrupt:
+        print("fourresp: stopped", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:  # a file that cannot be read or written
+        where = f"{exc.filename}: " if exc.filename is not None else ""
+        print(terminal_text(f"fourresp: {where}{exc.strerror or exc}"), file=sys.stderr)
+        return EXIT_PROBLEMS
+    except (RecursionError, MemoryError) as exc:
+        print(
+            f"fourresp: the input is too large or too deep ({type(exc).__name__})", file=sys.stderr
+        )
+        return EXIT_PROBLEMS
+    except Exception as exc:
+        # The last line of defence: a person sees one line, never a traceback. Any
+        # such line is a bug (the tests fail on it); FOURRESP_DEBUG=1 shows the trace.
+        if os.environ.get("FOURRESP_DEBUG"):
+            raise
+        message = " ".join(str(exc).split())[:300]
+        print(
+            terminal_text(
+                f"fourresp: internal error ({type(exc).__name__}: {message}); "
+                "please report it (FOURRESP_DEBUG=1 shows the details)"
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
     finally:
         replacing.reset(token)
 
@@ -242,7 +302,8 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         if progress:
             sys.stderr.write(f"\rchecking {number}/{len(args.files)}: {str(path)[-50:]:<50}")
             sys.stderr.flush()
-        problems = fourresp.validate(path, kind=args.kind)
+        limits = attrs.evolve(fourresp.DEFAULT_LIMITS, max_problems=args.max_problems)
+        problems = fourresp.validate(path, kind=args.kind, limits=limits)
         if args.balance:
             from fourresp._cli_scenario import balance_summary
 
@@ -270,12 +331,12 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         out.write("\n")
     else:
         for line in problem_lines(problems for _, problems in results):
-            out.write(line + "\n")
+            out.write(terminal_text(line) + "\n")
         for path, summary in balances.items():
             if summary is not None:
                 from fourresp._cli_scenario import balance_text
 
-                out.write(f"{path}: {balance_text(summary)}")
+                out.write(terminal_text(f"{path}: {balance_text(summary)}"))
         errors = sum(p.severity == "error" for _, problems in results for p in problems)
         warnings = sum(p.severity == "warning" for _, problems in results for p in problems)
         print(

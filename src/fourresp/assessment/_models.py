@@ -13,6 +13,7 @@ from typing import Any, Literal
 import attrs
 
 from fourresp._load import DocumentKind, Finding
+from fourresp.errors import ArgumentError
 
 __all__ = [
     "QUESTIONNAIRE_KIND",
@@ -336,6 +337,10 @@ class Answers(Mapping[str, Number | None]):
 
 
 def _answers(value: Mapping[str, Number | None] | Answers) -> Answers:
+    if value.__class__ is not Answers and not isinstance(value, Mapping):
+        raise ArgumentError(
+            f"answers are a mapping of item id to a number or None, not {type(value).__name__}"
+        )
     return Answers.of(value)
 
 

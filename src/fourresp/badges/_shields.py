@@ -264,7 +264,11 @@ STYLES = tuple(_STYLES)
 def _link(url: str | None) -> str | None:
     if url is None:
         return None
-    if not _LINK.fullmatch(url):
+    if not isinstance(url, str):
+        raise ArgumentError(f"a badge link is a string, not {type(url).__name__}")
+    # The URL goes into an attribute as it is: anything XML 1.0 forbids (U+FFFE, a
+    # lone surrogate) would make the SVG unreadable, so it is refused, not dropped.
+    if _FORBIDDEN.search(url) or not _LINK.fullmatch(url):
         raise ArgumentError(f"a badge link is an http(s) or mailto URL, not {url!r}")
     return escape(url)
 
@@ -361,6 +365,8 @@ def badge(
     label_plain, label_escaped, label_box, _, label_crc, label_tail = left_part
     _, message_escaped, message_box, _, message_crc, message_tail = right_part
     if title is not None:
+        if not isinstance(title, str):
+            raise ArgumentError(f"a badge title is a string, not {type(title).__name__}")
         name = _escaped(clean_text(title))
     elif label_plain:
         name = f"{label_escaped}: {message_escaped}"
@@ -370,6 +376,8 @@ def badge(
     if logo is not None and not isinstance(logo, Logo):
         logo = Logo.from_data_uri(logo)
     link_pair: tuple[str | None, ...] = ()
+    if links is not None and not isinstance(links, str | list | tuple):
+        raise ArgumentError(f"links is a URL or a list of URLs, not {type(links).__name__}")
     if links:
         link_pair = tuple(_link(url) for url in ((links,) if isinstance(links, str) else links))
         if len(link_pair) > 2:
