@@ -487,13 +487,7 @@ API_CASES = {
 }
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=False, reason=f"{name}: {reason}"))
-        for name, (_, reason) in sorted(API_CASES.items())
-    ],
-)
+@pytest.mark.parametrize("name", sorted(API_CASES))
 def test_api_hostile_arguments_raise_library_errors_quickly(name):
     import time
 
@@ -505,7 +499,6 @@ def test_api_hostile_arguments_raise_library_errors_quickly(name):
     assert time.perf_counter() - started < 10
 
 
-@pytest.mark.xfail(strict=False, reason="Runner.resume(path): a path read as a file")
 def test_resume_reads_a_path_given_as_text(tmp_path):
     _resume_a_path_name(tmp_path)
 

@@ -34,6 +34,7 @@ from typing import Any, Literal, overload
 
 import attrs
 
+from fourresp._tree import text_problem
 from fourresp.badges._png import PNG_SIGNATURE, bake_png, read_png
 from fourresp.errors import ArgumentError, DocumentError, Problem
 
@@ -326,8 +327,11 @@ def bake(
     if verify is not None:
         if not isinstance(verify, str) or not verify.strip():
             raise ArgumentError("verify is a non-empty string: a JWS, a JWT or a URL")
-        if _XML_CHAR.search(verify) or len(verify) > _MAX_TEXT:
-            raise ArgumentError("verify holds characters or a length no image can carry")
+        problem = text_problem(verify)
+        if problem is not None or _XML_CHAR.search(verify):  # it is written into the image
+            raise ArgumentError(f"verify holds a character no image can carry: {problem}")
+        if len(verify) > _MAX_TEXT:
+            raise ArgumentError(f"verify is longer than {_MAX_TEXT} characters")
     text = None
     if payload is not None:
         check_json(payload)
