@@ -22,6 +22,7 @@ the ``test`` extra) to use this module.
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
 try:
@@ -85,6 +86,15 @@ def texts(*, max_size: int = 80) -> st.SearchStrategy[str]:
     return st.text(alphabet, min_size=1, max_size=max_size).filter(
         lambda s: not s.isspace() and s.strip() != ""
     )
+
+
+# What a scenario reads as a placeholder ("{strongest}"); generated prose has none.
+_BRACED = re.compile(r"\{[^{}\s]{1,40}\}")
+
+
+def _prose(*, max_size: int = 80) -> st.SearchStrategy[str]:
+    """:func:`texts` without anything a scenario would read as a placeholder."""
+    return texts(max_size=max_size).filter(lambda text: _BRACED.search(text) is None)
 
 
 def versions() -> st.SearchStrategy[str]:
@@ -520,7 +530,7 @@ def scenarios(
                         op=draw(ops),
                         value=draw(st.integers(0, 100)),
                     )
-                text = draw(texts(max_size=30))
+                text = draw(_prose(max_size=30))
                 if end and draw(st.booleans()):
                     text += " {strongest} / {weakest}"
                 found.append(Variant(condition=condition, text=text))
@@ -531,9 +541,9 @@ def scenarios(
             updates = extra.pop("updates", ())
             return Choice(
                 id=f"choice-{number}",
-                text=draw(texts(max_size=40)),
+                text=draw(_prose(max_size=40)),
                 goto=scene_ids[target],
-                feedback=draw(st.none() | texts(max_size=40)),
+                feedback=draw(st.none() | _prose(max_size=40)),
                 effects=Effects(marks=tuple(draw(marks)), set=tuple(updates)),
                 **extra,
             )
@@ -573,12 +583,14 @@ def scenarios(
         endings = [
             Ending(
                 id=f"ending-{number}",
-                title=draw(texts(max_size=30)),
-                verdict=draw(texts(max_size=30)),
-                debrief=draw(texts(max_size=60)),
+                title=draw(_prose(max_size=30)),
+                verdict=draw(_prose(max_size=30)),
+                debrief=draw(_prose(max_size=60)),
                 passed=draw(st.none() | st.booleans()),
                 variants=variant_list(count, end=True),
-                epilogue=Epilogue(text=draw(texts(max_size=40)), variants=variant_list(count, True))
+                epilogue=Epilogue(
+                    text=draw(_prose(max_size=40)), variants=variant_list(count, True)
+                )
                 if with_variants and draw(st.booleans())
                 else None,
             )
@@ -590,9 +602,9 @@ def scenarios(
             scenes.append(
                 Scene(
                     id=scene_ids[number],
-                    text=draw(texts(max_size=60)),
-                    act=draw(st.none() | texts(max_size=20)),
-                    speaker=draw(st.none() | texts(max_size=20)),
+                    text=draw(_prose(max_size=60)),
+                    act=draw(st.none() | _prose(max_size=20)),
+                    speaker=draw(st.none() | _prose(max_size=20)),
                     choices=tuple(choices[number]),
                     ending=ending,
                     variants=variant_list(count),
@@ -608,8 +620,8 @@ def scenarios(
         return Scenario(
             id=draw(identifiers()),
             version=draw(versions()),
-            title=draw(texts(max_size=40)),
-            introduction=draw(texts(max_size=80)),
+            title=draw(_prose(max_size=40)),
+            introduction=draw(_prose(max_size=80)),
             start=scene_ids[0],
             scenes=tuple(scenes),
             endings=tuple(endings),
