@@ -22,7 +22,8 @@ from fourresp._load import DocumentKind
 from fourresp.content import Framework, load_framework
 from fourresp.errors import ChoiceError, ResumeError
 from fourresp.scenario._compiled import CompiledChoice, CompiledScenario
-from fourresp.scenario._models import Choice, Ending, Scenario, Scene, Visited
+from fourresp.scenario._conditions import tracked_scenes
+from fourresp.scenario._models import Choice, Ending, Scenario, Scene
 from fourresp.scenario._scorecard import (
     AspectScore,
     FeedbackItem,
@@ -254,14 +255,7 @@ class Runner:
             for option in options:
                 table.setdefault(option.id, option)
             self._by_id.append(table)
-        tracked: set[str] = set()
-        from fourresp.scenario._validate import _atoms
-
-        conditions = [c.condition for s in scenario.scenes for c in s.choices if c.condition]
-        conditions += [rule.condition for rule in scenario.ending_rules if rule.condition]
-        for condition in conditions:
-            tracked.update(a.visited for a in _atoms(condition) if isinstance(a, Visited))
-        self._tracked_scenes = frozenset(tracked)
+        self._tracked_scenes = tracked_scenes(scenario)
 
     @property
     def fingerprint(self) -> str:
