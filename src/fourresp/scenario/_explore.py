@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Sequence
 from typing import Any
 
 from fourresp.scenario._compiled import CompiledChoice, CompiledScenario
@@ -334,16 +333,18 @@ class _Ranges:
         for number, component in enumerate(self.components):
             for node in component:
                 member[node] = number
-        # each component's own edges (None: a single state with no loop), found once
-        self.inner: list[list[tuple[int, int, tuple[int, ...]]] | None] = []
+        # each component's own edges by state (None: a single state with no loop), found
+        # once for every responsibility and direction
+        self.inner: list[dict[int, list[Edge]] | None] = []
         for number, component in enumerate(self.components):
-            inner = [
-                (node, target, weights)
-                for node in component
-                for target, weights in edges[node]
-                if member[target] == number
-            ]
+            inner: dict[int, list[Edge]] = {}
+            for node in component:
+                own = [edge for edge in edges[node] if member[edge[0]] == number]
+                if own:
+                    inner[node] = own
             self.inner.append(inner or None)
+        # per component and responsibility: potentials (None: some loop moves the score)
+        self.potentials: dict[tuple[int, int], dict[int, int] | None] = {}
         self.member = member
         self.work = 0
 
@@ -388,17 +389,20 @@ class _Ranges:
     def _component(
         self,
         component: list[int],
-        inner: list[tuple[int, int, tuple[int, ...]]],
+        inner: dict[int, list[Edge]],
         entry: list[float],
         best: list[float],
         k: int,
         sign: int,
     ) -> None:
-        potential = _potentials(component, inner, k, sign)
+        number = self.member[component[0]]
+        if (number, k) not in self.potentials:
+            self.potentials[number, k] = _potentials(component, inner, k)
+        potential = self.potentials[number, k]
         if potential is not None:  # every loop here leaves the score as it was
-            top = max(entry[node] - potential[node] for node in component)
+            top = max(entry[node] - sign * potential[node] for node in component)
             for node in component:
-                best[node] = top + potential[node]
+                best[node] = top + sign * potential[node]
             return
         grows, used = _longest(component, inner, entry, best, k, sign, LOOP_WORK - self.work)
         self.work += used
@@ -411,18 +415,16 @@ class _Ranges:
 
 
 def _potentials(
-    component: list[int], inner: Sequence[tuple[int, int, tuple[int, ...]]], k: int, sign: int
+    component: list[int], inner: dict[int, list[Edge]], k: int
 ) -> dict[int, int] | None:
     """A potential per state with every inner edge's weight its difference; None if none."""
-    out: dict[int, list[tuple[int, int]]] = {}
-    for node, target, weights in inner:
-        out.setdefault(node, []).append((target, sign * weights[k]))
     potential = {component[0]: 0}
     queue = deque([component[0]])
     while queue:
         node = queue.popleft()
-        for target, weight in out.get(node, ()):
-            expected = potential[node] + weight
+        here = potential[node]
+        for target, weights in inner.get(node, ()):
+            expected = here + weights[k]
             found = potential.get(target)
             if found is None:
                 potential[target] = expected
@@ -434,7 +436,7 @@ def _potentials(
 
 def _longest(
     component: list[int],
-    inner: Sequence[tuple[int, int, tuple[int, ...]]],
+    inner: dict[int, list[Edge]],
     entry: list[float],
     best: list[float],
     k: int,
@@ -449,9 +451,6 @@ def _longest(
     parent links is a loop of positive total, so it is looked for after every
     round: growing loops are found in a few rounds, not after one per state.
     """
-    out: dict[int, list[tuple[int, int]]] = {}
-    for node, target, weights in inner:
-        out.setdefault(node, []).append((target, sign * weights[k]))
     for node in component:
         best[node] = entry[node]
     parent: dict[int, int] = {}
@@ -464,11 +463,12 @@ def _longest(
         following: dict[int, None] = {}
         for node in changed:
             value = best[node]
-            targets = out.get(node, ())
+            targets = inner.get(node, ())
             spent += len(targets)
-            for target, weight in targets:
-                if value + weight > best[target]:
-                    best[target] = value + weight
+            for target, weights in targets:
+                reached = value + sign * weights[k]
+                if reached > best[target]:
+                    best[target] = reached
                     parent[target] = node
                     following[target] = None
         if spent > work:
