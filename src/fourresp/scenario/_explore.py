@@ -48,7 +48,6 @@ _EDGE_BYTES = 72  # an edge: a (target, weights) pair in a list
 LOOP_WORK = 4_000_000
 
 State = tuple[Any, ...]
-Edge = tuple[int, tuple[int, ...]]  # (target state, net marks per responsibility)
 
 
 class Exploration:
@@ -59,7 +58,12 @@ class Exploration:
         self.limit, self.budget = limit, budget
         self.responsibilities = tuple(r.id for r in compiled.framework)
         self.states: list[State] = []
-        self.edges: list[list[Edge]] = []
+        # the edges, state by state (a state's are targets[first[n]:first[n + 1]]), in flat
+        # lists of ints and shared weight tuples: no container allocated per edge, which
+        # kept the heap small for the garbage collector's full passes
+        self.first: list[int] = []
+        self.targets: list[int] = []
+        self.nets: list[tuple[int, ...]] = []  # per edge: net marks per responsibility
         self.endings: dict[int, str | None] = {}  # terminal state -> ending (None: no rule)
         self.offered: set[tuple[int, int]] = set()  # (scene, choice number) ever offered
         self.stuck: set[int] = set()
@@ -249,7 +253,6 @@ class Exploration:
         first = tuple(start)
         index = {first: 0}
         self.states.append(first)
-        self.edges.append([])
         state_bytes = _STATE_BYTES + _SLOT_BYTES * self.width
         self.bytes = state_bytes
         queue = deque([0])
@@ -257,10 +260,11 @@ class Exploration:
             number = queue.popleft()
             state = self.states[number]
             scene = state[0]
+            self.first.append(len(self.targets))
             if compiled.scene_endings[scene] is not None:
                 self.endings[number] = self._ending(scene, state)
                 continue
-            out = self.edges[number]
+            targets, nets = self.targets, self.nets
             offered_any = False
             options = zip(
                 compiled.choices[scene],
@@ -292,13 +296,14 @@ class Exploration:
                     found = len(self.states)
                     index[new] = found
                     self.states.append(new)
-                    self.edges.append([])
                     self.bytes += state_bytes
                     queue.append(found)
-                out.append((found, weights))
+                targets.append(found)
+                nets.append(weights)
                 self.bytes += _EDGE_BYTES
             if not offered_any:
                 self.stuck.add(number)
+        self.first.append(len(self.targets))
         self.complete = True
 
     def _ending(self, scene: int, state: State) -> str | None:
@@ -310,10 +315,14 @@ class Exploration:
                 return ending_id
         return None
 
+    def adjacency(self) -> list[list[int]]:
+        """Each state's targets."""
+        first, targets = self.first, self.targets
+        return [targets[first[n] : first[n + 1]] for n in range(len(self.states))]
+
     def can_end(self) -> bytearray:
         """A flag per state: 1 when some way on from it reaches an ending."""
-        adjacency = [[target for target, _ in edges] for edges in self.edges]
-        return reachable(reverse(adjacency), list(self.endings))
+        return reachable(reverse(self.adjacency()), list(self.endings))
 
     def ranges(self) -> dict[str, dict[str, tuple[float, float]]]:
         """Per ending, per responsibility: (min, max) of net marks over every way there."""
@@ -321,110 +330,105 @@ class Exploration:
 
 
 class _Ranges:
-    """Longest and shortest ways to each state, component by component in topological order."""
+    """Longest and shortest ways to each state, component by component in topological order.
+
+    Edges are numbered as in the exploration; ``inside[e]`` says whether edge ``e``
+    stays in its component, and ``weight[e]`` is its net for the responsibility
+    being worked out (one flat list per responsibility, made once).
+    """
 
     def __init__(self, exploration: Exploration) -> None:
         self.exploration = exploration
-        edges = exploration.edges
-        count = len(edges)
-        adjacency = [[target for target, _ in out] for out in edges]
-        self.components = strongly_connected(adjacency, [0] if count else [])
+        self.first, self.targets = exploration.first, exploration.targets
+        count = len(exploration.states)
+        self.components = strongly_connected(exploration.adjacency(), [0] if count else [])
         member = [0] * count
         for number, component in enumerate(self.components):
             for node in component:
                 member[node] = number
-        # each component's own edges by state (None: a single state with no loop), found
-        # once for every responsibility and direction
-        self.inner: list[dict[int, list[Edge]] | None] = []
-        for number, component in enumerate(self.components):
-            inner: dict[int, list[Edge]] = {}
-            for node in component:
-                own = [edge for edge in edges[node] if member[edge[0]] == number]
-                if own:
-                    inner[node] = own
-            self.inner.append(inner or None)
-        # per component and responsibility: potentials (None: some loop moves the score)
-        self.potentials: dict[tuple[int, int], dict[int, int] | None] = {}
         self.member = member
+        first, targets = self.first, self.targets
+        inside = bytearray(len(targets))
+        for node in range(count):
+            for edge in range(first[node], first[node + 1]):
+                if member[targets[edge]] == member[node]:
+                    inside[edge] = 1
+        self.inside = inside
+        # a component loops when it has an inner edge (more than one state, or a self-loop)
+        self.loops = [
+            any(inside[e] for n in c for e in range(first[n], first[n + 1]))
+            for c in self.components
+        ]
+        self.weight: list[int] = []
         self.work = 0
 
     def run(self) -> dict[str, dict[str, tuple[float, float]]]:
+        """Per ending, per responsibility: (min, max) of net marks over every way there."""
         exploration = self.exploration
         out: dict[str, dict[str, tuple[float, float]]] = {}
         for k, responsibility in enumerate(exploration.responsibilities):
-            highest = self._extremes(k, 1)
-            lowest = self._extremes(k, -1)
+            self.weight = [nets[k] for nets in exploration.nets]
+            potentials = [
+                _potentials(c, self) if looped else None
+                for c, looped in zip(self.components, self.loops, strict=True)
+            ]
+            highest = self._extremes(potentials, 1, responsibility)
+            lowest = self._extremes(potentials, -1, responsibility)
             for state, ending in exploration.endings.items():
                 if ending is None:
                     continue
                 low, high = out.setdefault(ending, {}).get(responsibility, (math.inf, -math.inf))
-                out[ending][responsibility] = (
-                    min(low, -lowest[state]),
-                    max(high, highest[state]),
-                )
+                out[ending][responsibility] = (min(low, -lowest[state]), max(high, highest[state]))
         return out
 
-    def _extremes(self, k: int, sign: int) -> list[float]:
-        """The most ``sign`` * responsibility ``k``'s net marks any way to each state can have."""
-        edges = self.exploration.edges
-        count = len(edges)
+    def _extremes(
+        self, potentials: list[dict[int, int] | None], sign: int, responsibility: str
+    ) -> list[float]:
+        """The most ``sign`` * the score any way to each state can have."""
+        first, targets, inside, weight = self.first, self.targets, self.inside, self.weight
+        count = len(self.member)
         best = [-math.inf] * count
         entry = [-math.inf] * count
         if count:
             entry[0] = 0
         for number in range(len(self.components) - 1, -1, -1):  # topological order
-            component, inner = self.components[number], self.inner[number]
-            if inner is None:
+            component, potential = self.components[number], potentials[number]
+            if not self.loops[number]:
                 best[component[0]] = entry[component[0]]
+            elif potential is not None:  # every loop here leaves the score as it was
+                top = max(entry[node] - sign * potential[node] for node in component)
+                for node in component:
+                    best[node] = top + sign * potential[node]
             else:
-                self._component(component, inner, entry, best, k, sign)
-            member = self.member
+                grows, used = _longest(component, self, entry, best, sign, LOOP_WORK - self.work)
+                self.work += used
+                if grows is None:  # out of work: say unbounded, and that it was not checked
+                    self.exploration.inexact_loops.add(responsibility)
+                if grows is not False:
+                    for node in component:
+                        best[node] = math.inf
             for node in component:
                 value = best[node]
-                for target, weights in edges[node]:
-                    if member[target] != number and value + sign * weights[k] > entry[target]:
-                        entry[target] = value + sign * weights[k]
+                for edge in range(first[node], first[node + 1]):
+                    if not inside[edge]:
+                        target = targets[edge]
+                        if value + sign * weight[edge] > entry[target]:
+                            entry[target] = value + sign * weight[edge]
         return best
 
-    def _component(
-        self,
-        component: list[int],
-        inner: dict[int, list[Edge]],
-        entry: list[float],
-        best: list[float],
-        k: int,
-        sign: int,
-    ) -> None:
-        number = self.member[component[0]]
-        if (number, k) not in self.potentials:
-            self.potentials[number, k] = _potentials(component, inner, k)
-        potential = self.potentials[number, k]
-        if potential is not None:  # every loop here leaves the score as it was
-            top = max(entry[node] - sign * potential[node] for node in component)
-            for node in component:
-                best[node] = top + sign * potential[node]
-            return
-        grows, used = _longest(component, inner, entry, best, k, sign, LOOP_WORK - self.work)
-        self.work += used
-        if grows is None:  # out of work: say unbounded, and that it was not checked
-            self.exploration.inexact_loops.add(self.exploration.responsibilities[k])
-            grows = True
-        if grows:
-            for node in component:
-                best[node] = math.inf
 
-
-def _potentials(
-    component: list[int], inner: dict[int, list[Edge]], k: int
-) -> dict[int, int] | None:
+def _potentials(component: list[int], ranges: _Ranges) -> dict[int, int] | None:
     """A potential per state with every inner edge's weight its difference; None if none."""
+    first, targets, inside, weight = ranges.first, ranges.targets, ranges.inside, ranges.weight
     potential = {component[0]: 0}
     queue = deque([component[0]])
     while queue:
         node = queue.popleft()
         here = potential[node]
-        for target, weights in inner.get(node, ()):
-            expected = here + weights[k]
+        for edge in range(first[node], first[node + 1]):
+            if not inside[edge]:
+                continue
+            target, expected = targets[edge], here + weight[edge]
             found = potential.get(target)
             if found is None:
                 potential[target] = expected
@@ -436,10 +440,9 @@ def _potentials(
 
 def _longest(
     component: list[int],
-    inner: dict[int, list[Edge]],
+    ranges: _Ranges,
     entry: list[float],
     best: list[float],
-    k: int,
     sign: int,
     work: int,
 ) -> tuple[bool | None, int]:
@@ -451,6 +454,7 @@ def _longest(
     parent links is a loop of positive total, so it is looked for after every
     round: growing loops are found in a few rounds, not after one per state.
     """
+    first, targets, inside, weight = ranges.first, ranges.targets, ranges.inside, ranges.weight
     for node in component:
         best[node] = entry[node]
     parent: dict[int, int] = {}
@@ -463,10 +467,12 @@ def _longest(
         following: dict[int, None] = {}
         for node in changed:
             value = best[node]
-            targets = inner.get(node, ())
-            spent += len(targets)
-            for target, weights in targets:
-                reached = value + sign * weights[k]
+            spent += first[node + 1] - first[node]
+            for edge in range(first[node], first[node + 1]):
+                if not inside[edge]:
+                    continue
+                target = targets[edge]
+                reached = value + sign * weight[edge]
                 if reached > best[target]:
                     best[target] = reached
                     parent[target] = node
