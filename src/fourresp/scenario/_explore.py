@@ -82,8 +82,12 @@ class Exploration:
         except Inexact as kind:
             self.inexact_condition = f"a {kind} condition cannot be evaluated exactly"
             return
-        self.weights = [[self._weights(c) for c in cs] for cs in compiled.choices]
-        self.moves = [[self._moves(c) for c in cs] for cs in compiled.choices]
+        # equal tuples shared: most choices move the same few ways, and fewer live
+        # containers make the garbage collector's passes over the heap cheaper
+        self.shared: dict[Any, Any] = {}
+        share = self.shared.setdefault
+        self.weights = [[share(w, w) for w in map(self._weights, cs)] for cs in compiled.choices]
+        self.moves = [[share(m, m) for m in map(self._moves, cs)] for cs in compiled.choices]
         self._reductions(conditions)
         self._run()
 
@@ -212,7 +216,8 @@ class Exploration:
             low = mask & -mask
             found.append(low.bit_length() - 1)
             mask ^= low
-        return tuple(found)
+        resets: tuple[int, ...] = self.shared.setdefault(tuple(found), tuple(found))
+        return resets
 
     def _next(self, state: State, choice: CompiledChoice, moves: Any, resets: Any) -> State:
         values = list(state)
