@@ -66,9 +66,6 @@ class Structure:
             for a in r.aspects
         }
         self.order = sorted(self.responsibilities)
-        self.slot = {Key("responsibility", r): n for n, r in enumerate(self.order)}
-        # per scene, per choice: its net marks per responsibility (in ``order``), found once
-        self.nets: list[tuple[tuple[int, ...], ...]] = []
         # each place a condition is: (condition, scene id or None for an ending rule, choice
         # or rule number, subject); checked once per distinct condition
         self.conditions: list[tuple[Condition, str | None, int, str]] = []
@@ -132,8 +129,6 @@ class Structure:
             uses_rules = self._shape(scene) or uses_rules
             if scene.choices:
                 self._choices(position, scene)
-            else:
-                self.nets.append(())
         if uses_rules and not self.scenario.ending_rules:
             self.add(
                 "no-ending-rules",
@@ -181,8 +176,7 @@ class Structure:
             self._duplicates(scene)
         index, targets, keys = self.index, self.adjacency[position], self.owner_keys
         plus, minus, low, high = self.plus, self.minus, self.low, self.high
-        declared, slot = self.declared, self.slot
-        nets: list[tuple[int, ...]] = []
+        declared = self.declared
         for number, choice in enumerate(choices):
             target = index.get(choice.goto)
             if target is None:
@@ -196,14 +190,12 @@ class Structure:
             else:
                 targets.append(target)
             effects = choice.effects
-            net = [0] * len(slot)
             for mark in effects.marks:
                 found = keys.get(mark.aspect)
                 if found is None:
                     self._unknown_aspect(scene.id, number, choice.id, mark, effects.marks)
                     continue
                 aspect, owner = found
-                net[slot[owner]] += mark.net
                 if mark.sign == "+":
                     plus.add(mark.aspect)
                     high[aspect] = high.get(aspect, 0) + mark.weight
@@ -212,7 +204,6 @@ class Structure:
                     minus.add(mark.aspect)
                     low[aspect] = low.get(aspect, 0) - mark.weight
                     low[owner] = low.get(owner, 0) - mark.weight
-            nets.append(tuple(net))
             for update in effects.set:
                 self.used.add(update.var)
                 variable = declared.get(update.var)
@@ -224,7 +215,6 @@ class Structure:
                     self._bad_update(scene.id, number, choice.id, update, effects.set)
             if choice.condition is not None:
                 self.conditions.append((choice.condition, scene.id, number, choice.id))
-        self.nets.append(tuple(nets))
 
     def _duplicates(self, scene: Any) -> None:
         seen: dict[str, int] = {}
@@ -422,8 +412,8 @@ class Structure:
             self.cyclic = True
             # Zero-sum loops are harmless; a loop with a non-zero total for a responsibility
             # lets that score grow (or fall) without bound. Potentials find one exactly.
-            for k, responsibility in enumerate(self.order):
-                culprit = self._inconsistent(component, member, number, k)
+            for responsibility in self.order:
+                culprit = self._inconsistent(component, member, number, responsibility)
                 if culprit is not None and responsibility not in flagged:
                     flagged.add(responsibility)
                     self.add(
@@ -455,19 +445,28 @@ class Structure:
             )
 
     def _inconsistent(
-        self, component: list[int], member: dict[int, int], number: int, k: int
+        self, component: list[int], member: dict[int, int], number: int, responsibility: str
     ) -> str | None:
-        """A scene of a loop in ``component`` whose total for responsibility ``k`` is not zero."""
-        scenes, index, nets = self.scenario.scenes, self.index, self.nets
+        """A scene of a loop in ``component`` whose total for ``responsibility`` is not zero.
+
+        Nets are summed as the walk goes rather than kept per choice: on a large
+        scenario, a container per choice kept alive made the collector's passes
+        over the whole heap the larger part of the time.
+        """
+        scenes, index, owners = self.scenario.scenes, self.index, self.owners
         potential: dict[int, int] = {component[0]: 0}
         queue = deque([component[0]])
         while queue:
             node = queue.popleft()
-            for choice, net in zip(scenes[node].choices, nets[node], strict=True):
+            for choice in scenes[node].choices:
                 target = index.get(choice.goto)
                 if target is None or member.get(target) != number:
                     continue
-                expected = potential[node] + net[k]
+                net = 0
+                for mark in choice.effects.marks:
+                    if owners.get(mark.aspect) == responsibility:
+                        net += mark.net
+                expected = potential[node] + net
                 if target not in potential:
                     potential[target] = expected
                     queue.append(target)
