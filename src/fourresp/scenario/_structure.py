@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Iterator
 from typing import Any
 
 from fourresp._paths import PathPart
 from fourresp.content import Framework
 from fourresp.errors import Severity
 from fourresp.scenario._conditions import Domains, Interval, Key, atoms
-from fourresp.scenario._graphs import reachable, reverse, strongly_connected
+from fourresp.scenario._graphs import reachable, strongly_connected
 from fourresp.scenario._models import (
     BY_RULES,
     AspectTotal,
@@ -66,9 +67,10 @@ class Structure:
             for a in r.aspects
         }
         self.order = sorted(self.responsibilities)
-        # each place a condition is: (condition, scene id or None for an ending rule, choice
-        # or rule number, subject); checked once per distinct condition
-        self.conditions: list[tuple[Condition, str | None, int, str]] = []
+        # each place a condition is, as two ints (scene position, or -1 for an ending rule;
+        # choice or rule number) rather than a tuple each: see ``conditions``
+        self.where: list[int] = []
+        self.number: list[int] = []
 
     def add(
         self,
@@ -120,7 +122,8 @@ class Structure:
                     "use one of the ids under 'endings'",
                 )
             if rule.condition is not None:
-                self.conditions.append((rule.condition, None, index, rule.ending))
+                self.where.append(-1)
+                self.number.append(index)
 
     def _scenes(self) -> None:
         """One pass over every scene and choice; the slow paths run only for problems."""
@@ -214,7 +217,8 @@ class Structure:
                 ):
                     self._bad_update(scene.id, number, choice.id, update, effects.set)
             if choice.condition is not None:
-                self.conditions.append((choice.condition, scene.id, number, choice.id))
+                self.where.append(position)
+                self.number.append(number)
 
     def _duplicates(self, scene: Any) -> None:
         seen: dict[str, int] = {}
@@ -355,13 +359,12 @@ class Structure:
                         f"no choice leads to scene {scene_id!r} from the start: link it "
                         "from a choice, or remove it",
                     )
-        terminals = [
-            position
-            for position, scene in enumerate(self.scenario.scenes)
-            if scene.ending is not None
-            and (scene.ending in self.endings or scene.ending == BY_RULES)
-        ]
-        can_end = reachable(reverse(adjacency), terminals)
+        self.components = strongly_connected(adjacency, [start] if start >= 0 else [])
+        member = self.member = [-1] * len(ids)
+        for number, component in enumerate(self.components):
+            for node in component:
+                member[node] = number
+        can_end = self._can_end()
         for position, scene_id in enumerate(ids):
             if reached[position] and not can_end[position]:
                 self.trapped.add(scene_id)
@@ -394,15 +397,34 @@ class Structure:
                 )
         self._loops(start)
 
+    def _can_end(self) -> bytearray:
+        """A flag per scene reached: 1 when an ending can be reached from it.
+
+        Worked out on the loops' condensation, sinks first, rather than by walking a
+        reversed copy of the graph: one list per scene fewer for the collector.
+        """
+        scenes, adjacency, member = self.scenario.scenes, self.adjacency, self.member
+        found = bytearray(len(adjacency))
+        for component in self.components:  # sinks first
+            ends = any(
+                (
+                    (scenes[node].ending is not None)
+                    and (scenes[node].ending in self.endings or scenes[node].ending == BY_RULES)
+                )
+                or any(
+                    found[target] and member[target] != member[node] for target in adjacency[node]
+                )
+                for node in component
+            )
+            if ends:
+                for node in component:
+                    found[node] = 1
+        return found
+
     def _loops(self, start: int) -> None:
         if start < 0:
             return
-        adjacency = self.adjacency
-        components = strongly_connected(adjacency, [start])
-        member = {}
-        for number, component in enumerate(components):
-            for node in component:
-                member[node] = number
+        adjacency, components, member = self.adjacency, self.components, self.member
         scenes = self.scenario.scenes
         flagged: set[str] = set()
         for number, component in enumerate(components):
@@ -445,7 +467,7 @@ class Structure:
             )
 
     def _inconsistent(
-        self, component: list[int], member: dict[int, int], number: int, responsibility: str
+        self, component: list[int], member: list[int], number: int, responsibility: str
     ) -> str | None:
         """A scene of a loop in ``component`` whose total for ``responsibility`` is not zero.
 
@@ -460,7 +482,7 @@ class Structure:
             node = queue.popleft()
             for choice in scenes[node].choices:
                 target = index.get(choice.goto)
-                if target is None or member.get(target) != number:
+                if target is None or member[target] != number:
                     continue
                 net = 0
                 for mark in choice.effects.marks:
@@ -538,10 +560,24 @@ class Structure:
             return dict.fromkeys(keys, (-math.inf, math.inf))
         return {key: (self.low.get(key, 0), self.high.get(key, 0)) for key in keys}
 
+    def conditions(self) -> Iterator[tuple[Condition, str | None, int, str]]:
+        """Each condition with where it is: scene id (None: an ending rule), number, subject."""
+        scenes, rules = self.scenario.scenes, self.scenario.ending_rules
+        for where, number in zip(self.where, self.number, strict=True):
+            if where < 0:
+                rule = rules[number]
+                if rule.condition is not None:
+                    yield rule.condition, None, number, rule.ending
+            else:
+                scene = scenes[where]
+                choice = scene.choices[number]
+                if choice.condition is not None:
+                    yield choice.condition, scene.id, number, choice.id
+
     def _check_conditions(self) -> None:
         """Reference and type problems, once per distinct condition, reported where each is."""
         findings: dict[Condition, list[tuple[str, str, str]]] = {}
-        for condition, scene, number, _ in self.conditions:
+        for condition, scene, number, _ in self.conditions():
             found = findings.get(condition)
             if found is None:
                 found = findings[condition] = self._condition_findings(condition)
@@ -552,7 +588,7 @@ class Structure:
         reached = {self.ids[p] for p in range(len(self.ids)) if self.reached and self.reached[p]}
         domains = Domains(self.scenario.variables, self._totals(), reached)
         verdicts: dict[Condition, bool] = {}
-        for condition, scene, number, subject in self.conditions:
+        for condition, scene, number, subject in self.conditions():
             possible = verdicts.get(condition)
             if possible is None:
                 possible = verdicts[condition] = domains.possible(condition)
