@@ -85,6 +85,7 @@ class Exploration:
         # equal tuples shared: most choices move the same few ways, and fewer live
         # containers make the garbage collector's passes over the heap cheaper
         self.shared: dict[Any, Any] = {}
+        self.masks: dict[int, tuple[int, ...]] = {}
         share = self.shared.setdefault
         self.weights = [[share(w, w) for w in map(self._weights, cs)] for cs in compiled.choices]
         self.moves = [[share(m, m) for m in map(self._moves, cs)] for cs in compiled.choices]
@@ -211,12 +212,9 @@ class Exploration:
         for index, *_ in choice.updates:
             written |= 1 << (index + 1)
         mask = dead_there & (~self.dead_mask[scene] | written)
-        found = []
-        while mask:
-            low = mask & -mask
-            found.append(low.bit_length() - 1)
-            mask ^= low
-        resets: tuple[int, ...] = self.shared.setdefault(tuple(found), tuple(found))
+        resets = self.masks.get(mask)
+        if resets is None:  # many choices share a mask (every choice into one scene, often)
+            resets = self.masks[mask] = _bits(mask)
         return resets
 
     def _next(self, state: State, choice: CompiledChoice, moves: Any, resets: Any) -> State:
@@ -332,6 +330,19 @@ class Exploration:
     def ranges(self) -> dict[str, dict[str, tuple[float, float]]]:
         """Per ending, per responsibility: (min, max) of net marks over every way there."""
         return _Ranges(self).run()
+
+
+def _bits(mask: int) -> tuple[int, ...]:
+    """The positions of the bits set in ``mask``, in time linear in its width."""
+    if mask.bit_count() < 32:
+        found = []
+        while mask:
+            low = mask & -mask
+            found.append(low.bit_length() - 1)
+            mask ^= low
+        return tuple(found)
+    digits = bin(mask)[:1:-1]  # bit n is character n
+    return tuple(n for n, digit in enumerate(digits) if digit == "1")
 
 
 class _Ranges:
@@ -464,7 +475,7 @@ def _longest(
         best[node] = entry[node]
     parent: dict[int, int] = {}
     changed = [node for node in component if entry[node] > -math.inf]
-    rounds = spent = 0
+    rounds = spent = checked = 0
     while changed:
         rounds += 1
         if rounds > len(component):
@@ -484,8 +495,11 @@ def _longest(
                     following[target] = None
         if spent > work:
             return None, spent
-        if following and _parent_cycle(parent):
-            return True, spent
+        # the check costs a walk over the parents: made once per that many relaxations
+        if following and spent - checked >= len(parent):
+            checked = spent = spent + len(parent)
+            if _parent_cycle(parent):
+                return True, spent
         changed = list(following)
     return False, spent
 
