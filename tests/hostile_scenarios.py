@@ -78,8 +78,8 @@ def visited_scenes(count: int = 20_000) -> dict[str, Any]:
             "choices": [
                 _choice("on", following),
                 _choice("detour", f"d{n}"),
-                _choice("back", following, {"visited": f"d{n // 2}"}),
-            ],
+            ]
+            + ([_choice("back", following, {"visited": f"d{(n - 1) // 2}"})] if n else []),
         }
         scenes[f"d{n}"] = {"text": "Detour.", "choices": [_choice("on", following)]}
     scenes["end"] = {"text": "The end.", "ending": "done"}
