@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping
 from typing import Literal
 
 import attrs
@@ -35,8 +35,10 @@ __all__ = [
     "Interval",
     "Key",
     "StateTest",
+    "all_conditions",
     "atoms",
     "compile_condition",
+    "condition_findings",
     "read_key",
     "read_keys",
     "tracked_scenes",
@@ -118,6 +120,84 @@ def tracked_scenes(scenario: Scenario) -> frozenset[str]:
         for key in read_keys(condition)
         if key.kind == "seen"
     )
+
+
+def condition_findings(
+    condition: Condition,
+    *,
+    variables: Mapping[str, Variable],
+    aspects: Container[str],
+    responsibilities: Collection[str],
+    scenes: Container[str],
+    framework: str,
+    used: set[str],
+) -> list[tuple[str, str, str]]:
+    """(code, subject, message) for every reference or type problem in ``condition``.
+
+    The variables it reads are added to ``used``.
+    """
+    found = []
+    for atom in atoms(condition):
+        if isinstance(atom, VariableIs):
+            used.add(atom.var)
+            variable = variables.get(atom.var)
+            if variable is None:
+                found.append(
+                    (
+                        "undeclared-variable",
+                        atom.var,
+                        f"the condition reads {atom.var!r}, which is not declared: add "
+                        "it under 'variables' with its type and initial value",
+                    )
+                )
+            elif variable.type == "boolean" and (
+                not isinstance(atom.value, bool) or atom.op not in ("==", "!=")
+            ):
+                found.append(
+                    (
+                        "type-mismatch",
+                        atom.var,
+                        f"{atom.var!r} is a boolean: compare it with == or != to true or "
+                        f"false, not {atom.op} {atom.value!r}",
+                    )
+                )
+            elif variable.type == "integer" and isinstance(atom.value, bool):
+                found.append(
+                    (
+                        "type-mismatch",
+                        atom.var,
+                        f"{atom.var!r} is an integer: compare it with a whole number, "
+                        f"not {atom.value!r}",
+                    )
+                )
+        elif isinstance(atom, AspectTotal) and atom.aspect not in aspects:
+            found.append(
+                (
+                    "unknown-aspect",
+                    atom.aspect,
+                    f"the condition reads aspect {atom.aspect!r}, which is not an aspect "
+                    f"of {framework!r}",
+                )
+            )
+        elif isinstance(atom, ResponsibilityTotal) and atom.responsibility not in responsibilities:
+            found.append(
+                (
+                    "unknown-responsibility",
+                    atom.responsibility,
+                    f"the condition reads responsibility {atom.responsibility!r}; known: "
+                    + ", ".join(sorted(responsibilities)),
+                )
+            )
+        elif isinstance(atom, Visited) and atom.visited not in scenes:
+            found.append(
+                (
+                    "unknown-scene",
+                    atom.visited,
+                    f"the condition asks whether {atom.visited!r} was visited, but there "
+                    "is no such scene",
+                )
+            )
+    return found
 
 
 def _interval(op: str, value: int) -> Interval | None:

@@ -145,10 +145,17 @@ def dynamic_diagnostics(
     exploration: Exploration, earlier: Sequence[Diagnostic], structural: StructuralFacts
 ) -> Iterator[Diagnostic]:
     """What only playing every way shows, past what the ``earlier`` diagnostics said."""
-    compiled = exploration.compiled
-    scenario = compiled.scenario
-    reached_scenes = {state[0] for state in exploration.states}
     reported = {(d.code, d.subject) for d in earlier}
+    yield from _never_reached(exploration, reported, structural)
+    yield from _never_ending(exploration, reported, structural)
+
+
+def _never_reached(
+    exploration: Exploration, reported: set[tuple[str, str]], structural: StructuralFacts
+) -> Iterator[Diagnostic]:
+    """Scenes no way of playing reaches, and choices never offered where they are."""
+    scenario = exploration.compiled.scenario
+    reached_scenes = {state[0] for state in exploration.states}
     for position, scene in enumerate(scenario.scenes):
         if position not in reached_scenes and scene.id not in structural.statically_unreachable:
             yield Diagnostic(
@@ -174,6 +181,14 @@ def dynamic_diagnostics(
                     message=f"choice {choice.id!r} is never offered: whenever a run is in "
                     f"scene {scene.id!r}, its condition is false; fix or remove the condition",
                 )
+
+
+def _never_ending(
+    exploration: Exploration, reported: set[tuple[str, str]], structural: StructuralFacts
+) -> Iterator[Diagnostic]:
+    """Runs that get stuck, find no rule, or can never end; endings nobody reaches."""
+    compiled = exploration.compiled
+    scenario = compiled.scenario
     stuck_scenes = sorted({compiled.scene_ids[exploration.states[s][0]] for s in exploration.stuck})
     for scene_id in stuck_scenes:
         yield Diagnostic(

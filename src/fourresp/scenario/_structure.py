@@ -17,17 +17,13 @@ from typing import Any
 from fourresp._paths import PathPart
 from fourresp.content import Framework
 from fourresp.errors import Severity
-from fourresp.scenario._conditions import Domains, Interval, Key, atoms
+from fourresp.scenario._conditions import Domains, Interval, Key, condition_findings
 from fourresp.scenario._graphs import reachable, strongly_connected
 from fourresp.scenario._models import (
     BY_RULES,
-    AspectTotal,
     Condition,
-    ResponsibilityTotal,
     Scenario,
     Scene,
-    VariableIs,
-    Visited,
 )
 from fourresp.scenario._reporting import Diagnostic, choice_path, condition_path, scene_path
 
@@ -274,75 +270,6 @@ class Structure:
                 f"{update.var!r} is an integer: set it 'to' a whole number or 'add' one",
             )
 
-    def _condition_findings(self, condition: Condition) -> list[tuple[str, str, str]]:
-        """(code, subject, message) for every reference or type problem in ``condition``."""
-        found = []
-        variables = self.declared
-        for atom in atoms(condition):
-            if isinstance(atom, VariableIs):
-                self.used.add(atom.var)
-                variable = variables.get(atom.var)
-                if variable is None:
-                    found.append(
-                        (
-                            "undeclared-variable",
-                            atom.var,
-                            f"the condition reads {atom.var!r}, which is not declared: add "
-                            "it under 'variables' with its type and initial value",
-                        )
-                    )
-                elif variable.type == "boolean" and (
-                    not isinstance(atom.value, bool) or atom.op not in ("==", "!=")
-                ):
-                    found.append(
-                        (
-                            "type-mismatch",
-                            atom.var,
-                            f"{atom.var!r} is a boolean: compare it with == or != to true or "
-                            f"false, not {atom.op} {atom.value!r}",
-                        )
-                    )
-                elif variable.type == "integer" and isinstance(atom.value, bool):
-                    found.append(
-                        (
-                            "type-mismatch",
-                            atom.var,
-                            f"{atom.var!r} is an integer: compare it with a whole number, "
-                            f"not {atom.value!r}",
-                        )
-                    )
-            elif isinstance(atom, AspectTotal) and atom.aspect not in self.aspects:
-                found.append(
-                    (
-                        "unknown-aspect",
-                        atom.aspect,
-                        f"the condition reads aspect {atom.aspect!r}, which is not an aspect "
-                        f"of {self.framework.id!r}",
-                    )
-                )
-            elif (
-                isinstance(atom, ResponsibilityTotal)
-                and atom.responsibility not in self.responsibilities
-            ):
-                found.append(
-                    (
-                        "unknown-responsibility",
-                        atom.responsibility,
-                        f"the condition reads responsibility {atom.responsibility!r}; known: "
-                        + ", ".join(sorted(self.responsibilities)),
-                    )
-                )
-            elif isinstance(atom, Visited) and atom.visited not in self.index:
-                found.append(
-                    (
-                        "unknown-scene",
-                        atom.visited,
-                        f"the condition asks whether {atom.visited!r} was visited, but there "
-                        "is no such scene",
-                    )
-                )
-        return found
-
     def _graph(self) -> None:
         ids, adjacency = self.ids, self.adjacency
         start = self.index.get(self.scenario.start, -1)
@@ -580,7 +507,15 @@ class Structure:
         for condition, scene, number, _ in self.conditions():
             found = findings.get(condition)
             if found is None:
-                found = findings[condition] = self._condition_findings(condition)
+                found = findings[condition] = condition_findings(
+                    condition,
+                    variables=self.declared,
+                    aspects=self.aspects,
+                    responsibilities=self.responsibilities,
+                    scenes=self.index,
+                    framework=self.framework.id,
+                    used=self.used,
+                )
             for code, subject, message in found:
                 self.add(code, condition_path(scene, number), subject, message)
 
