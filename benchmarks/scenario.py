@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 from collections.abc import Callable
 from typing import Any
@@ -183,12 +184,14 @@ def whole_checks(repeat: int) -> list[tuple[str, str, str, str]]:
     """``check_scenario`` at each size, interleaved; each row compares with half the size."""
     framework = load_framework()
     default = check_scenario(load_scenario(), framework=framework)
-    assert default.diagnostics == () and all(e.reachable for e in default.endings), default
+    assert default.diagnostics == (), default.diagnostics
+    assert all(e.reachable for e in default.endings), default.endings
     scenarios = {size: generate(size) for size in WHOLE_SIZES}
     contenders: dict[str, Callable[[], object]] = {}
     for size, scenario in scenarios.items():
         report = check_scenario(scenario, framework=framework)  # the warm-up, alike for all
-        assert report.ok and report.states is not None, report.diagnostics[:3]
+        assert report.ok, report.diagnostics[:3]
+        assert report.states is not None, report.diagnostics[:3]
         contenders[str(size)] = lambda s=scenario: check_scenario(s, framework=framework)
     timed = best_of_each(contenders, repeat=repeat)
     rows = []
@@ -206,7 +209,7 @@ def whole_checks(repeat: int) -> list[tuple[str, str, str, str]]:
             )
         )
         previous = seconds
-    growth = max(timed[str(b)] / timed[str(a)] for a, b in zip(WHOLE_SIZES, WHOLE_SIZES[1:]))
+    growth = max(timed[str(b)] / timed[str(a)] for a, b in itertools.pairwise(WHOLE_SIZES))
     at_400 = timed["400"]
     print(
         f"whole-scenario check: worst doubling {growth:.2f}x (target <= 2.5x); 400 scenes "
