@@ -44,7 +44,10 @@ class Structure:
         self.owners = {a.id: r.id for r in framework for a in r.aspects}
         self.responsibilities = {r.id for r in framework}
         self.endings = {ending.id for ending in scenario.endings}
-        self.adjacency: list[list[int]] = [[] for _ in ids]
+        # each scene's targets as a tuple: tuples of ints drop out of the garbage
+        # collector's lists after its first pass, so a large scenario's graph does not
+        # make every later full pass longer (lists would stay there)
+        self.adjacency: list[tuple[int, ...]] = [()] * len(ids)
         self.reached: bytearray = bytearray()
         self.statically_unreachable: set[str] = set()
         self.trapped: set[str] = set()
@@ -173,7 +176,8 @@ class Structure:
         choices = scene.choices
         if len(choices) > 1 and len({choice.id for choice in choices}) != len(choices):
             self._duplicates(scene)
-        index, targets, keys = self.index, self.adjacency[position], self.owner_keys
+        index, keys = self.index, self.owner_keys
+        targets: list[int] = []
         plus, minus, low, high = self.plus, self.minus, self.low, self.high
         declared = self.declared
         for number, choice in enumerate(choices):
@@ -215,6 +219,7 @@ class Structure:
             if choice.condition is not None:
                 self.where.append(position)
                 self.number.append(number)
+        self.adjacency[position] = tuple(targets)
 
     def _duplicates(self, scene: Any) -> None:
         seen: dict[str, int] = {}
