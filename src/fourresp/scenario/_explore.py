@@ -64,6 +64,7 @@ class Exploration:
         self.first: list[int] = []
         self.targets: list[int] = []
         self.nets: list[tuple[int, ...]] = []  # per edge: net marks per responsibility
+        self._adjacency: list[tuple[int, ...]] | None = None
         self.endings: dict[int, str | None] = {}  # terminal state -> ending (None: no rule)
         self.offered: set[tuple[int, int]] = set()  # (scene, choice number) ever offered
         self.stuck: set[int] = set()
@@ -318,10 +319,14 @@ class Exploration:
                 return ending_id
         return None
 
-    def adjacency(self) -> list[list[int]]:
-        """Each state's targets."""
-        first, targets = self.first, self.targets
-        return [targets[first[n] : first[n + 1]] for n in range(len(self.states))]
+    def adjacency(self) -> list[tuple[int, ...]]:
+        """Each state's targets (made once; tuples, which the collector soon stops tracking)."""
+        if self._adjacency is None:
+            first, targets = self.first, self.targets
+            self._adjacency = [
+                tuple(targets[first[n] : first[n + 1]]) for n in range(len(self.states))
+            ]
+        return self._adjacency
 
     def can_end(self) -> bytearray:
         """A flag per state: 1 when some way on from it reaches an ending."""
