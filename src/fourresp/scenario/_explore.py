@@ -32,6 +32,7 @@ from fourresp.scenario._conditions import (
     compile_condition,
     read_key,
     read_keys,
+    tracked_scenes,
 )
 from fourresp.scenario._graphs import reachable, reverse, strongly_connected
 from fourresp.scenario._models import BY_RULES
@@ -100,11 +101,10 @@ class Exploration:
         """One slot per variable, then per total and per scene conditions read."""
         compiled = self.compiled
         keys: list[Key] = [Key("var", v.name) for v in compiled.variables]
-        read = sorted(
-            k
-            for k in {k for c in conditions for k in read_keys(c) if k.kind != "var"}
-            if k.kind != "seen" or k.name in compiled.scene_index
-        )
+        totals = {k for c in conditions for k in read_keys(c) if k.kind not in ("var", "seen")}
+        # the scenes whose visits matter: found as the runner finds them
+        seen = {Key("seen", s) for s in tracked_scenes(compiled.scenario)}
+        read = sorted(totals | {k for k in seen if k.name in compiled.scene_index})
         keys += read
         self.keys = keys
         self.slots = {key: number + 1 for number, key in enumerate(keys)}
