@@ -102,3 +102,17 @@ def test_validate_stays_within_the_documented_peak_memory(tmp_path, build, code)
     measured = json.loads(found.stdout)
     assert code in measured["codes"]
     assert measured["peak"] < peak_limit(len(text.encode())), measured
+
+
+def test_validation_leaves_the_garbage_collector_alone(monkeypatch):
+    import gc
+
+    def refuse() -> None:
+        raise AssertionError("validation must not switch the collector off")
+
+    monkeypatch.setattr(gc, "disable", refuse)
+    monkeypatch.setattr(gc, "freeze", refuse)
+    codes, states = _check(marked_loop(50, 3))
+    assert gc.isenabled()
+    assert states == 51
+    assert "unbounded-score" in codes
