@@ -81,6 +81,55 @@ def loader_cases(
     return cases
 
 
+# -- scenarios the state exploration must bound ------------------------------------
+#
+# Kept apart from the loader's corpus above: each scenario is valid, small to write
+# and costly to explore. Each is validated in a child process (as ``fourresp
+# validate`` would), which reports its time and the peak memory of the whole
+# process, loading included, against the documented bound for its size.
+
+
+def scenario_budgets() -> None:
+    """Time and peak memory of validating each hostile scenario, in a child process."""
+    import json
+    import subprocess
+
+    from hostile_scenarios import CHILD, HOSTILE_SCENARIOS, peak_limit
+    from hostile_scenarios import LIMIT_SECONDS as SCENARIO_SECONDS
+
+    rows = []
+    worst = ""
+    with tempfile.TemporaryDirectory() as folder:
+        for name, build in HOSTILE_SCENARIOS.items():
+            text = json.dumps(build())
+            size = len(text.encode("utf-8"))
+            path = pathlib.Path(folder) / "scenario.json"
+            path.write_text(text, encoding="utf-8")
+            found = subprocess.run(
+                [sys.executable, "-c", CHILD, str(path)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            measured = json.loads(found.stdout)
+            bound = peak_limit(size)
+            within = measured["peak"] < bound and measured["seconds"] < SCENARIO_SECONDS
+            if not within:
+                worst += f" {name}"
+            rows.append(
+                (
+                    f"validate {name} ({size / 2**20:.1f} MiB)",
+                    f"{measured['seconds']:.2f} s ({measured['check']:.2f} s checking), "
+                    f"{measured['peak'] / 2**20:.0f} MiB peak",
+                    f"{SCENARIO_SECONDS:.0f} s, {bound / 2**20:.0f} MiB",
+                    ", ".join(c for c in measured["codes"] if c != "unmarked-aspect"),
+                )
+            )
+    print(table(rows))
+    verdict = "met" if not worst else "MISSED:" + worst
+    print(f"every hostile scenario within its time and memory bound: {verdict}")
+
+
 def main() -> int:
     from fourresp.content import default_pack_path
 
@@ -122,6 +171,7 @@ def main() -> int:
             )
     print(table(rows))
     print("baseline: validating the default content pack, in a fresh interpreter")
+    scenario_budgets()
     if missed:
         print("bounds MISSED: " + "; ".join(missed))
         return 1

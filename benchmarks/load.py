@@ -5,10 +5,11 @@ Loader=yaml.CSafeLoader)`) parsing the same text and nothing else. Target: the
 whole fourresp pipeline <= 2.0x the baseline on a document of >= 2 MB of YAML.
 Also prints how the cost grows with size.
 
-Garbage collection is treated alike: the loader pauses the collector while it
-builds a tree, so both contenders are timed with it paused (after a full
-collection), or the baseline would spend half its time collecting over PyYAML's
-nodes. Both run once before timing, and they take turns.
+Garbage collection is treated alike: both contenders are timed with the collector
+paused (after a full collection), so neither pays for collections the other
+happens to trigger; timed with it running, PyYAML spends about half its time
+collecting over its nodes. The library itself never touches the collector. Both
+run once before timing, and they take turns.
 
     python benchmarks/load.py [--megabytes 2.5] [--repeat 5]
 """
@@ -99,7 +100,7 @@ def measure(megabytes: float, repeat: int) -> tuple[float, float, int]:
 
 
 def _without_gc(function: Callable[[], object]) -> Callable[[], object]:
-    """``function`` run with the garbage collector paused, as the loader itself does."""
+    """``function`` run with the garbage collector paused (the same for both contenders)."""
 
     def run() -> object:
         gc.collect()

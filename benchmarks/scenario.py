@@ -9,14 +9,22 @@
 2. **Growth**: the same at twice the size. Target: at most 2.2x the time.
 3. **Runner**: a walk of choices (conditions and effects included) through the
    runner against a minimal dict-based loop doing the same walk. Target: <= 2x.
+4. **Whole-scenario check** (``check_scenario`` with default options, what
+   ``fourresp validate`` runs: both passes, the state exploration and the score
+   ranges) on generated scenarios of 100, 200, 400, 800 and 1,600 scenes, all
+   timed in turns after one warm-up call each. Targets: each doubling at most
+   2.5x the time, 400 scenes under 1 s; the default scenario's report as before.
 
-    python benchmarks/scenario.py [--scenes 100000] [--repeat 5]
+    python benchmarks/scenario.py [--scenes 100000] [--repeat 5] [--whole-only]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import itertools
 import random
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -33,8 +41,12 @@ from fourresp.scenario import (
     Update,
     Variable,
     VariableIs,
+    check_scenario,
     check_structure,
+    load_scenario,
 )
+
+WHOLE_SIZES = (100, 200, 400, 800, 1600)
 
 
 def generate(scenes: int, seed: int = 5) -> Scenario:
@@ -171,11 +183,63 @@ def plain_form(scenario: Scenario) -> dict[str, Any]:
     }
 
 
+def whole_checks(repeat: int) -> list[tuple[str, str, str, str]]:
+    """``check_scenario`` at each size, interleaved; each row compares with half the size."""
+    framework = load_framework()
+    default = check_scenario(load_scenario(), framework=framework)
+    assert default.diagnostics == (), default.diagnostics
+    assert all(e.reachable for e in default.endings), default.endings
+    scenarios = {size: generate(size) for size in WHOLE_SIZES}
+    contenders: dict[str, Callable[[], object]] = {}
+    for size, scenario in scenarios.items():
+        report = check_scenario(scenario, framework=framework)  # the warm-up, alike for all
+        assert report.ok, report.diagnostics[:3]
+        assert report.states is not None, report.diagnostics[:3]
+        contenders[str(size)] = lambda s=scenario: check_scenario(s, framework=framework)
+    # Like best_of_each, in turns, but each run starts from a collected heap, so a
+    # full collection that the previous run left pending falls on none of them.
+    timed = dict.fromkeys(contenders, float("inf"))
+    for _ in range(repeat):
+        for name, function in contenders.items():
+            gc.collect()
+            start = time.perf_counter()
+            function()
+            timed[name] = min(timed[name], time.perf_counter() - start)
+    rows = []
+    previous = None
+    for size, scenario in scenarios.items():
+        seconds = timed[str(size)]
+        states = check_scenario(scenario, framework=framework).states
+        choices = sum(len(scene.choices) for scene in scenario.scenes)
+        rows.append(
+            (
+                f"check_scenario {size:,} scenes, {choices:,} choices, {states:,} states",
+                f"{seconds:.3f} s",
+                "-" if previous is None else f"{previous:.3f} s at half the size",
+                "-" if previous is None else f"{seconds / previous:.2f}x",
+            )
+        )
+        previous = seconds
+    growth = max(timed[str(b)] / timed[str(a)] for a, b in itertools.pairwise(WHOLE_SIZES))
+    at_400 = timed["400"]
+    print(
+        f"whole-scenario check: worst doubling {growth:.2f}x (target <= 2.5x); 400 scenes "
+        f"{at_400:.3f} s (target < 1 s); default scenario: {default.states:,} states, "
+        "no diagnostics"
+    )
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenes", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--whole-only", action="store_true", help="only the whole-scenario check")
     args = parser.parse_args()
+    whole = whole_checks(args.repeat)
+    if args.whole_only:
+        print(table(whole))
+        return 0
     framework = load_framework()
     rows = []
     # Both sizes are timed in turns, so the growth figure compares runs made under
@@ -224,7 +288,7 @@ def main() -> int:
             f"{ours / base:.2f}x",
         )
     )
-    print(table(rows))
+    print(table(rows + whole))
     growth = times[2] / times[1]
     print(
         f"validator vs networkx target <= 1.0: {rows[0][3]}; doubling the size: {growth:.2f}x "
