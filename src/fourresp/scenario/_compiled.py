@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from fourresp.content import Framework
+from fourresp.scenario._conditions import atoms, percent_of
 from fourresp.scenario._models import (
     BY_RULES,
     AllOf,
@@ -70,26 +71,6 @@ def best_key(responsibility: str) -> str:
 def worst_key(responsibility: str) -> str:
     """The key of the sum, over the path, of the worst net a step offered a responsibility."""
     return "-@" + responsibility
-
-
-def percent_of(net: int, best: int, worst: int) -> float | None:
-    """The scorecard's percent: ``net`` placed between ``worst`` (0) and ``best`` (100)."""
-    return None if best == worst else 100 * (net - worst) / (best - worst)
-
-
-def atoms(condition: Condition) -> Iterator[Condition]:
-    """The comparisons and visits a condition is built from (all/any/not unwrapped)."""
-    stack = [condition]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, AllOf):
-            stack.extend(node.all)
-        elif isinstance(node, AnyOf):
-            stack.extend(node.any)
-        elif isinstance(node, Not):
-            stack.append(node.not_)
-        else:
-            yield node
 
 
 def _variant_places(

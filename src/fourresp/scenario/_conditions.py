@@ -22,6 +22,7 @@ from fourresp.scenario._models import (
     AspectTotal,
     Condition,
     Not,
+    ResponsibilityPercent,
     ResponsibilityTotal,
     Scenario,
     Variable,
@@ -39,17 +40,23 @@ __all__ = [
     "atoms",
     "compile_condition",
     "condition_findings",
+    "percent_keys",
+    "percent_of",
     "read_key",
     "read_keys",
     "tracked_scenes",
 ]
 
-KeyKind = Literal["responsibility", "aspect", "var", "seen"]
+KeyKind = Literal["responsibility", "aspect", "var", "seen", "best", "worst"]
 
 
 @attrs.frozen(order=True)
 class Key:
-    """What a condition reads: net marks (``responsibility``, ``aspect``), ``var``, ``seen``."""
+    """What a condition reads: net marks (``responsibility``, ``aspect``), ``var``, ``seen``.
+
+    ``best`` and ``worst`` are the sums, over the path, of the best and the worst net
+    each step offered a responsibility: what a percent comparison reads beside the net.
+    """
 
     kind: KeyKind
     name: str
@@ -93,11 +100,28 @@ def read_key(atom: Condition) -> Key | None:
 
 
 def read_keys(condition: Condition) -> Iterator[Key]:
-    """Every key ``condition`` reads."""
+    """Every key ``condition`` reads (a percent reads three: the net, the best and worst)."""
     for atom in atoms(condition):
+        if isinstance(atom, ResponsibilityPercent):
+            yield from percent_keys(atom.percent)
+            continue
         key = read_key(atom)
         if key is not None:
             yield key
+
+
+def percent_keys(responsibility: str) -> tuple[Key, Key, Key]:
+    """What a percent comparison reads: the net, and the path's best and worst sums."""
+    return (
+        Key("responsibility", responsibility),
+        Key("best", responsibility),
+        Key("worst", responsibility),
+    )
+
+
+def percent_of(net: int, best: int, worst: int) -> float | None:
+    """The scorecard's percent: ``net`` placed between ``worst`` (0) and ``best`` (100)."""
+    return None if best == worst else 100 * (net - worst) / (best - worst)
 
 
 def all_conditions(scenario: Scenario) -> list[Condition]:
@@ -304,7 +328,7 @@ class Domains:
         return need[0] <= low and high <= need[1]
 
 
-_OPS: dict[str, Callable[[int, int], bool]] = {
+_OPS: dict[str, Callable[[float, float], bool]] = {
     "==": operator.eq,
     "!=": operator.ne,
     "<": operator.lt,
@@ -331,6 +355,8 @@ def compile_condition(condition: Condition, slots: Mapping[Key, int]) -> StateTe
     if isinstance(condition, Not):
         inner = compile_condition(condition.not_, slots)
         return lambda state: not inner(state)
+    if isinstance(condition, ResponsibilityPercent):
+        return _percent_test(condition, slots)
     key = read_key(condition)
     if key is None:
         raise Inexact(type(condition).__name__)
@@ -348,6 +374,21 @@ def compile_condition(condition: Condition, slots: Mapping[Key, int]) -> StateTe
             return _never
         return _always
     return lambda state: compare(state[slot], value)
+
+
+def _percent_test(condition: ResponsibilityPercent, slots: Mapping[Key, int]) -> StateTest:
+    """A percent comparison, as the runner makes it (nothing at stake reads 100)."""
+    found = [slots.get(key) for key in percent_keys(condition.percent)]
+    if any(slot is None for slot in found):
+        raise Inexact("percent")  # the exploration tracks all three, or none
+    net, best, worst = (slot for slot in found if slot is not None)
+    compare, value = _OPS[condition.op], condition.value
+
+    def test(state: tuple[int, ...]) -> bool:
+        percent = percent_of(state[net], state[best], state[worst])
+        return compare(100.0 if percent is None else percent, value)
+
+    return test
 
 
 def _never(state: tuple[int, ...]) -> bool:

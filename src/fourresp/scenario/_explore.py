@@ -22,7 +22,7 @@ import math
 from collections import deque
 from typing import Any
 
-from fourresp.scenario._compiled import CompiledChoice, CompiledScenario
+from fourresp.scenario._compiled import CompiledChoice, CompiledScenario, best_key, worst_key
 from fourresp.scenario._conditions import (
     Inexact,
     Key,
@@ -108,6 +108,17 @@ class Exploration:
         self.default: list[Any] = [0, *compiled.initial, *(0 for _ in read)]
         # the slot a scene's visit sets (0: none)
         self.seen_slot = [self.slots.get(Key("seen", s), 0) for s in compiled.scene_ids]
+        # percent comparisons read the path's best and worst sums, which every step
+        # moves by what the choices open there offer (as the runner counts them)
+        self.bound_slots: dict[str, int] = {}
+        for name in compiled.percent_of:
+            for key, slot_key in (
+                (best_key(name), Key("best", name)),
+                (worst_key(name), Key("worst", name)),
+            ):
+                if slot_key in self.slots:
+                    self.bound_slots[key] = self.slots[slot_key]
+        self.bound_mask = sum(1 << slot for slot in self.bound_slots.values())
 
     def _weights(self, choice: CompiledChoice) -> tuple[int, ...]:
         nets: dict[str, int] = choice.nets
@@ -165,8 +176,8 @@ class Exploration:
         ]
         self.clamps: list[tuple[tuple[int, int, int], ...]] = [()] * count
         totals = [s for k, s in self.slots.items() if k.kind in ("aspect", "responsibility")]
-        if not totals or compiled.start < 0:
-            return
+        if not totals or compiled.start < 0 or self.bound_slots:
+            return  # (a percent is a ratio of sums: no clamp keeps it exact)
         components = strongly_connected(adjacency, [compiled.start])
         if any(len(c) > 1 or c[0] in adjacency[c[0]] for c in components):
             return  # round a loop a total can go anywhere: no clamp is exact
@@ -203,7 +214,7 @@ class Exploration:
         if choice.target < 0:
             return ()
         dead_there = self.dead_mask[choice.target]
-        written = 1 << self.seen_slot[choice.target]
+        written = 1 << self.seen_slot[choice.target] | self.bound_mask
         for slot, _ in moves:
             written |= 1 << slot
         for index, *_ in choice.updates:
@@ -276,6 +287,8 @@ class Exploration:
                 self.resets[scene],
                 strict=True,
             )
+            if self.bound_slots:
+                state = self._bounded(scene, state)
             for choice_number, (choice, test, moves, weights, resets) in enumerate(options):
                 if test is not None and not test(state):
                     continue
@@ -307,6 +320,18 @@ class Exploration:
                 self.stuck.add(number)
         self.first.append(len(self.targets))
         self.complete = True
+
+    def _bounded(self, scene: int, state: State) -> State:
+        """``state`` with the best and worst sums moved by this step's open choices."""
+        open_now = [
+            choice
+            for choice, test in zip(self.compiled.choices[scene], self.tests[scene], strict=True)
+            if test is None or test(state)
+        ]
+        values = list(state)
+        for key, move in self.compiled.bound_moves(open_now):
+            values[self.bound_slots[key]] += move
+        return tuple(values)
 
     def _ending(self, scene: int, state: State) -> str | None:
         ending = self.compiled.scene_endings[scene]
