@@ -76,21 +76,20 @@ def test_bad_arguments_are_argument_errors(bars, options):
 
 @pytest.mark.parametrize("width", range(40, 100, 3))
 def test_a_licence_name_is_never_wrapped(width, monkeypatch):
-    import fourresp.cli as cli
+    from fourresp.content import _text
 
     text = "Shared under CC BY-NC-SA 4.0 by the authors, " * 4
-    original = cli.textwrap.fill
+    original = _text.textwrap.fill
 
     def narrow(text, **options):
         return original(text, **{**options, "width": width})
 
-    monkeypatch.setattr(cli.textwrap, "fill", narrow)
-    wrapped = cli._wrap(text, "  ")
+    monkeypatch.setattr(_text.textwrap, "fill", narrow)
+    wrapped = _text._wrap(text, "  ")
     assert wrapped.count("CC BY-NC-SA 4.0") == 4
 
 
 def test_the_framework_text_keeps_its_licence_whole():
-    from fourresp.cli import render_framework
-    from fourresp.content import load_framework
+    from fourresp.content import framework_text, load_framework
 
-    assert "CC BY-NC-SA" in render_framework(load_framework())
+    assert "CC BY-NC-SA" in framework_text(load_framework())
