@@ -29,15 +29,18 @@ from hostile_documents import HOSTILE, LARGE
 
 MiB = 1024 * 1024
 TIME_LIMIT = 10.0
+TESTS = pathlib.Path(__file__).resolve().parent.parent / "tests"
 
 # Runs in the child: validate the file, report seconds, peak memory and the outcome.
 _CHILD = """
-import json, resource, sys, time
+import json, sys, time
 import fourresp
 started = time.perf_counter()
 problems = fourresp.validate(__import__("pathlib").Path(sys.argv[1]))
 seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+sys.path.insert(0, sys.argv[2])
+from peak import own_peak  # VmHWM: the child's own peak, not one inherited at fork
+peak = own_peak()
 errors = [p for p in problems if p.severity == "error"]
 print(json.dumps({"seconds": seconds, "peak": peak, "errors": len(errors)}))
 """
@@ -46,7 +49,7 @@ print(json.dumps({"seconds": seconds, "peak": peak, "errors": len(errors)}))
 def measure(path: pathlib.Path) -> dict[str, float]:
     """Seconds and peak bytes of validating ``path`` in a fresh interpreter."""
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(path)],
+        [sys.executable, "-c", _CHILD, str(path), str(TESTS)],
         capture_output=True,
         text=True,
         timeout=TIME_LIMIT * 6,
@@ -106,7 +109,7 @@ def scenario_budgets() -> None:
             path = pathlib.Path(folder) / "scenario.json"
             path.write_text(text, encoding="utf-8")
             found = subprocess.run(
-                [sys.executable, "-c", CHILD, str(path)],
+                [sys.executable, "-c", CHILD, str(path), str(TESTS)],
                 capture_output=True,
                 text=True,
                 check=True,

