@@ -43,22 +43,22 @@ import attrs
 from fourresp._paths import format_path
 from fourresp.errors import DocumentError, Problem
 from fourresp.exchange._twee_format import (
-    _ENDING_TAG,
-    _ID,
-    _SCENARIO_PASSAGE,
-    _SCENE_TAG,
-    _STORY_TAG,
-    _canonical,
-    _comment,
-    _is_link_line,
-    _link_text,
-    _links,
-    _Passage,
-    _passages,
-    _skipped,
-    _slug,
-    _unescape_text,
-    _without_links,
+    ENDING_TAG,
+    ID_PATTERN,
+    SCENARIO_PASSAGE,
+    SCENE_TAG,
+    STORY_TAG,
+    Passage,
+    canonical,
+    find_links,
+    id_from_name,
+    is_link_line,
+    is_skipped,
+    leading_comment,
+    link_text,
+    read_passages,
+    unescape_text,
+    without_links,
 )
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ class _Import:
         self.filename = filename
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
-        self.passages = _passages(source)
+        self.passages = read_passages(source)
 
     def problem(
         self, message: str, line: int | None = None, code: str = "twee", path: str = "$"
@@ -120,11 +120,11 @@ class _Import:
         )
 
 
-def _scene_id(passage: _Passage) -> str:
+def _scene_id(passage: Passage) -> str:
     for tag in passage.tags:
-        if tag.startswith(_SCENE_TAG) and len(tag) > len(_SCENE_TAG):
-            return tag[len(_SCENE_TAG) :]
-    return passage.name if _ID.fullmatch(passage.name) else _slug(passage.name)
+        if tag.startswith(SCENE_TAG) and len(tag) > len(SCENE_TAG):
+            return tag[len(SCENE_TAG) :]
+    return passage.name if ID_PATTERN.fullmatch(passage.name) else id_from_name(passage.name)
 
 
 def from_twee(
@@ -206,7 +206,7 @@ class _Story:
         self.line: int | None = None  # the story passage's line
         self.start_name: str | None = None
         self.start_line: int | None = None  # the StoryData passage's line
-        self.scenes: list[tuple[str, _Passage]] = []
+        self.scenes: list[tuple[str, Passage]] = []
 
 
 def _document(run: _Import, title: str | None) -> dict[str, Any] | None:
@@ -230,7 +230,7 @@ def _sort_passages(run: _Import, title: str | None) -> _Story:
     """Read the story's own passages, and collect the scene passages (one per scene id)."""
     story = _Story(title)
     names: dict[str, int] = {}
-    ids: dict[str, _Passage] = {}
+    ids: dict[str, Passage] = {}
     for passage in run.passages:
         if passage.name in names:
             run.problem(
@@ -243,17 +243,17 @@ def _sort_passages(run: _Import, title: str | None) -> _Story:
         names[passage.name] = passage.line
         if passage.name == "StoryTitle":
             if title is None:
-                story.title = _unescape_text(passage.text).strip()
+                story.title = unescape_text(passage.text).strip()
         elif passage.name == "StoryData":
             _read_story_data(run, passage, story)
-        elif passage.name == _SCENARIO_PASSAGE or _STORY_TAG in passage.tags:
+        elif passage.name == SCENARIO_PASSAGE or STORY_TAG in passage.tags:
             _read_story_passage(run, passage, story)
-        elif not _skipped(passage.tags):
+        elif not is_skipped(passage.tags):
             _add_scene(run, passage, story, ids)
     return story
 
 
-def _read_story_data(run: _Import, passage: _Passage, story: _Story) -> None:
+def _read_story_data(run: _Import, passage: Passage, story: _Story) -> None:
     """The start passage's name, from the ``StoryData`` JSON."""
     story.start_line = passage.line
     try:
@@ -266,10 +266,10 @@ def _read_story_data(run: _Import, passage: _Passage, story: _Story) -> None:
         run.problem("StoryData is not a JSON object naming the start passage", passage.line)
 
 
-def _read_story_passage(run: _Import, passage: _Passage, story: _Story) -> None:
+def _read_story_passage(run: _Import, passage: Passage, story: _Story) -> None:
     """The scenario's fields and the scenes' order, from the story passage's comment."""
     story.line = passage.line
-    text, _ = _comment(passage.text)
+    text, _ = leading_comment(passage.text)
     if text is None:
         return
     try:
@@ -285,7 +285,7 @@ def _read_story_passage(run: _Import, passage: _Passage, story: _Story) -> None:
         story.kept = kept
 
 
-def _add_scene(run: _Import, passage: _Passage, story: _Story, ids: dict[str, _Passage]) -> None:
+def _add_scene(run: _Import, passage: Passage, story: _Story, ids: dict[str, Passage]) -> None:
     """Keep a scene passage, unless another passage already is that scene."""
     scene_id = _scene_id(passage)
     if scene_id in ids:
@@ -293,7 +293,7 @@ def _add_scene(run: _Import, passage: _Passage, story: _Story, ids: dict[str, _P
         run.problem(
             f"passages {other.name!r} (line {other.line}) and {passage.name!r} "
             f"(line {passage.line}) are both scene {scene_id!r}; rename one (and drop "
-            f"its {_SCENE_TAG}{scene_id} tag if it was copied)",
+            f"its {SCENE_TAG}{scene_id} tag if it was copied)",
             passage.line,
             "duplicate-scene",
         )
@@ -330,7 +330,7 @@ def _assemble(story: _Story, scenes: dict[str, Any], start: str | None) -> dict[
     if (
         isinstance(kept_title, str)
         and story_title is not None
-        and _canonical(kept_title) == _canonical(story_title)
+        and canonical(kept_title) == canonical(story_title)
     ):
         story_title = kept_title  # not edited in Twine: the exact title
     document: dict[str, Any] = {
@@ -350,9 +350,9 @@ def _assemble(story: _Story, scenes: dict[str, Any], start: str | None) -> dict[
 
 
 def _scene(
-    run: _Import, scene_id: str, passage: _Passage, by_name: dict[str, str]
+    run: _Import, scene_id: str, passage: Passage, by_name: dict[str, str]
 ) -> dict[str, Any] | None:
-    comment, rest = _comment(passage.text)
+    comment, rest = leading_comment(passage.text)
     data: Any = None
     if comment is not None:
         try:
@@ -374,23 +374,23 @@ def _scene(
     if written is not None:
         # The export wrote the text, a blank line, then one link per line; the
         # text is unedited when its lines come first and only links follow.
-        expected = _canonical(written)
+        expected = canonical(written)
         count = len(expected.split("\n")) if expected else 0
         tail = lines[count:]
-        if _canonical(_unescape_text("\n".join(lines[:count]))) == expected and all(
-            not line.strip() or _is_link_line(line) for line in tail
+        if canonical(unescape_text("\n".join(lines[:count]))) == expected and all(
+            not line.strip() or is_link_line(line) for line in tail
         ):
             body = written  # unedited: the exact text, "\r" and all
-            links = _links("\n".join(tail))
+            links = find_links("\n".join(tail))
     if body is None:
-        text = _unescape_text("\n".join(lines))
-        links = _links(text)
-        body = _canonical(_without_links(text)) or passage.name
+        text = unescape_text("\n".join(lines))
+        links = find_links(text)
+        body = canonical(without_links(text)) or passage.name
     kept["text"] = body
     ending = kept.get("ending") if isinstance(kept.get("ending"), str) else None
     for tag in passage.tags:
-        if tag.startswith(_ENDING_TAG) and len(tag) > len(_ENDING_TAG):
-            ending = tag[len(_ENDING_TAG) :]
+        if tag.startswith(ENDING_TAG) and len(tag) > len(ENDING_TAG):
+            ending = tag[len(ENDING_TAG) :]
     if ending is not None:
         kept["ending"] = ending
     elif "ending" in passage.tags:
@@ -408,13 +408,13 @@ def _scene(
 
 def _label(choice: dict[str, Any]) -> str:
     """The link text the export writes for a choice (its id when its text has none)."""
-    return _link_text(str(choice.get("text", ""))) or str(choice.get("id", ""))
+    return link_text(str(choice.get("text", ""))) or str(choice.get("id", ""))
 
 
 def _choices(
     run: _Import,
     scene_id: str,
-    passage: _Passage,
+    passage: Passage,
     written: Any,
     links: list[tuple[str, str]],
     by_name: dict[str, str],
@@ -461,7 +461,7 @@ def _choices(
                 choice["text"] = label  # edited in Twine
             out.append(choice)
             continue
-        base = _slug(label or target)
+        base = id_from_name(label or target)
         new_id, number = base, 2
         while new_id in taken:
             new_id, number = f"{base}-{number}", number + 1

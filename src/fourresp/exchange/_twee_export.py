@@ -11,18 +11,18 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from fourresp.exchange._twee_format import (
-    _CLOSE,
-    _ENDING_TAG,
-    _GRID_X,
-    _GRID_Y,
-    _OPEN,
-    _SCENARIO_PASSAGE,
-    _SCENE_TAG,
-    _STORY_TAG,
-    _canonical,
-    _escape_text,
-    _link_text,
-    _tag_value,
+    COMMENT_CLOSE,
+    COMMENT_OPEN,
+    ENDING_TAG,
+    GRID_X,
+    GRID_Y,
+    SCENARIO_PASSAGE,
+    SCENE_TAG,
+    STORY_TAG,
+    canonical,
+    escape_text,
+    link_text,
+    tag_value,
 )
 
 if TYPE_CHECKING:
@@ -60,11 +60,11 @@ def to_twee(scenario: Scenario) -> str:
         "zoom": 1,
     }
     parts = [
-        f":: StoryTitle\n{_escape_text(_canonical(scenario.title))}\n",
+        f":: StoryTitle\n{escape_text(canonical(scenario.title))}\n",
         f":: StoryData\n{json.dumps(data, indent=2)}\n",
-        f":: {_SCENARIO_PASSAGE} [{_STORY_TAG}] "
-        f'{{"position":"{_GRID_X // 2},{_GRID_Y // 2}","size":"100,100"}}\n'
-        f"{_OPEN}\n{_json({'scenario': story, 'order': order})}\n{_CLOSE}\n",
+        f":: {SCENARIO_PASSAGE} [{STORY_TAG}] "
+        f'{{"position":"{GRID_X // 2},{GRID_Y // 2}","size":"100,100"}}\n'
+        f"{COMMENT_OPEN}\n{_json({'scenario': story, 'order': order})}\n{COMMENT_CLOSE}\n",
     ]
     rows: dict[str | None, int] = {}
     columns: dict[str | None, int] = {}
@@ -73,16 +73,17 @@ def to_twee(scenario: Scenario) -> str:
         column = columns.get(scene.act, 0)
         columns[scene.act] = column + 1
         body = dict(document["scenes"][scene.id])
-        tags = [f"{_SCENE_TAG}{scene.id}"]
+        tags = [f"{SCENE_TAG}{scene.id}"]
         if scene.ending is not None:
-            tags += ["ending", f"{_ENDING_TAG}{_tag_value(scene.ending)}"]
-        x, y = _GRID_X // 2 + _GRID_X * column, _GRID_Y // 2 + _GRID_Y * row
+            tags += ["ending", f"{ENDING_TAG}{tag_value(scene.ending)}"]
+        x, y = GRID_X // 2 + GRID_X * column, GRID_Y // 2 + GRID_Y * row
         position = f'{{"position":"{x},{y}","size":"100,100"}}'
         links = "\n".join(
-            f"[[{_link_text(choice.text) or choice.id}->{choice.goto}]]" for choice in scene.choices
+            f"[[{link_text(choice.text) or choice.id}->{choice.goto}]]" for choice in scene.choices
         )
         parts.append(
-            f":: {scene.id} [{' '.join(tags)}] {position}\n{_OPEN}\n{_json(body)}\n{_CLOSE}\n"
-            f"{_escape_text(_canonical(scene.text))}\n" + (f"\n{links}\n" if links else "")
+            f":: {scene.id} [{' '.join(tags)}] {position}\n"
+            f"{COMMENT_OPEN}\n{_json(body)}\n{COMMENT_CLOSE}\n"
+            f"{escape_text(canonical(scene.text))}\n" + (f"\n{links}\n" if links else "")
         )
     return "\n".join(parts)

@@ -9,50 +9,73 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-__all__: list[str] = []
+__all__ = [
+    "COMMENT_CLOSE",
+    "COMMENT_OPEN",
+    "ENDING_TAG",
+    "GRID_X",
+    "GRID_Y",
+    "ID_PATTERN",
+    "SCENARIO_PASSAGE",
+    "SCENE_TAG",
+    "STORY_TAG",
+    "Passage",
+    "canonical",
+    "escape_text",
+    "find_links",
+    "id_from_name",
+    "is_link_line",
+    "is_skipped",
+    "leading_comment",
+    "link_text",
+    "read_passages",
+    "tag_value",
+    "unescape_text",
+    "without_links",
+]
 
-_SCENARIO_PASSAGE = "fourresp-scenario"
-_STORY_TAG = "fourresp-story"
-_SCENE_TAG = "scene:"
-_ENDING_TAG = "ending:"
-_OPEN = "<!-- fourresp"
-_CLOSE = "-->"
+SCENARIO_PASSAGE = "fourresp-scenario"
+STORY_TAG = "fourresp-story"
+SCENE_TAG = "scene:"
+ENDING_TAG = "ending:"
+COMMENT_OPEN = "<!-- fourresp"
+COMMENT_CLOSE = "-->"
 _SKIPPED_TAGS = frozenset(
     {"script", "stylesheet", "startup", "header", "footer", "annotation", "Twine.private"}
 )
 _SKIPPED_TAGS_PREFIX = ("debug-",)
-_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _ESCAPABLE = re.compile(r"\\*::")  # "::" after any number of backslashes
 _ESCAPED = re.compile(r"\\+::")
-_GRID_X, _GRID_Y = 150, 150
+GRID_X, GRID_Y = 150, 150
 
 
-def _escape_text(text: str) -> str:
+def escape_text(text: str) -> str:
     """Passage text as Twee 3 needs it: a line that would start a passage is escaped.
 
     A line that starts with "::", after any number of backslashes, gets one more
-    backslash in front; :func:`_unescape_text` takes exactly one off again.
+    backslash in front; :func:`unescape_text` takes exactly one off again.
     """
     return "\n".join("\\" + line if _ESCAPABLE.match(line) else line for line in text.split("\n"))
 
 
-def _unescape_text(text: str) -> str:
+def unescape_text(text: str) -> str:
     return "\n".join(line[1:] if _ESCAPED.match(line) else line for line in text.split("\n"))
 
 
-def _canonical(text: str) -> str:
+def canonical(text: str) -> str:
     """Text as a Twee file carries it: line ends as ``\\n``, no trailing blanks."""
     return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
 
 
-def _link_text(text: str) -> str:
+def link_text(text: str) -> str:
     # Link text cannot hold "]]", "->", "<-" or "|"; what is lost here is kept in the comment.
     cleaned = text.replace("]]", "] ]").replace("->", "- >").replace("<-", "< -")
     cleaned = cleaned.replace("|", "/").replace("[[", "[ [")
     return " ".join(cleaned.split())
 
 
-def _slug(name: str) -> str:
+def id_from_name(name: str) -> str:
     """An id from a passage or link name: ``Kitchen (night)`` gives ``kitchen-night``."""
     words = re.findall(r"[a-z0-9]+", name.lower())
     slug = "-".join(words)
@@ -61,12 +84,12 @@ def _slug(name: str) -> str:
     return slug if slug[0].isalpha() else f"s-{slug}"
 
 
-def _tag_value(tag: str) -> str:
+def tag_value(tag: str) -> str:
     """A tag holds no spaces; ids never do, but be safe with anything else."""
     return "".join(tag.split())
 
 
-class _Passage:
+class Passage:
     __slots__ = ("line", "name", "tags", "text")
 
     def __init__(self, name: str, tags: list[str], text: str, line: int) -> None:
@@ -76,7 +99,7 @@ class _Passage:
         self.line = line
 
 
-def _passages(source: str) -> list[_Passage]:
+def read_passages(source: str) -> list[Passage]:
     """Every passage, with the 1-based line of its ``::`` header."""
     found: list[tuple[str, list[str], list[str], int]] = []
     for number, line in enumerate(source.split("\n"), start=1):
@@ -88,7 +111,7 @@ def _passages(source: str) -> list[_Passage]:
         elif found:
             found[-1][2].append(line)
     return [
-        _Passage(name, tags, "\n".join(lines).strip("\n"), at) for name, tags, lines, at in found
+        Passage(name, tags, "\n".join(lines).strip("\n"), at) for name, tags, lines, at in found
     ]
 
 
@@ -114,15 +137,15 @@ def _header(header: str) -> tuple[str, list[str]]:
     return "".join(name_chars).strip(), tags
 
 
-def _comment(text: str) -> tuple[str | None, str]:
+def leading_comment(text: str) -> tuple[str | None, str]:
     """The JSON text of a leading fourresp comment (or None), and the text after it."""
-    if not text.startswith(_OPEN + "\n"):
+    if not text.startswith(COMMENT_OPEN + "\n"):
         return None, text
-    end = text.find("\n" + _CLOSE, len(_OPEN))
+    end = text.find("\n" + COMMENT_CLOSE, len(COMMENT_OPEN))
     if end < 0:
         return None, text
-    rest = text[end + len(_CLOSE) + 1 :]
-    return text[len(_OPEN) + 1 : end], rest[1:] if rest.startswith("\n") else rest
+    rest = text[end + len(COMMENT_CLOSE) + 1 :]
+    return text[len(COMMENT_OPEN) + 1 : end], rest[1:] if rest.startswith("\n") else rest
 
 
 def _link_spans(text: str) -> Iterator[tuple[int, int, str]]:
@@ -165,11 +188,11 @@ def _parse_link(inside: str) -> tuple[str, str]:
     return label.strip(), target.strip()
 
 
-def _links(text: str) -> list[tuple[str, str]]:
+def find_links(text: str) -> list[tuple[str, str]]:
     return [_parse_link(inside) for _start, _end, inside in _link_spans(text) if inside.strip()]
 
 
-def _without_links(text: str) -> str:
+def without_links(text: str) -> str:
     out, position = [], 0
     for start, end, _inside in _link_spans(text):
         out.append(text[position:start])
@@ -178,7 +201,7 @@ def _without_links(text: str) -> str:
     return "".join(out)
 
 
-def _is_link_line(line: str) -> bool:
+def is_link_line(line: str) -> bool:
     stripped = line.strip()
     if not stripped.startswith("[[") or not stripped.endswith("]]"):
         return False
@@ -186,5 +209,5 @@ def _is_link_line(line: str) -> bool:
     return len(spans) == 1 and spans[0][0] == 0 and spans[0][1] == len(stripped)
 
 
-def _skipped(tags: list[str]) -> bool:
+def is_skipped(tags: list[str]) -> bool:
     return any(tag in _SKIPPED_TAGS or tag.startswith(_SKIPPED_TAGS_PREFIX) for tag in tags)

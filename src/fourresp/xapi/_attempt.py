@@ -12,19 +12,19 @@ from fourresp.errors import ArgumentError
 from fourresp.xapi._checks import validate_statement
 from fourresp.xapi._values import (
     Timestamp,
-    _aware,
-    _format_time,
-    _ifi,
-    _language,
-    _name,
-    _uuid,
+    actor_ifi,
+    as_uuid,
+    aware,
+    format_time,
+    language_tag,
+    uuid_name,
 )
 from fourresp.xapi._vocabulary import ACTIVITY_TYPES, VERBS
 
-__all__: list[str] = []
+__all__ = ["Attempt", "activity_object", "base_iri", "begin_attempt"]
 
 
-class _Attempt:
+class Attempt:
     """Ids, registration, timestamps and the shared context of one attempt."""
 
     def __init__(
@@ -42,8 +42,8 @@ class _Attempt:
         grouping: dict[str, Any],
     ) -> None:
         self.actor = dict(actor)
-        self.ifi = _ifi(actor)
-        self.namespace = None if namespace is None else _uuid(namespace, "namespace")
+        self.ifi = actor_ifi(actor)
+        self.namespace = None if namespace is None else as_uuid(namespace, "namespace")
         fixed: datetime | None
         if timestamp is None:
             if own_time is None:
@@ -61,18 +61,18 @@ class _Attempt:
                 )
             fixed, self.clock = None, timestamp
         else:
-            fixed, self.clock = _aware(timestamp, "the timestamp"), None
-        self.fixed = None if fixed is None else _format_time(fixed)
+            fixed, self.clock = aware(timestamp, "the timestamp"), None
+        self.fixed = None if fixed is None else format_time(fixed)
         if registration is not None:
-            self.registration = str(_uuid(registration, "registration"))
+            self.registration = str(as_uuid(registration, "registration"))
         elif self.namespace is not None:
             self.registration = str(
-                uuid.uuid5(self.namespace, _name("registration", self.ifi, attempt, self.fixed))
+                uuid.uuid5(self.namespace, uuid_name("registration", self.ifi, attempt, self.fixed))
             )
         else:
             self.registration = str(uuid.uuid4())
         self.platform = non_empty_text(platform, "the platform")
-        self.language = _language(language)
+        self.language = language_tag(language)
         self.parent = parent
         self.grouping = grouping
         self.count = 0
@@ -81,7 +81,7 @@ class _Attempt:
         if self.fixed is not None:
             return self.fixed
         assert self.clock is not None
-        return _format_time(_aware(self.clock(), "the timestamp"))
+        return format_time(aware(self.clock(), "the timestamp"))
 
     def statement(
         self,
@@ -96,7 +96,7 @@ class _Attempt:
         statement_id = (
             uuid.uuid5(
                 self.namespace,
-                _name("statement", self.ifi, self.registration, verb, self.count),
+                uuid_name("statement", self.ifi, self.registration, verb, self.count),
             )
             if self.namespace is not None
             else uuid.uuid4()
@@ -123,7 +123,7 @@ class _Attempt:
         return out
 
 
-def _activity(
+def activity_object(
     activity_id: str,
     name: str,
     language: str,
@@ -138,11 +138,11 @@ def _activity(
     return {"objectType": "Activity", "id": activity_id, "definition": body}
 
 
-def _base(activity_base: str) -> str:
+def base_iri(activity_base: str) -> str:
     return absolute_iri(activity_base, "the activity base").rstrip("/")
 
 
-def _begin(
+def begin_attempt(
     base: str,
     activity_id: str,
     title: str,
@@ -156,13 +156,13 @@ def _begin(
     registration: uuid.UUID | str | None,
     timestamp: Timestamp | None,
     platform: str,
-) -> _Attempt:
+) -> Attempt:
     """An attempt at one activity (its parent), grouped under the framework."""
     from fourresp.content import load_framework
 
     framework = load_framework()
     language = framework.locale
-    return _Attempt(
+    return Attempt(
         actor=actor,
         attempt=attempt,
         own_time=own_time,
@@ -171,8 +171,8 @@ def _begin(
         timestamp=timestamp,
         platform=platform,
         language=language,
-        parent=_activity(activity_id, title, language, activity_type, description),
-        grouping=_activity(
+        parent=activity_object(activity_id, title, language, activity_type, description),
+        grouping=activity_object(
             f"{base}/frameworks/{framework.id}/{framework.version}",
             framework.title,
             language,

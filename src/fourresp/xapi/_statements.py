@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from fourresp.xapi._attempt import _activity, _Attempt, _base, _begin
-from fourresp.xapi._values import Timestamp, _duration, _number, _own_time, _score
+from fourresp.xapi._attempt import Attempt, activity_object, base_iri, begin_attempt
+from fourresp.xapi._values import Timestamp, iso_duration, json_number, parse_own_time, score_object
 from fourresp.xapi._vocabulary import ACTIVITY_TYPES, EXTENSIONS
 
 if TYPE_CHECKING:
@@ -50,9 +50,9 @@ def questionnaire_statements(
     namespace). Raises :class:`~fourresp.errors.ArgumentError` for a value that
     would make an invalid statement.
     """
-    base = _base(activity_base)
+    base = base_iri(activity_base)
     questionnaire_id = f"{base}/questionnaires/{questionnaire.id}/{questionnaire.version}"
-    attempt = _begin(
+    attempt = begin_attempt(
         base,
         questionnaire_id,
         questionnaire.title,
@@ -60,7 +60,7 @@ def questionnaire_statements(
         ACTIVITY_TYPES["assessment"],
         actor=actor,
         attempt=_questionnaire_attempt(questionnaire, response),
-        own_time=_own_time(
+        own_time=parse_own_time(
             response.completed_at or response.started_at, "the response's completed_at"
         ),
         namespace=namespace,
@@ -95,7 +95,7 @@ def _questionnaire_attempt(questionnaire: Questionnaire, response: Response) -> 
 
 
 def _answered(
-    attempt: _Attempt,
+    attempt: Attempt,
     questionnaire: Questionnaire,
     questionnaire_id: str,
     item: Item,
@@ -105,8 +105,8 @@ def _answered(
     """The ``answered`` statement of one item: a likert interaction, scored as keyed."""
     language = attempt.language
     scale = questionnaire.scale_of(item)
-    keyed = _number(scale.min + scale.max - value) if item.reverse else value
-    activity = _activity(
+    keyed = json_number(scale.min + scale.max - value) if item.reverse else value
+    activity = activity_object(
         f"{questionnaire_id}/items/{item.id}",
         item.text,
         language,
@@ -122,7 +122,7 @@ def _answered(
         activity,
         {
             "response": _point_id(value),
-            "score": _score(keyed, scale.min, scale.max),
+            "score": score_object(keyed, scale.min, scale.max),
             "completion": True,
             "extensions": {answer_key: value},
         },
@@ -130,7 +130,7 @@ def _answered(
 
 
 def _questionnaire_close(
-    attempt: _Attempt, base: str, result: Result, duration: timedelta | None
+    attempt: Attempt, base: str, result: Result, duration: timedelta | None
 ) -> dict[str, Any]:
     """``completed`` with the overall percent when the attempt was scored, else ``terminated``."""
     overall = result.overall
@@ -145,9 +145,9 @@ def _questionnaire_close(
     }
     if scored:
         assert overall.percent is not None
-        closing["score"] = _score(overall.percent, 0.0, 100.0)
+        closing["score"] = score_object(overall.percent, 0.0, 100.0)
     if duration is not None:
-        closing["duration"] = _duration(duration)
+        closing["duration"] = iso_duration(duration)
     return attempt.statement(
         "completed" if scored else "terminated", dict(attempt.parent), closing, parent=False
     )
@@ -183,9 +183,9 @@ def scenario_statements(
     scenario and that timestamp (the time the run was played identifies it).
     Arguments as for :func:`questionnaire_statements`.
     """
-    base = _base(activity_base)
+    base = base_iri(activity_base)
     scenario_id = f"{base}/scenarios/{scenario.id}/{scenario.version}"
-    attempt = _begin(
+    attempt = begin_attempt(
         base,
         scenario_id,
         scenario.title,
@@ -211,14 +211,12 @@ def scenario_statements(
     return statements
 
 
-def _selected(
-    attempt: _Attempt, scenario: Scenario, scenario_id: str, step: Step
-) -> dict[str, Any]:
+def _selected(attempt: Attempt, scenario: Scenario, scenario_id: str, step: Step) -> dict[str, Any]:
     """The ``selected`` statement of one step: the scene as a choice interaction."""
     language = attempt.language
     scene = scenario.scene(step.scene)
     choice = scene.choice(step.choice)
-    activity = _activity(
+    activity = activity_object(
         f"{scenario_id}/scenes/{scene.id}",
         scene.act or scene.id,
         language,
@@ -231,7 +229,7 @@ def _selected(
 
 
 def _scenario_close(
-    attempt: _Attempt, base: str, scenario: Scenario, run: Run, duration: timedelta | None
+    attempt: Attempt, base: str, scenario: Scenario, run: Run, duration: timedelta | None
 ) -> list[dict[str, Any]]:
     """``completed`` with the net marks, then ``passed`` or ``failed`` by the ending's verdict."""
     from fourresp.scenario import Runner
@@ -250,7 +248,7 @@ def _scenario_close(
     if ending is not None:
         closing["response"] = ending.verdict
     if duration is not None:
-        closing["duration"] = _duration(duration)
+        closing["duration"] = iso_duration(duration)
     statements = [attempt.statement("completed", dict(parent), closing, parent=False)]
     if ending is not None and ending.passed is not None:
         verb = "passed" if ending.passed else "failed"

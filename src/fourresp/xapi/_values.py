@@ -12,7 +12,20 @@ from typing import Any
 from fourresp._checks import absolute_iri, non_empty_text
 from fourresp.errors import ArgumentError
 
-__all__ = ["Timestamp", "agent"]
+__all__ = [
+    "Timestamp",
+    "actor_ifi",
+    "agent",
+    "as_uuid",
+    "aware",
+    "format_time",
+    "iso_duration",
+    "json_number",
+    "language_tag",
+    "parse_own_time",
+    "score_object",
+    "uuid_name",
+]
 
 _MAILTO = re.compile(r"mailto:[^@\s]+@[^@\s]+\.[^@\s]+")
 _SHA1 = re.compile(r"[0-9a-f]{40}")
@@ -67,13 +80,13 @@ def agent(
     return out
 
 
-def _language(tag: str) -> str:
+def language_tag(tag: str) -> str:
     if not isinstance(tag, str) or not _LANGUAGE.fullmatch(tag):
         raise ArgumentError(f"{tag!r} is not an RFC 5646 language tag (such as en-GB)")
     return tag
 
 
-def _ifi(actor: Mapping[str, Any]) -> list[str]:
+def actor_ifi(actor: Mapping[str, Any]) -> list[str]:
     """The actor's inverse functional identifier as a list of strings (for ids)."""
     if not isinstance(actor, Mapping):
         raise ArgumentError("the actor must be an Agent object (see fourresp.xapi.agent)")
@@ -92,7 +105,7 @@ def _ifi(actor: Mapping[str, Any]) -> list[str]:
     return [key, str(actor[key])]
 
 
-def _aware(value: datetime, what: str) -> datetime:
+def aware(value: datetime, what: str) -> datetime:
     if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
         raise ArgumentError(
             f"{what} needs a timezone: pass an aware datetime, or a clock returning one"
@@ -100,21 +113,21 @@ def _aware(value: datetime, what: str) -> datetime:
     return value
 
 
-def _format_time(value: datetime) -> str:
+def format_time(value: datetime) -> str:
     return value.isoformat(timespec="milliseconds")
 
 
-def _own_time(text: str | None, what: str) -> datetime | None:
+def parse_own_time(text: str | None, what: str) -> datetime | None:
     if text is None:
         return None
     try:
         parsed = datetime.fromisoformat(text)
     except (TypeError, ValueError):
         raise ArgumentError(f"{what} {text!r} is not an ISO 8601 date and time") from None
-    return _aware(parsed, what)
+    return aware(parsed, what)
 
 
-def _duration(value: timedelta) -> str:
+def iso_duration(value: timedelta) -> str:
     """An ISO 8601 duration, rounded to hundredths of a second before it is split.
 
     Whole microseconds are rounded half up to centiseconds first, so 59.999 s is
@@ -137,7 +150,7 @@ def _duration(value: timedelta) -> str:
     return f"{text}{seconds}.{hundredths:02d}S"
 
 
-def _uuid(value: uuid.UUID | str, what: str) -> uuid.UUID:
+def as_uuid(value: uuid.UUID | str, what: str) -> uuid.UUID:
     if isinstance(value, uuid.UUID):
         return value
     try:
@@ -146,17 +159,17 @@ def _uuid(value: uuid.UUID | str, what: str) -> uuid.UUID:
         raise ArgumentError(f"{what} must be a UUID, not {value!r}") from None
 
 
-def _name(*parts: Any) -> str:
+def uuid_name(*parts: Any) -> str:
     """An unambiguous UUID 5 name for ``parts`` (a JSON array, so no separator can clash)."""
     return json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
 
 
-def _number(value: float) -> int | float:
+def json_number(value: float) -> int | float:
     rounded = round(float(value), 9)
     return int(rounded) if rounded.is_integer() else rounded
 
 
-def _score(raw: float, minimum: float, maximum: float) -> dict[str, Any]:
+def score_object(raw: float, minimum: float, maximum: float) -> dict[str, Any]:
     span = maximum - minimum
     scaled = 0.0 if span == 0 else (raw - minimum) / span
     return {
