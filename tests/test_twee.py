@@ -17,7 +17,7 @@ from fourresp._load import to_document
 from fourresp.cli import main
 from fourresp.errors import DocumentError, Problem
 from fourresp.exchange import from_twee, to_twee
-from fourresp.exchange._twee import _links
+from fourresp.exchange._twee_format import find_links
 from fourresp.scenario import load_scenario
 from node_tools import run_node
 
@@ -228,7 +228,7 @@ def _seconds(text: str) -> float:
     best = float("inf")
     for _ in range(3):
         began = time.perf_counter()
-        _links(text)
+        find_links(text)
         best = min(best, time.perf_counter() - began)
     return best
 
@@ -258,7 +258,7 @@ def test_an_80_kb_line_of_open_brackets_imports_quickly():
 
 def test_links_are_read_as_twine_reads_them():
     text = "a [[one]] [[two->b]] [[c<-three]] [[four|d]] [[broken\n]] [[[x]]"
-    assert _links(text) == [
+    assert find_links(text) == [
         ("one", "one"),
         ("two", "b"),
         ("three", "c"),

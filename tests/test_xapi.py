@@ -26,7 +26,7 @@ from fourresp.xapi import (
     scenario_statements,
     validate_statement,
 )
-from fourresp.xapi import _duration as duration_text
+from fourresp.xapi._values import iso_duration as duration_text
 
 BASE = "https://example.org/xapi"
 WHEN = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)

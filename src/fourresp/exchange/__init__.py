@@ -18,7 +18,8 @@ from fourresp.exchange._surveyjs import (
     responsibility_expression,
     to_surveyjs,
 )
-from fourresp.exchange._twee import from_twee, to_twee
+from fourresp.exchange._twee import from_twee
+from fourresp.exchange._twee_export import to_twee
 
 __all__ = [
     "SurveyImport",

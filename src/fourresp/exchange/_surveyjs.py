@@ -186,35 +186,50 @@ def to_surveyjs(
         raise ArgumentError(
             f"item id {clashes[0]!r} is also the name of a calculated value; rename the item"
         )
-    pages = []
-    calculated = []
-    for group_id, title, items in groups:
-        elements = []
-        for item in items:
-            scale = questionnaire.scale_of(item)
-            elements.append(
-                {
-                    "type": "rating",
-                    "name": item.id,
-                    "title": item.text,
-                    "isRequired": False,
-                    "rateValues": [
-                        {"value": point, "text": scale.label_for(point) or _number(point)}
-                        for point in scale.points
-                    ],
-                }
-            )
-        pages.append(
+    return {
+        "title": questionnaire.title,
+        "description": questionnaire.introduction,
+        "pages": [_page(questionnaire, *group) for group in groups],
+        "calculatedValues": _calculated_values(questionnaire, groups),
+        "showQuestionNumbers": "off",
+    }
+
+
+def _page(
+    questionnaire: Questionnaire, group_id: str, title: str, items: list[Item]
+) -> dict[str, Any]:
+    """A responsibility's page: the instructions, and a rating question per item."""
+    elements = []
+    for item in items:
+        scale = questionnaire.scale_of(item)
+        elements.append(
             {
-                "name": group_id,
-                "title": title,
-                "description": questionnaire.instructions,
-                "elements": elements,
+                "type": "rating",
+                "name": item.id,
+                "title": item.text,
+                "isRequired": False,
+                "rateValues": [
+                    {"value": point, "text": scale.label_for(point) or _number(point)}
+                    for point in scale.points
+                ],
             }
         )
+    return {
+        "name": group_id,
+        "title": title,
+        "description": questionnaire.instructions,
+        "elements": elements,
+    }
+
+
+def _calculated_values(
+    questionnaire: Questionnaire, groups: list[tuple[str, str, list[Item]]]
+) -> list[dict[str, Any]]:
+    """Raw, percent and band per responsibility and overall, each empty when too few answers."""
     every_group = [_enough(items, questionnaire) for _, _, items in groups]
     all_items = list(questionnaire.items)
     overall_enough = " and ".join([*every_group, _enough(all_items, questionnaire)])
+    calculated = []
     for group_id, enough, items in [
         *((g, _enough(items, questionnaire), items) for g, _, items in groups),
         ("overall", overall_enough, all_items),
@@ -240,13 +255,7 @@ def to_surveyjs(
                 calculated.append(
                     {"name": f"{group_id}-band", "expression": band, "includeIntoResult": True}
                 )
-    return {
-        "title": questionnaire.title,
-        "description": questionnaire.introduction,
-        "pages": pages,
-        "calculatedValues": calculated,
-        "showQuestionNumbers": "off",
-    }
+    return calculated
 
 
 @attrs.frozen(kw_only=True)

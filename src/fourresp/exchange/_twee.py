@@ -35,187 +35,39 @@ whatever brackets it holds), and a story is read within a byte budget.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-import uuid
-from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from fourresp._paths import format_path
 from fourresp.errors import DocumentError, Problem
+from fourresp.exchange._twee_format import (
+    ENDING_TAG,
+    ID_PATTERN,
+    SCENARIO_PASSAGE,
+    SCENE_TAG,
+    STORY_TAG,
+    Passage,
+    canonical,
+    find_links,
+    id_from_name,
+    is_link_line,
+    is_skipped,
+    leading_comment,
+    link_text,
+    read_passages,
+    unescape_text,
+    without_links,
+)
 
-__all__ = ["MAX_TWEE_BYTES", "from_twee", "to_twee"]
+if TYPE_CHECKING:
+    from fourresp.scenario import Scenario
+
+__all__ = ["MAX_TWEE_BYTES", "from_twee"]
 
 #: the most a Twee story may hold, in bytes (UTF-8); larger stories are refused unread
 MAX_TWEE_BYTES = 16 * 1024 * 1024
-
-_SCENARIO_PASSAGE = "fourresp-scenario"
-_STORY_TAG = "fourresp-story"
-_SCENE_TAG = "scene:"
-_ENDING_TAG = "ending:"
-_OPEN = "<!-- fourresp"
-_CLOSE = "-->"
-_SKIPPED_TAGS = frozenset(
-    {"script", "stylesheet", "startup", "header", "footer", "annotation", "Twine.private"}
-)
-_SKIPPED_TAGS_PREFIX = ("debug-",)
-_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
-_ESCAPABLE = re.compile(r"\\*::")  # "::" after any number of backslashes
-_ESCAPED = re.compile(r"\\+::")
-_GRID_X, _GRID_Y = 150, 150
-
-
-def _ifid(scenario_id: str) -> str:
-    digest = hashlib.sha256(f"fourresp:{scenario_id}".encode()).digest()
-    return str(uuid.UUID(bytes=digest[:16], version=4)).upper()
-
-
-def _json(value: Any) -> str:
-    # One line; "-->" would end the comment, so its ">" is written as an escape.
-    return json.dumps(value, ensure_ascii=False).replace("-->", "--\\u003e")
-
-
-def _escape_text(text: str) -> str:
-    """Passage text as Twee 3 needs it: a line that would start a passage is escaped.
-
-    A line that starts with "::", after any number of backslashes, gets one more
-    backslash in front; :func:`_unescape_text` takes exactly one off again.
-    """
-    return "\n".join("\\" + line if _ESCAPABLE.match(line) else line for line in text.split("\n"))
-
-
-def _unescape_text(text: str) -> str:
-    return "\n".join(line[1:] if _ESCAPED.match(line) else line for line in text.split("\n"))
-
-
-def _canonical(text: str) -> str:
-    """Text as a Twee file carries it: line ends as ``\\n``, no trailing blanks."""
-    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
-
-
-def _link_text(text: str) -> str:
-    # Link text cannot hold "]]", "->", "<-" or "|"; what is lost here is kept in the comment.
-    cleaned = text.replace("]]", "] ]").replace("->", "- >").replace("<-", "< -")
-    cleaned = cleaned.replace("|", "/").replace("[[", "[ [")
-    return " ".join(cleaned.split())
-
-
-def _slug(name: str) -> str:
-    """An id from a passage or link name: ``Kitchen (night)`` gives ``kitchen-night``."""
-    words = re.findall(r"[a-z0-9]+", name.lower())
-    slug = "-".join(words)
-    if not slug:
-        return "scene"
-    return slug if slug[0].isalpha() else f"s-{slug}"
-
-
-def _tag_value(tag: str) -> str:
-    """A tag holds no spaces; ids never do, but be safe with anything else."""
-    return "".join(tag.split())
-
-
-# -- export --------------------------------------------------------------------------
-
-
-def to_twee(scenario: Any) -> str:
-    """The scenario as Twee 3 source (``.twee``), for Twine and Tweego."""
-    from fourresp._load import to_document
-
-    document = to_document(scenario)
-    story = {
-        key: value
-        for key, value in document.items()
-        if key not in ("kind", "start", "scenes")  # the title is kept too, exactly
-    }
-    order = [scene.id for scene in scenario.scenes]
-    data = {
-        "ifid": _ifid(scenario.id),
-        "format": "Harlowe",
-        "format-version": "3.3.8",
-        "start": scenario.start,
-        "zoom": 1,
-    }
-    parts = [
-        f":: StoryTitle\n{_escape_text(_canonical(scenario.title))}\n",
-        f":: StoryData\n{json.dumps(data, indent=2)}\n",
-        f":: {_SCENARIO_PASSAGE} [{_STORY_TAG}] "
-        f'{{"position":"{_GRID_X // 2},{_GRID_Y // 2}","size":"100,100"}}\n'
-        f"{_OPEN}\n{_json({'scenario': story, 'order': order})}\n{_CLOSE}\n",
-    ]
-    rows: dict[str | None, int] = {}
-    columns: dict[str | None, int] = {}
-    for scene in scenario.scenes:
-        row = rows.setdefault(scene.act, len(rows) + 1)
-        column = columns.get(scene.act, 0)
-        columns[scene.act] = column + 1
-        body = dict(document["scenes"][scene.id])
-        tags = [f"{_SCENE_TAG}{scene.id}"]
-        if scene.ending is not None:
-            tags += ["ending", f"{_ENDING_TAG}{_tag_value(scene.ending)}"]
-        x, y = _GRID_X // 2 + _GRID_X * column, _GRID_Y // 2 + _GRID_Y * row
-        position = f'{{"position":"{x},{y}","size":"100,100"}}'
-        links = "\n".join(
-            f"[[{_link_text(choice.text) or choice.id}->{choice.goto}]]" for choice in scene.choices
-        )
-        parts.append(
-            f":: {scene.id} [{' '.join(tags)}] {position}\n{_OPEN}\n{_json(body)}\n{_CLOSE}\n"
-            f"{_escape_text(_canonical(scene.text))}\n" + (f"\n{links}\n" if links else "")
-        )
-    return "\n".join(parts)
-
-
-# -- reading passages ----------------------------------------------------------------
-
-
-class _Passage:
-    __slots__ = ("line", "name", "tags", "text")
-
-    def __init__(self, name: str, tags: list[str], text: str, line: int) -> None:
-        self.name = name
-        self.tags = tags
-        self.text = text
-        self.line = line
-
-
-def _passages(source: str) -> list[_Passage]:
-    """Every passage, with the 1-based line of its ``::`` header."""
-    found: list[tuple[str, list[str], list[str], int]] = []
-    for number, line in enumerate(source.split("\n"), start=1):
-        if line.endswith("\r"):
-            line = line[:-1]
-        if line.startswith("::"):
-            name, tags = _header(line[2:].strip())
-            found.append((name, tags, [], number))
-        elif found:
-            found[-1][2].append(line)
-    return [
-        _Passage(name, tags, "\n".join(lines).strip("\n"), at) for name, tags, lines, at in found
-    ]
-
-
-def _header(header: str) -> tuple[str, list[str]]:
-    name_chars: list[str] = []
-    index = 0
-    while index < len(header):
-        char = header[index]
-        if char == "\\" and index + 1 < len(header):
-            name_chars.append(header[index + 1])
-            index += 2
-            continue
-        if char in "[{":
-            break
-        name_chars.append(char)
-        index += 1
-    rest = header[index:]
-    tags: list[str] = []
-    if rest.startswith("["):
-        end = rest.find("]")
-        if end > 0:
-            tags = rest[1:end].split()
-    return "".join(name_chars).strip(), tags
 
 
 def _read(text: str, source: str | None, line: int) -> Any:
@@ -239,85 +91,6 @@ def _read(text: str, source: str | None, line: int) -> Any:
         ) from None
 
 
-def _comment(text: str) -> tuple[str | None, str]:
-    """The JSON text of a leading fourresp comment (or None), and the text after it."""
-    if not text.startswith(_OPEN + "\n"):
-        return None, text
-    end = text.find("\n" + _CLOSE, len(_OPEN))
-    if end < 0:
-        return None, text
-    rest = text[end + len(_CLOSE) + 1 :]
-    return text[len(_OPEN) + 1 : end], rest[1:] if rest.startswith("\n") else rest
-
-
-def _link_spans(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, inside) of each ``[[...]]`` on one line, in one left-to-right pass.
-
-    Each search starts where the last one stopped, and the next ``]]`` and the
-    next line end are remembered, so the scan is linear in ``len(text)`` whatever
-    the brackets: an unbalanced ``[[`` costs one step, not a scan to the line's end.
-    """
-    position = 0
-    close = -2  # the next "]]" at or after position (-1: none left)
-    newline = -2  # the next "\n" at or after position (-1: none left)
-    while True:
-        start = text.find("[[", position)
-        if start < 0:
-            return
-        if close != -1 and close < start + 2:
-            close = text.find("]]", start + 2)
-        if close < 0:
-            return  # no "]]" anywhere after: no more links
-        if newline != -1 and newline < start:
-            newline = text.find("\n", start)
-        if 0 <= newline < close:  # a link never spans lines: go on after the line end
-            position = newline + 1
-            continue
-        yield start, close + 2, text[start + 2 : close]
-        position = close + 2
-
-
-def _parse_link(inside: str) -> tuple[str, str]:
-    """(link text, target passage) of ``t->p``, ``p<-t``, ``t|p`` or ``p``."""
-    if "->" in inside:
-        label, _, target = inside.rpartition("->")
-    elif "<-" in inside:
-        target, _, label = inside.partition("<-")
-    elif "|" in inside:
-        label, _, target = inside.rpartition("|")
-    else:
-        label = target = inside
-    return label.strip(), target.strip()
-
-
-def _links(text: str) -> list[tuple[str, str]]:
-    return [_parse_link(inside) for _start, _end, inside in _link_spans(text) if inside.strip()]
-
-
-def _without_links(text: str) -> str:
-    out, position = [], 0
-    for start, end, _inside in _link_spans(text):
-        out.append(text[position:start])
-        position = end
-    out.append(text[position:])
-    return "".join(out)
-
-
-def _is_link_line(line: str) -> bool:
-    stripped = line.strip()
-    if not stripped.startswith("[[") or not stripped.endswith("]]"):
-        return False
-    spans = list(_link_spans(stripped))
-    return len(spans) == 1 and spans[0][0] == 0 and spans[0][1] == len(stripped)
-
-
-def _skipped(tags: list[str]) -> bool:
-    return any(tag in _SKIPPED_TAGS or tag.startswith(_SKIPPED_TAGS_PREFIX) for tag in tags)
-
-
-# -- import --------------------------------------------------------------------------
-
-
 class _Import:
     """One pass over a story's passages, collecting problems and warnings as it goes."""
 
@@ -325,7 +98,7 @@ class _Import:
         self.filename = filename
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
-        self.passages = _passages(source)
+        self.passages = read_passages(source)
 
     def problem(
         self, message: str, line: int | None = None, code: str = "twee", path: str = "$"
@@ -347,11 +120,11 @@ class _Import:
         )
 
 
-def _scene_id(passage: _Passage) -> str:
+def _scene_id(passage: Passage) -> str:
     for tag in passage.tags:
-        if tag.startswith(_SCENE_TAG) and len(tag) > len(_SCENE_TAG):
-            return tag[len(_SCENE_TAG) :]
-    return passage.name if _ID.fullmatch(passage.name) else _slug(passage.name)
+        if tag.startswith(SCENE_TAG) and len(tag) > len(SCENE_TAG):
+            return tag[len(SCENE_TAG) :]
+    return passage.name if ID_PATTERN.fullmatch(passage.name) else id_from_name(passage.name)
 
 
 def from_twee(
@@ -360,7 +133,7 @@ def from_twee(
     title: str | None = None,
     filename: str | None = None,
     warnings: list[Problem] | None = None,
-) -> Any:
+) -> Scenario:
     """A scenario from Twee 3 source, checked by the full validator.
 
     ``filename`` names the ``.twee`` file in every problem (with the passage's
@@ -399,7 +172,7 @@ def from_twee(
     lines: dict[str, int] = document.pop("_lines")
     story_line = document.pop("_story_line")
     try:
-        scenario = load(document)
+        scenario: Scenario = load(document)  # the document says kind: scenario
     except DocumentError as exc:
         raise DocumentError(
             [_locate(problem, lines, story_line, filename) for problem in exc.problems],
@@ -421,16 +194,43 @@ def _locate(
     return attrs.evolve(problem, source=filename, line=line, column=None)
 
 
+class _Story:
+    """What a story's own passages say, and its scene passages in the order met."""
+
+    __slots__ = ("kept", "line", "order", "scenes", "start_line", "start_name", "title")
+
+    def __init__(self, title: str | None) -> None:
+        self.title = title
+        self.kept: dict[str, Any] = {}  # the scenario's fields from the story passage
+        self.order: list[str] = []  # the scenes' order as exported
+        self.line: int | None = None  # the story passage's line
+        self.start_name: str | None = None
+        self.start_line: int | None = None  # the StoryData passage's line
+        self.scenes: list[tuple[str, Passage]] = []
+
+
 def _document(run: _Import, title: str | None) -> dict[str, Any] | None:
+    """The scenario document the story describes, or None when a problem was found."""
+    story = _sort_passages(run, title)
+    by_name = {passage.name: scene_id for scene_id, passage in story.scenes}
+    scenes: dict[str, Any] = {}
+    for scene_id, passage in story.scenes:
+        scene = _scene(run, scene_id, passage, by_name)
+        if scene is not None:
+            scenes[scene_id] = scene
+    if not story.scenes:
+        run.problem("the story has no passage for a scene")
+    start = _start(run, story, by_name, scenes)
+    if run.problems:
+        return None
+    return _assemble(story, scenes, start)
+
+
+def _sort_passages(run: _Import, title: str | None) -> _Story:
+    """Read the story's own passages, and collect the scene passages (one per scene id)."""
+    story = _Story(title)
     names: dict[str, int] = {}
-    story: dict[str, Any] = {}
-    order: list[str] = []
-    story_line: int | None = None
-    start_name: str | None = None
-    start_line: int | None = None
-    story_title = title
-    scene_passages: list[tuple[str, _Passage]] = []
-    ids: dict[str, _Passage] = {}
+    ids: dict[str, Passage] = {}
     for passage in run.passages:
         if passage.name in names:
             run.problem(
@@ -443,85 +243,100 @@ def _document(run: _Import, title: str | None) -> dict[str, Any] | None:
         names[passage.name] = passage.line
         if passage.name == "StoryTitle":
             if title is None:
-                story_title = _unescape_text(passage.text).strip()
-            continue
-        if passage.name == "StoryData":
-            start_line = passage.line
-            try:
-                data = _read(passage.text, run.filename, passage.line + 1)
-            except DocumentError:
-                data = None
-            if isinstance(data, dict) and isinstance(data.get("start"), str):
-                start_name = data["start"]
-            else:
-                run.problem("StoryData is not a JSON object naming the start passage", passage.line)
-            continue
-        if passage.name == _SCENARIO_PASSAGE or _STORY_TAG in passage.tags:
-            story_line = passage.line
-            text, _ = _comment(passage.text)
-            if text is not None:
-                try:
-                    kept = _read(text, run.filename, passage.line + 2)
-                except DocumentError as exc:
-                    run.problems.extend(exc.problems)
-                    continue
-                if isinstance(kept, dict) and isinstance(kept.get("scenario"), dict):
-                    story = kept["scenario"]
-                    if isinstance(kept.get("order"), list):
-                        order = [item for item in kept["order"] if isinstance(item, str)]
-                elif isinstance(kept, dict):
-                    story = kept
-            continue
-        if _skipped(passage.tags):
-            continue
-        scene_id = _scene_id(passage)
-        if scene_id in ids:
-            other = ids[scene_id]
-            run.problem(
-                f"passages {other.name!r} (line {other.line}) and {passage.name!r} "
-                f"(line {passage.line}) are both scene {scene_id!r}; rename one (and drop "
-                f"its {_SCENE_TAG}{scene_id} tag if it was copied)",
-                passage.line,
-                "duplicate-scene",
-            )
-            continue
-        ids[scene_id] = passage
-        scene_passages.append((scene_id, passage))
-    by_name = {passage.name: scene_id for scene_id, passage in scene_passages}
-    scenes: dict[str, Any] = {}
-    for scene_id, passage in scene_passages:
-        scene = _scene(run, scene_id, passage, by_name)
-        if scene is not None:
-            scenes[scene_id] = scene
-    if not scene_passages:
-        run.problem("the story has no passage for a scene")
-    start: str | None = None
-    if start_name is None and start_line is None and "Start" in by_name:
+                story.title = unescape_text(passage.text).strip()
+        elif passage.name == "StoryData":
+            _read_story_data(run, passage, story)
+        elif passage.name == SCENARIO_PASSAGE or STORY_TAG in passage.tags:
+            _read_story_passage(run, passage, story)
+        elif not is_skipped(passage.tags):
+            _add_scene(run, passage, story, ids)
+    return story
+
+
+def _read_story_data(run: _Import, passage: Passage, story: _Story) -> None:
+    """The start passage's name, from the ``StoryData`` JSON."""
+    story.start_line = passage.line
+    try:
+        data = _read(passage.text, run.filename, passage.line + 1)
+    except DocumentError:
+        data = None
+    if isinstance(data, dict) and isinstance(data.get("start"), str):
+        story.start_name = data["start"]
+    else:
+        run.problem("StoryData is not a JSON object naming the start passage", passage.line)
+
+
+def _read_story_passage(run: _Import, passage: Passage, story: _Story) -> None:
+    """The scenario's fields and the scenes' order, from the story passage's comment."""
+    story.line = passage.line
+    text, _ = leading_comment(passage.text)
+    if text is None:
+        return
+    try:
+        kept = _read(text, run.filename, passage.line + 2)
+    except DocumentError as exc:
+        run.problems.extend(exc.problems)
+        return
+    if isinstance(kept, dict) and isinstance(kept.get("scenario"), dict):
+        story.kept = kept["scenario"]
+        if isinstance(kept.get("order"), list):
+            story.order = [item for item in kept["order"] if isinstance(item, str)]
+    elif isinstance(kept, dict):
+        story.kept = kept
+
+
+def _add_scene(run: _Import, passage: Passage, story: _Story, ids: dict[str, Passage]) -> None:
+    """Keep a scene passage, unless another passage already is that scene."""
+    scene_id = _scene_id(passage)
+    if scene_id in ids:
+        other = ids[scene_id]
+        run.problem(
+            f"passages {other.name!r} (line {other.line}) and {passage.name!r} "
+            f"(line {passage.line}) are both scene {scene_id!r}; rename one (and drop "
+            f"its {SCENE_TAG}{scene_id} tag if it was copied)",
+            passage.line,
+            "duplicate-scene",
+        )
+        return
+    ids[scene_id] = passage
+    story.scenes.append((scene_id, passage))
+
+
+def _start(
+    run: _Import, story: _Story, by_name: dict[str, str], scenes: dict[str, Any]
+) -> str | None:
+    """The start scene's id, from StoryData's start passage (or a passage named Start)."""
+    start_name = story.start_name
+    if start_name is None and story.start_line is None and "Start" in by_name:
         start_name = "Start"  # as Tweego does without StoryData
     if start_name is None:
-        if start_line is None:
+        if story.start_line is None:
             run.problem("there is no StoryData naming the start (and no passage named Start)")
     elif start_name in by_name:
-        start = by_name[start_name]
+        return by_name[start_name]
     elif start_name in scenes:
-        start = start_name
+        return start_name
     else:
-        run.problem(f"the start passage {start_name!r} is not in the story", start_line)
-    if run.problems:
-        return None
-    rank = {scene_id: index for index, scene_id in enumerate(order)}
+        run.problem(f"the start passage {start_name!r} is not in the story", story.start_line)
+    return None
+
+
+def _assemble(story: _Story, scenes: dict[str, Any], start: str | None) -> dict[str, Any]:
+    """The scenario document, scenes in their exported order, with each scene's line."""
+    rank = {scene_id: index for index, scene_id in enumerate(story.order)}
     ordered = sorted(scenes, key=lambda scene_id: rank.get(scene_id, len(rank)))
-    kept_title = story.get("title")
+    story_title = story.title
+    kept_title = story.kept.get("title")
     if (
         isinstance(kept_title, str)
         and story_title is not None
-        and _canonical(kept_title) == _canonical(story_title)
+        and canonical(kept_title) == canonical(story_title)
     ):
         story_title = kept_title  # not edited in Twine: the exact title
     document: dict[str, Any] = {
-        **story,
+        **story.kept,
         "kind": "scenario",
-        "title": story_title or story.get("id", "Untitled"),
+        "title": story_title or story.kept.get("id", "Untitled"),
         "start": start,
         "scenes": {scene_id: scenes[scene_id] for scene_id in ordered},
     }
@@ -529,15 +344,15 @@ def _document(run: _Import, title: str | None) -> dict[str, Any] | None:
     document.setdefault("version", "1.0")
     document.setdefault("introduction", document["title"])
     document.setdefault("endings", {})
-    document["_lines"] = {scene_id: passage.line for scene_id, passage in scene_passages}
-    document["_story_line"] = story_line if story_line is not None else start_line
+    document["_lines"] = {scene_id: passage.line for scene_id, passage in story.scenes}
+    document["_story_line"] = story.line if story.line is not None else story.start_line
     return document
 
 
 def _scene(
-    run: _Import, scene_id: str, passage: _Passage, by_name: dict[str, str]
+    run: _Import, scene_id: str, passage: Passage, by_name: dict[str, str]
 ) -> dict[str, Any] | None:
-    comment, rest = _comment(passage.text)
+    comment, rest = leading_comment(passage.text)
     data: Any = None
     if comment is not None:
         try:
@@ -559,23 +374,23 @@ def _scene(
     if written is not None:
         # The export wrote the text, a blank line, then one link per line; the
         # text is unedited when its lines come first and only links follow.
-        expected = _canonical(written)
+        expected = canonical(written)
         count = len(expected.split("\n")) if expected else 0
         tail = lines[count:]
-        if _canonical(_unescape_text("\n".join(lines[:count]))) == expected and all(
-            not line.strip() or _is_link_line(line) for line in tail
+        if canonical(unescape_text("\n".join(lines[:count]))) == expected and all(
+            not line.strip() or is_link_line(line) for line in tail
         ):
             body = written  # unedited: the exact text, "\r" and all
-            links = _links("\n".join(tail))
+            links = find_links("\n".join(tail))
     if body is None:
-        text = _unescape_text("\n".join(lines))
-        links = _links(text)
-        body = _canonical(_without_links(text)) or passage.name
+        text = unescape_text("\n".join(lines))
+        links = find_links(text)
+        body = canonical(without_links(text)) or passage.name
     kept["text"] = body
     ending = kept.get("ending") if isinstance(kept.get("ending"), str) else None
     for tag in passage.tags:
-        if tag.startswith(_ENDING_TAG) and len(tag) > len(_ENDING_TAG):
-            ending = tag[len(_ENDING_TAG) :]
+        if tag.startswith(ENDING_TAG) and len(tag) > len(ENDING_TAG):
+            ending = tag[len(ENDING_TAG) :]
     if ending is not None:
         kept["ending"] = ending
     elif "ending" in passage.tags:
@@ -593,13 +408,13 @@ def _scene(
 
 def _label(choice: dict[str, Any]) -> str:
     """The link text the export writes for a choice (its id when its text has none)."""
-    return _link_text(str(choice.get("text", ""))) or str(choice.get("id", ""))
+    return link_text(str(choice.get("text", ""))) or str(choice.get("id", ""))
 
 
 def _choices(
     run: _Import,
     scene_id: str,
-    passage: _Passage,
+    passage: Passage,
     written: Any,
     links: list[tuple[str, str]],
     by_name: dict[str, str],
@@ -646,7 +461,7 @@ def _choices(
                 choice["text"] = label  # edited in Twine
             out.append(choice)
             continue
-        base = _slug(label or target)
+        base = id_from_name(label or target)
         new_id, number = base, 2
         while new_id in taken:
             new_id, number = f"{base}-{number}", number + 1
