@@ -244,10 +244,9 @@ def scenarios(
     def build(draw: st.DrawFn) -> Scenario:
         count = draw(st.integers(min_scenes, max_scenes))
         ending_count = draw(st.integers(1, min(3, count - 1)))
-        draft = _Draft(draw, count, with_variants=False)
         with_flag = variables and draw(st.booleans())
         with_loops = loops and draw(st.booleans())
-        draft.with_variants = variants and draw(st.booleans())
+        draft = _Draft(draw, count, with_variants=variants and draw(st.booleans()))
         last_open = count - ending_count - 1  # the last scene that offers choices
         _add_ways_in(draft, last_open)
         _add_ways_on(draft, last_open, with_flag, with_loops)
