@@ -426,7 +426,10 @@ def test_every_new_code_is_documented_and_has_a_defect_test():
     root = Path(__file__).resolve().parent.parent
     guide = (root / "docs" / "scenario-diagnostics.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| `([a-z-]+)` \|", guide, re.M))
-    source = (root / "src" / "fourresp" / "scenario" / "_balance.py").read_text(encoding="utf-8")
+    package = root / "src" / "fourresp" / "scenario"
+    source = "".join(
+        (package / name).read_text(encoding="utf-8") for name in ("_balance.py", "_authoring.py")
+    )
     emitted = set(re.findall(r'code="([a-z-]+)"', source))
     assert emitted
     assert emitted <= documented, emitted - documented

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from fourresp.content import Framework, load_framework
-from fourresp.scenario._balance import authoring_findings
+from fourresp.scenario._authoring import authoring_findings
 from fourresp.scenario._balance import balance as balance_report
 from fourresp.scenario._compiled import CompiledScenario, conditions
 from fourresp.scenario._conditions import atoms
@@ -71,16 +71,8 @@ def check_scenario(
     """
     framework = framework or load_framework()
     structure = Structure(scenario, framework)
-    diagnostics = structure.run()
+    diagnostics = _static_diagnostics(scenario, framework, structure)
     compiled = CompiledScenario(scenario, framework)
-    diagnostics.extend(_diagnostic(f) for f in authoring_findings(scenario, framework))
-    read_in_variants = _variant_variables(scenario)
-    if read_in_variants:  # the structural pass reads choice and rule conditions only
-        diagnostics = [
-            d
-            for d in diagnostics
-            if not (d.code == "unused-variable" and d.subject in read_in_variants)
-        ]
     worked_out, findings = balance_report(compiled, report=balance, limit=state_limit)
     diagnostics.extend(_diagnostic(f) for f in findings)
     if compiled.start < 0:
@@ -93,27 +85,7 @@ def check_scenario(
         )
     exploration = Exploration(compiled, state_limit, DEFAULT_MEMORY_BUDGET)
     if not exploration.complete:
-        inexact = exploration.inexact_condition
-        diagnostics.append(
-            Diagnostic(
-                code="analysis-skipped",
-                severity="warning",
-                path=(),
-                subject=scenario.id,
-                message=f"{inexact}: checks that need every way of playing, and the score "
-                "ranges, were skipped",
-            )
-            if inexact is not None
-            else Diagnostic(
-                code="state-space-too-large",
-                severity="warning",
-                path=(),
-                subject=scenario.id,
-                message=f"{exploration.skipped} (scene, variables, what conditions read): "
-                "checks that need every way of playing, and the score ranges, were "
-                "skipped; bound integer variables with min and max, or raise the limit",
-            )
-        )
+        diagnostics.append(_incomplete_warning(scenario, exploration))
         endings = tuple(EndingReport(ending=e.id, reachable=None) for e in scenario.endings)
         return ScenarioReport(
             diagnostics=tuple(diagnostics),
@@ -124,18 +96,7 @@ def check_scenario(
         )
     diagnostics.extend(dynamic_diagnostics(exploration, diagnostics, structure))
     endings = ranges_report(exploration)
-    for responsibility in sorted(exploration.inexact_loops):
-        diagnostics.append(
-            Diagnostic(
-                code="analysis-skipped",
-                severity="warning",
-                path=(),
-                subject=responsibility,
-                message=f"the loops of states are too large to tell within the work budget "
-                f"which way they move {responsibility!r}: the ranges of that score through "
-                "them are reported unbounded on the sides not checked",
-            )
-        )
+    diagnostics.extend(_inexact_loop_warnings(exploration))
     return ScenarioReport(
         diagnostics=tuple(diagnostics),
         endings=endings,
@@ -143,6 +104,61 @@ def check_scenario(
         states=len(exploration.states),
         balance=worked_out,
     )
+
+
+def _static_diagnostics(
+    scenario: Scenario, framework: Framework, structure: Structure
+) -> list[Diagnostic]:
+    """The structural pass's diagnostics and the authoring checks', before any exploration."""
+    diagnostics = structure.run()
+    diagnostics.extend(_diagnostic(f) for f in authoring_findings(scenario, framework))
+    read_in_variants = _variant_variables(scenario)
+    if read_in_variants:  # the structural pass reads choice and rule conditions only
+        diagnostics = [
+            d
+            for d in diagnostics
+            if not (d.code == "unused-variable" and d.subject in read_in_variants)
+        ]
+    return diagnostics
+
+
+def _incomplete_warning(scenario: Scenario, exploration: Exploration) -> Diagnostic:
+    """Why the exploration stopped short: a condition it cannot read exactly, or its size."""
+    inexact = exploration.inexact_condition
+    if inexact is not None:
+        return Diagnostic(
+            code="analysis-skipped",
+            severity="warning",
+            path=(),
+            subject=scenario.id,
+            message=f"{inexact}: checks that need every way of playing, and the score "
+            "ranges, were skipped",
+        )
+    return Diagnostic(
+        code="state-space-too-large",
+        severity="warning",
+        path=(),
+        subject=scenario.id,
+        message=f"{exploration.skipped} (scene, variables, what conditions read): "
+        "checks that need every way of playing, and the score ranges, were "
+        "skipped; bound integer variables with min and max, or raise the limit",
+    )
+
+
+def _inexact_loop_warnings(exploration: Exploration) -> list[Diagnostic]:
+    """One warning per responsibility whose loops were too large to bound in the budget."""
+    return [
+        Diagnostic(
+            code="analysis-skipped",
+            severity="warning",
+            path=(),
+            subject=responsibility,
+            message=f"the loops of states are too large to tell within the work budget "
+            f"which way they move {responsibility!r}: the ranges of that score through "
+            "them are reported unbounded on the sides not checked",
+        )
+        for responsibility in sorted(exploration.inexact_loops)
+    ]
 
 
 def _variant_variables(scenario: Scenario) -> set[str]:
