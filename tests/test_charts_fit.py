@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -94,3 +95,26 @@ def test_the_framework_text_keeps_its_licence_whole():
     from fourresp.content import load_framework
 
     assert "CC BY-NC-SA" in render_framework(load_framework())
+
+
+def test_charts_are_the_pinned_bytes():
+    # Charts over empty, missing, full, noted and long bars, with and without a
+    # subtitle and an id prefix, hashed: a change to the markup must be deliberate.
+    bar_sets = (
+        [],
+        [Bar(label="Client", percent=72, note="Established")],
+        [
+            Bar(label="L" * 90, percent=None),
+            Bar(label="<b>", percent=0, colour="#123456"),
+            Bar(label="x", percent=100, note="N" * 40),
+        ],
+        [Bar(label=f"bar {i}", percent=i * 7.5, note=("n" if i % 2 else None)) for i in range(9)],
+    )
+    digest = hashlib.sha256()
+    for bars in bar_sets:
+        for subtitle in (None, "", "A subtitle & more " * 5):
+            for id_prefix in (None, "chart1"):
+                title = "Scores <&> " * (1 + len(bars))
+                svg = bar_chart(title, bars, subtitle=subtitle, id_prefix=id_prefix)
+                digest.update(svg.encode())
+    assert digest.hexdigest() == "e8156588f86a3af4ea34ace8913f2e38b7f81f5215419424dba7ec4282d38988"
