@@ -77,7 +77,7 @@ def test_bad_arguments_are_argument_errors(bars, options):
 
 @pytest.mark.parametrize("width", range(40, 100, 3))
 def test_a_licence_name_is_never_wrapped(width, monkeypatch):
-    import fourresp.cli as cli
+    import fourresp.content._text as cli
 
     text = "Shared under CC BY-NC-SA 4.0 by the authors, " * 4
     original = cli.textwrap.fill
@@ -91,10 +91,9 @@ def test_a_licence_name_is_never_wrapped(width, monkeypatch):
 
 
 def test_the_framework_text_keeps_its_licence_whole():
-    from fourresp.cli import render_framework
-    from fourresp.content import load_framework
+    from fourresp.content import framework_text, load_framework
 
-    assert "CC BY-NC-SA" in render_framework(load_framework())
+    assert "CC BY-NC-SA" in framework_text(load_framework())
 
 
 def test_charts_are_the_pinned_bytes():
