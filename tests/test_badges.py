@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import pathlib
@@ -500,3 +501,56 @@ def test_the_pictures_in_the_guides_are_what_the_library_draws():
     for name, svg in module.pictures().items():
         committed = (root / "docs" / "images" / name).read_text(encoding="utf-8")
         assert committed == svg, f"docs/images/{name} is stale: run scripts/generate_doc_images.py"
+
+
+_PINNED_WORDS = ("build", "", "café & <tea>", 'Ελληνικά "q"', "学习", "a" * 120, " x  y ", "🎉ok")
+
+
+def _pinned_badge_inputs():
+    png = Logo.from_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
+    colours = ("brightgreen", "#0a0", "grey", "blue", "ff00ff")
+    extras = (
+        {},
+        {"logo": png},
+        {"links": "https://example.org/?a=1&b=2"},
+        {"links": ("https://a.example", "mailto:x@example.org")},
+        {"title": "A <title>"},
+        {"id_suffix": "page-1"},
+        {"logo": png, "links": ["https://a.example"], "title": ""},
+    )
+    count = 0
+    for style in STYLES:
+        for label in _PINNED_WORDS:
+            for message in _PINNED_WORDS[:4]:
+                for colour in colours[:3]:
+                    for extra in extras:
+                        if count % 3 == 0 or not extra:
+                            yield (
+                                label,
+                                message,
+                                {
+                                    "color": colour,
+                                    "label_color": colours[count % 5],
+                                    "style": style,
+                                    **extra,
+                                },
+                            )
+                        count += 1
+
+
+def test_badges_and_emblems_are_the_pinned_bytes():
+    # Thousands of badges and emblems over every style, theme and option, hashed:
+    # a change to the markup, however small, must be deliberate.
+    digest = hashlib.sha256()
+    for label, message, options in _pinned_badge_inputs():
+        digest.update(badge(label, message, **options).encode())
+    assert digest.hexdigest() == "a6e125cddc85aad4d5850f86aec6d5317c7376aabd9bf06c96d06ff131b0aae4"
+    digest = hashlib.sha256()
+    for theme in THEMES:
+        for size in (16, 64, 127, 128, 256, 512):
+            for name in (None, "Ada Lovelace", "W" * 80, "<&>"):
+                for year in (None, 2026):
+                    for hashtag in (None, "#4R"):
+                        svg = emblem(name=name, year=year, theme=theme, size=size, hashtag=hashtag)
+                        digest.update(svg.encode())
+    assert digest.hexdigest() == "17eefbc02baf9fece85d9ad01bb5f30a5c347ca57f64609e39baa2f3edd6574c"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -76,16 +77,16 @@ def test_bad_arguments_are_argument_errors(bars, options):
 
 @pytest.mark.parametrize("width", range(40, 100, 3))
 def test_a_licence_name_is_never_wrapped(width, monkeypatch):
-    from fourresp.content import _text
+    import fourresp.content._text as cli
 
     text = "Shared under CC BY-NC-SA 4.0 by the authors, " * 4
-    original = _text.textwrap.fill
+    original = cli.textwrap.fill
 
     def narrow(text, **options):
         return original(text, **{**options, "width": width})
 
-    monkeypatch.setattr(_text.textwrap, "fill", narrow)
-    wrapped = _text._wrap(text, "  ")
+    monkeypatch.setattr(cli.textwrap, "fill", narrow)
+    wrapped = cli._wrap(text, "  ")
     assert wrapped.count("CC BY-NC-SA 4.0") == 4
 
 
@@ -93,3 +94,26 @@ def test_the_framework_text_keeps_its_licence_whole():
     from fourresp.content import framework_text, load_framework
 
     assert "CC BY-NC-SA" in framework_text(load_framework())
+
+
+def test_charts_are_the_pinned_bytes():
+    # Charts over empty, missing, full, noted and long bars, with and without a
+    # subtitle and an id prefix, hashed: a change to the markup must be deliberate.
+    bar_sets = (
+        [],
+        [Bar(label="Client", percent=72, note="Established")],
+        [
+            Bar(label="L" * 90, percent=None),
+            Bar(label="<b>", percent=0, colour="#123456"),
+            Bar(label="x", percent=100, note="N" * 40),
+        ],
+        [Bar(label=f"bar {i}", percent=i * 7.5, note=("n" if i % 2 else None)) for i in range(9)],
+    )
+    digest = hashlib.sha256()
+    for bars in bar_sets:
+        for subtitle in (None, "", "A subtitle & more " * 5):
+            for id_prefix in (None, "chart1"):
+                title = "Scores <&> " * (1 + len(bars))
+                svg = bar_chart(title, bars, subtitle=subtitle, id_prefix=id_prefix)
+                digest.update(svg.encode())
+    assert digest.hexdigest() == "e8156588f86a3af4ea34ace8913f2e38b7f81f5215419424dba7ec4282d38988"

@@ -28,6 +28,7 @@ from fourresp.assessment import (
     ReliabilityAccumulator,
     Response,
     Result,
+    Scale,
     Score,
     ScoreRow,
     load_questionnaire,
@@ -176,80 +177,105 @@ def ask(
     from fourresp.content import load_framework
 
     owner = {a.id: r.title for r in load_framework() for a in r.aspects}
-
-    def say(text: str = "") -> None:
-        prompts.write(terminal_text(text) + "\n")
-        prompts.flush()
-
-    say(questionnaire.title)
-    say(_wrap(questionnaire.introduction, ""))
-    say()
-    say(_wrap(questionnaire.instructions, ""))
-    say("Press Enter to skip a statement, b to go back, q to finish early.")
-    answers: dict[str, float | None] = {}
-    items = questionnaire.items
-    index = 0
+    _say(prompts, questionnaire.title)
+    _say(prompts, _wrap(questionnaire.introduction, ""))
+    _say(prompts)
+    _say(prompts, _wrap(questionnaire.instructions, ""))
+    _say(prompts, "Press Enter to skip a statement, b to go back, q to finish early.")
     try:
-        while index < len(items):
-            item = items[index]
-            scale = questionnaire.scale_of(item)
-            choices = {str(p): p for p in scale.points}
-            labels = "  ".join(
-                f"{p} {scale.label_for(p)}" if scale.label_for(p) else str(p) for p in scale.points
-            )
-            for point in scale.points:
-                label = scale.label_for(point)
-                if label:
-                    choices[label.casefold()] = point
-            say()
-            say(f"[{index + 1}/{len(items)}] {owner.get(item.aspect, '')}".rstrip())
-            say(_wrap(item.text))
-            say(f"  {labels}")
-            earlier = answers.get(item.id)
-            if earlier is not None:
-                label = scale.label_for(earlier)
-                say(f"  (your answer: {earlier}{f' {label}' if label else ''}; Enter keeps it)")
-            prompts.write("> ")
-            prompts.flush()
-            line = read_line(answers_in)
-            if not line:  # end of input
-                say()
-                break
-            typed = line.strip().casefold()
-            if typed == "q":
-                break
-            if typed == "b":
-                index = max(0, index - 1)
-                continue
-            if typed == "":
-                answers.setdefault(item.id, None)  # skipped, or an earlier answer kept
-            elif typed in choices:
-                answers[item.id] = choices[typed]
-            else:
-                say(
-                    f"  Please type one of {', '.join(str(p) for p in scale.points)} "
-                    "(or Enter to skip, b to go back, q to finish)."
-                )
-                continue
-            index += 1
+        answers = _ask_items(questionnaire, owner, answers_in, prompts)
     except KeyboardInterrupt:
-        say()
+        _say(prompts)
         return None
+    items = questionnaire.items
     for item in items:
         answers.setdefault(item.id, None)
     given = sum(value is not None for value in answers.values())
-    say()
-    say(
+    _say(prompts)
+    _say(
+        prompts,
         f"You answered {given} of {len(items)} statements"
-        + (f" ({len(items) - given} skipped)." if given < len(items) else ".")
+        + (f" ({len(items) - given} skipped)." if given < len(items) else "."),
     )
-    say()
+    _say(prompts)
     return Response(
         questionnaire=questionnaire.id,
         version=questionnaire.version,
         answers=answers,
         respondent=respondent,
     )
+
+
+def _say(prompts: TextIO, text: str = "") -> None:
+    """One line to the person answering, made safe for a terminal."""
+    prompts.write(terminal_text(text) + "\n")
+    prompts.flush()
+
+
+def _ask_items(
+    questionnaire: Questionnaire, owner: dict[str, str], answers_in: TextIO, prompts: TextIO
+) -> dict[str, float | None]:
+    """The answers given, item by item, until the last item, ``q`` or the end of input.
+
+    ``owner`` gives the title of the responsibility each aspect belongs to.
+    """
+    answers: dict[str, float | None] = {}
+    items = questionnaire.items
+    index = 0
+    while index < len(items):
+        item = items[index]
+        scale = questionnaire.scale_of(item)
+        choices = _choices(scale)
+        _say(prompts)
+        _say(prompts, f"[{index + 1}/{len(items)}] {owner.get(item.aspect, '')}".rstrip())
+        _say(prompts, _wrap(item.text))
+        _show_scale(prompts, scale, answers.get(item.id))
+        prompts.write("> ")
+        prompts.flush()
+        line = read_line(answers_in)
+        if not line:  # end of input
+            _say(prompts)
+            break
+        typed = line.strip().casefold()
+        if typed == "q":
+            break
+        if typed == "b":
+            index = max(0, index - 1)
+            continue
+        if typed == "":
+            answers.setdefault(item.id, None)  # skipped, or an earlier answer kept
+        elif typed in choices:
+            answers[item.id] = choices[typed]
+        else:
+            _say(
+                prompts,
+                f"  Please type one of {', '.join(str(p) for p in scale.points)} "
+                "(or Enter to skip, b to go back, q to finish).",
+            )
+            continue
+        index += 1
+    return answers
+
+
+def _choices(scale: Scale) -> dict[str, float]:
+    """What may be typed for each point of ``scale``: its number, or its label in any case."""
+    choices: dict[str, float] = {str(p): p for p in scale.points}
+    for point in scale.points:
+        label = scale.label_for(point)
+        if label:
+            choices[label.casefold()] = point
+    return choices
+
+
+def _show_scale(prompts: TextIO, scale: Scale, earlier: float | None) -> None:
+    """The scale's points with their labels, and the answer given before, if any."""
+    labels = "  ".join(
+        f"{p} {scale.label_for(p)}" if scale.label_for(p) else str(p) for p in scale.points
+    )
+    _say(prompts, f"  {labels}")
+    if earlier is not None:
+        label = scale.label_for(earlier)
+        _say(prompts, f"  (your answer: {earlier}{f' {label}' if label else ''}; Enter keeps it)")
 
 
 def _percent(value: float | None) -> str:

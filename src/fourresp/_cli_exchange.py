@@ -18,6 +18,13 @@ __all__ = ["add_commands"]
 
 def add_commands(commands: Any) -> None:
     """Add ``xapi``, ``export`` and ``import`` to the ``fourresp`` subcommands."""
+    _add_xapi(commands)
+    _add_export(commands)
+    _add_import(commands)
+
+
+def _add_xapi(commands: Any) -> None:
+    """``xapi``: the xAPI statements of a questionnaire attempt or a scenario run."""
     xapi = commands.add_parser(
         "xapi",
         help="print xAPI statements for a questionnaire attempt or a scenario run",
@@ -72,6 +79,9 @@ def add_commands(commands: Any) -> None:
     )
     xapi.set_defaults(handler=xapi_command)
 
+
+def _add_export(commands: Any) -> None:
+    """``export``: a questionnaire as SurveyJS JSON or a scenario as Twee."""
     export = commands.add_parser(
         "export",
         help="a questionnaire as SurveyJS JSON, or a scenario as Twine (Twee 3)",
@@ -84,6 +94,9 @@ def add_commands(commands: Any) -> None:
     export.add_argument("-o", "--output", type=Path, help="write to FILE (default: stdout)")
     export.set_defaults(handler=export_command)
 
+
+def _add_import(commands: Any) -> None:
+    """``import``: a Twee story as a scenario, or SurveyJS results scored."""
     importing = commands.add_parser(
         "import",
         help="a Twine (Twee 3) story back as a scenario document, checked; or SurveyJS "

@@ -8,12 +8,13 @@ import io
 import json
 import os
 import sys
+from collections.abc import Callable
 from typing import IO, Any, TextIO
 
 from fourresp._cli_common import EXIT_OK
 from fourresp.content import load_framework
 from fourresp.errors import ArgumentError, NotFoundError
-from fourresp.supporters import PUBLIC_FIELDS, Pledge, open_registry
+from fourresp.supporters import PUBLIC_FIELDS, Pledge, SupporterRegistry, open_registry
 
 __all__ = ["add_commands"]
 
@@ -85,92 +86,114 @@ def supporters_command(args: argparse.Namespace, out: TextIO) -> int:
             "which database? give --db (a SQLite path or a postgresql:// URL) or set FOURRESP_DB"
         )
     with open_registry(args.db, keep_emails=keep) as registry:
-        if args.action == "add":
-            pledge = Pledge(
-                name=args.name,
-                email=args.email,
-                key=args.key,
-                organisation=args.organisation,
-                role=args.role,
-                country=args.country,
-                public=args.public,
-                pledged_on=args.date or datetime.date.today().isoformat(),
-                framework_version=load_framework().version,
-            )
-            before = registry.count()
-            supporter = registry.add(pledge)
-            if registry.count() == before:
-                print(f"already a supporter: {supporter.id}: {supporter.name}", file=out)
-            else:
-                print(f"supporter {supporter.id}: {supporter.name}", file=out)
-        elif args.action == "list":
-            page = registry.list_public(limit=args.limit, cursor=args.cursor)
-            if args.format == "json":
-                document = {
-                    "supporters": [
-                        {field: getattr(s, field) for field in PUBLIC_FIELDS}
-                        for s in page.supporters
-                    ],
-                    "next_cursor": page.next_cursor,
-                }
-                json.dump(document, out, indent=2, ensure_ascii=False)
-                out.write("\n")
-            else:
-                for supporter in page.supporters:
-                    where = ", ".join(
-                        part
-                        for part in (supporter.role, supporter.organisation, supporter.country)
-                        if part
-                    )
-                    out.write(
-                        f"{supporter.id:>6}  {supporter.name}"
-                        + (f" ({where})" if where else "")
-                        + "\n"
-                    )
-                if page.next_cursor:
-                    print(f"more: --cursor {page.next_cursor}", file=sys.stderr)
-        elif args.action == "count":
-            total = registry.count()
-            out.write(
-                f"{total} supporter{'' if total == 1 else 's'}, "
-                f"{registry.count(public_only=True)} listed\n"
-            )
-        elif args.action == "search":
-            for supporter in registry.search(args.prefix):
-                out.write(f"{supporter.id:>6}  {supporter.name}\n")
-        elif args.action == "withdraw":
-            who = args.who
-            found = registry.find(email=who) if "@" in who else None
-            number = found.id if found is not None else (int(who) if who.isdigit() else None)
-            if number is None or not registry.withdraw(number):
-                raise NotFoundError(f"no supporter {who!r}")
-            print(f"supporter {number} withdrawn and erased", file=out)
-        elif args.action == "export":
-            count = registry.export_to(out, format=args.format)
-            print(f"{_supporters(count)} exported", file=sys.stderr)
-        elif args.action == "import":
-            if sys.stderr.isatty():  # progress on a terminal only; pipes and CI stay quiet
-                print(f"checking and importing {args.file}...", file=sys.stderr)
-            source: IO[str] | str = args.file
-            if args.file == "-":
-                raw = getattr(sys.stdin, "buffer", None)
-                source = (
-                    sys.stdin
-                    if raw is None
-                    else io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-                )
-            added = registry.import_from(
-                source, format=args.format, include_withdrawn=args.include_withdrawn
-            )
-            print(f"{_supporters(added)} added", file=out)
-            left_out = int(getattr(registry, "last_import_withdrawn", 0))
-            if left_out:
-                print(
-                    f"{_supporters(left_out)} left out: they withdrew "
-                    "(--include-withdrawn restores them)",
-                    file=sys.stderr,
-                )
+        _ACTIONS[args.action](registry, args, out)
     return EXIT_OK
+
+
+def _add(registry: SupporterRegistry, args: argparse.Namespace, out: TextIO) -> None:
+    """Record a pledge; say whether the person was already a supporter."""
+    pledge = Pledge(
+        name=args.name,
+        email=args.email,
+        key=args.key,
+        organisation=args.organisation,
+        role=args.role,
+        country=args.country,
+        public=args.public,
+        pledged_on=args.date or datetime.date.today().isoformat(),
+        framework_version=load_framework().version,
+    )
+    before = registry.count()
+    supporter = registry.add(pledge)
+    if registry.count() == before:
+        print(f"already a supporter: {supporter.id}: {supporter.name}", file=out)
+    else:
+        print(f"supporter {supporter.id}: {supporter.name}", file=out)
+
+
+def _list(registry: SupporterRegistry, args: argparse.Namespace, out: TextIO) -> None:
+    """One page of the publicly listed supporters, as text or JSON."""
+    page = registry.list_public(limit=args.limit, cursor=args.cursor)
+    if args.format == "json":
+        document = {
+            "supporters": [
+                {field: getattr(s, field) for field in PUBLIC_FIELDS} for s in page.supporters
+            ],
+            "next_cursor": page.next_cursor,
+        }
+        json.dump(document, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return
+    for supporter in page.supporters:
+        where = ", ".join(
+            part for part in (supporter.role, supporter.organisation, supporter.country) if part
+        )
+        out.write(f"{supporter.id:>6}  {supporter.name}" + (f" ({where})" if where else "") + "\n")
+    if page.next_cursor:
+        print(f"more: --cursor {page.next_cursor}", file=sys.stderr)
+
+
+def _count(registry: SupporterRegistry, _args: argparse.Namespace, out: TextIO) -> None:
+    """How many supporters, and how many listed publicly."""
+    total = registry.count()
+    out.write(
+        f"{total} supporter{'' if total == 1 else 's'}, {registry.count(public_only=True)} listed\n"
+    )
+
+
+def _search(registry: SupporterRegistry, args: argparse.Namespace, out: TextIO) -> None:
+    """The publicly listed supporters whose name starts with the prefix."""
+    for supporter in registry.search(args.prefix):
+        out.write(f"{supporter.id:>6}  {supporter.name}\n")
+
+
+def _withdraw(registry: SupporterRegistry, args: argparse.Namespace, out: TextIO) -> None:
+    """Erase a supporter, found by id or e-mail."""
+    who = args.who
+    found = registry.find(email=who) if "@" in who else None
+    number = found.id if found is not None else (int(who) if who.isdigit() else None)
+    if number is None or not registry.withdraw(number):
+        raise NotFoundError(f"no supporter {who!r}")
+    print(f"supporter {number} withdrawn and erased", file=out)
+
+
+def _export(registry: SupporterRegistry, args: argparse.Namespace, out: TextIO) -> None:
+    """Every supporter to ``out``, as JSON Lines or CSV."""
+    count = registry.export_to(out, format=args.format)
+    print(f"{_supporters(count)} exported", file=sys.stderr)
+
+
+def _import(registry: SupporterRegistry, args: argparse.Namespace, out: TextIO) -> None:
+    """Supporters or pledges from a file (or standard input), all or nothing."""
+    if sys.stderr.isatty():  # progress on a terminal only; pipes and CI stay quiet
+        print(f"checking and importing {args.file}...", file=sys.stderr)
+    source: IO[str] | str = args.file
+    if args.file == "-":
+        raw = getattr(sys.stdin, "buffer", None)
+        source = (
+            sys.stdin if raw is None else io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        )
+    added = registry.import_from(
+        source, format=args.format, include_withdrawn=args.include_withdrawn
+    )
+    print(f"{_supporters(added)} added", file=out)
+    left_out = int(getattr(registry, "last_import_withdrawn", 0))
+    if left_out:
+        print(
+            f"{_supporters(left_out)} left out: they withdrew (--include-withdrawn restores them)",
+            file=sys.stderr,
+        )
+
+
+_ACTIONS: dict[str, Callable[[SupporterRegistry, argparse.Namespace, TextIO], None]] = {
+    "add": _add,
+    "list": _list,
+    "count": _count,
+    "search": _search,
+    "withdraw": _withdraw,
+    "export": _export,
+    "import": _import,
+}
 
 
 def _supporters(count: int) -> str:

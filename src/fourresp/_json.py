@@ -237,9 +237,28 @@ def json_locate(
         interesting.update(one[:cut] for cut in range(len(one) + 1))
     # Without duplicates to find, the scan stops once every wanted path is placed.
     remaining = None if duplicates else set(wanted)
+    offsets, found_duplicates, more = _scan(
+        text, interesting, remaining, duplicates=duplicates, max_duplicates=max_duplicates
+    )
+    positions, problems = _place(text, offsets, found_duplicates, source)
+    return positions, problems, more
+
+
+# offset, first offset, path, key of a duplicate key
+_Duplicate = tuple[int, int, Path, str]
+
+
+def _scan(
+    text: str,
+    interesting: set[Path],
+    remaining: set[Path] | None,
+    *,
+    duplicates: bool,
+    max_duplicates: int,
+) -> tuple[dict[Path, int], list[_Duplicate], int]:
+    """The offsets of the interesting paths, the first duplicate keys, how many more."""
     offsets: dict[Path, int] = {}
-    # offset, first offset, path, key; at most max_duplicates kept, the rest counted
-    found_duplicates: list[tuple[int, int, Path, str]] = []
+    found_duplicates: list[_Duplicate] = []  # at most max_duplicates kept, the rest counted
     more = 0
     stack: list[_Open] = []
     end = len(text)
@@ -277,21 +296,8 @@ def json_locate(
         if top is not None and top.is_object and top.expect_key and char == '"':
             if top.path is None and top.seen is None:
                 top.key = ""  # nothing inside is wanted: the key does not matter
-                top.expect_key = False
-                continue
-            key = text[start + 1 : at - 1]
-            if "\\" in key:
-                with contextlib.suppress(ValueError):  # forgiving: keep the raw key
-                    key = json.loads(text[start:at])
-            if top.seen is not None:
-                first = top.seen.get(key)
-                if first is None:
-                    top.seen[key] = start
-                elif len(found_duplicates) < max_duplicates:
-                    found_duplicates.append((start, first, (*(top.path or ()), key), key))
-                else:
-                    more += 1
-            top.key = key
+            elif not _read_key(text, start, at, top, found_duplicates, max_duplicates):
+                more += 1
             top.expect_key = False
             continue
         path = _unknown(top)
@@ -311,6 +317,41 @@ def json_locate(
                 continue
             keep = path if path is not None else _unknown(top)
             stack.append(_Open(char == "{", keep, duplicates))
+    return offsets, found_duplicates, more
+
+
+def _read_key(
+    text: str,
+    start: int,
+    at: int,
+    top: _Open,
+    found_duplicates: list[_Duplicate],
+    max_duplicates: int,
+) -> bool:
+    """Set the key of ``top`` from the string at ``start:at``, noting a duplicate.
+
+    False when the key is a duplicate beyond the first ``max_duplicates`` (only counted).
+    """
+    key = text[start + 1 : at - 1]
+    if "\\" in key:
+        with contextlib.suppress(ValueError):  # forgiving: keep the raw key
+            key = json.loads(text[start:at])
+    top.key = key
+    if top.seen is not None:
+        first = top.seen.get(key)
+        if first is None:
+            top.seen[key] = start
+        elif len(found_duplicates) < max_duplicates:
+            found_duplicates.append((start, first, (*(top.path or ()), key), key))
+        else:
+            return False
+    return True
+
+
+def _place(
+    text: str, offsets: dict[Path, int], found_duplicates: list[_Duplicate], source: str | None
+) -> tuple[Positions, list[Problem]]:
+    """Line and column of each path found, and a problem for each duplicate key."""
     lines = _Lines(text)
     places = {
         offset: lines.at(offset)
@@ -335,7 +376,7 @@ def json_locate(
                 column=column,
             )
         )
-    return positions, problems, more
+    return positions, problems
 
 
 def _unknown(top: _Open | None) -> Path | None:

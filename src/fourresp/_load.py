@@ -321,64 +321,77 @@ def read(
     limits: Limits | None = None,
 ) -> _Read:
     """Read ``source`` into plain values, refusing hostile or malformed input."""
-    from fourresp._json import read_json_lenient
-    from fourresp._tree import TreeProblems, plain_copy
-    from fourresp._yaml import read_yaml_lenient
-
     limits = DEFAULT_LIMITS if limits is None else limits
     if not isinstance(limits, Limits):
         raise ArgumentError(f"limits is a fourresp.Limits, not {type(limits).__name__}")
     if format is not None and format not in ("yaml", "json"):
         raise ArgumentError(f"format is 'yaml', 'json' or None, not {format!r}")
-    name: str | None = None
     if isinstance(source, Mapping):
-        try:
-            data, found = plain_copy(source, limits=limits)
-        except TreeProblems as exc:
-            problems = [
-                Problem(code=code, message=message, path=format_path(path))
-                for code, message, path in exc.found
-            ]
-            raise DocumentError(problems) from None
-        return _Read(
-            data=data,
-            source=None,
-            text=None,
-            format=None,
-            limits=limits,
-            pending=list(found),
-            more=found.more,
-        )
+        return _read_mapping(source, limits)
+    text, name = _source_text(source, limits)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return _parse(text, name, _format_for(name, format), limits)
+
+
+def _read_mapping(source: Mapping[str, Any], limits: Limits) -> _Read:
+    """A caller's mapping, copied into plain values and checked like a parsed document."""
+    from fourresp._tree import TreeProblems, plain_copy
+
+    try:
+        data, found = plain_copy(source, limits=limits)
+    except TreeProblems as exc:
+        problems = [
+            Problem(code=code, message=message, path=format_path(path))
+            for code, message, path in exc.found
+        ]
+        raise DocumentError(problems) from None
+    return _Read(
+        data=data,
+        source=None,
+        text=None,
+        format=None,
+        limits=limits,
+        pending=list(found),
+        more=found.more,
+    )
+
+
+def _source_text(source: object, limits: Limits) -> tuple[str, str | None]:
+    """The text of a path, bytes or text source within the size limit, and its file name."""
     if isinstance(source, os.PathLike):
-        text, name = _read_file(source, limits)
-    elif isinstance(source, bytes | bytearray | memoryview):
+        return _read_file(source, limits)
+    if isinstance(source, bytes | bytearray | memoryview):
         raw = bytes(source)
         if len(raw) > limits.max_bytes:
             raise _too_large(len(raw), limits, None)
-        text = _decode(raw, None)
-    elif isinstance(source, str):
-        text = source
-        if len(text) > limits.max_bytes:  # each character is at least one byte
-            raise _too_large(len(text), limits, None)
+        return _decode(raw, None), None
+    if isinstance(source, str):
+        if len(source) > limits.max_bytes:  # each character is at least one byte
+            raise _too_large(len(source), limits, None)
         try:
-            size = len(text.encode("utf-8"))
+            size = len(source.encode("utf-8"))
         except UnicodeEncodeError as exc:
             raise _fail(
                 "encoding",
-                f"the text holds a lone surrogate (U+{ord(text[exc.start]):04X}) at character "
+                f"the text holds a lone surrogate (U+{ord(source[exc.start]):04X}) at character "
                 f"{exc.start}, which is not valid Unicode",
                 None,
             ) from None
         if size > limits.max_bytes:
             raise _too_large(size, limits, None)
-    else:
-        raise ArgumentError(
-            "a document source is a path (os.PathLike), text (str), bytes or a mapping, "
-            f"not {type(source).__name__}"
-        )
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    chosen = _format_for(name, format)
+        return source, None
+    raise ArgumentError(
+        "a document source is a path (os.PathLike), text (str), bytes or a mapping, "
+        f"not {type(source).__name__}"
+    )
+
+
+def _parse(text: str, name: str | None, chosen: Format | None, limits: Limits) -> _Read:
+    """Parse ``text`` as JSON or YAML; with no format known, JSON when it parses as JSON."""
+    from fourresp._json import read_json_lenient
+    from fourresp._yaml import read_yaml_lenient
+
     if chosen is None:
         stripped = text.lstrip()
         chosen = "yaml"

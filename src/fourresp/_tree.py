@@ -172,28 +172,117 @@ def plain_copy(value: Any, *, limits: Limits) -> tuple[Any, Capped]:
 
 
 def _walk(value: Any, *, limits: Limits, copy: bool) -> tuple[Any, Capped]:
-    found = Capped(limits.max_problems)
-    fatal: list[Found] = []
-    root: list[Any] = [None]
-    # Containers only: (container, depth, path, parent of its copy, key or index).
-    # Scalars are checked inline as their container is read, and a path is built
-    # only for a problem: most values of a large document are scalars, and this is
-    # what keeps checking a 16 MB document to a second or two.
-    pending: list[tuple[Any, int, Path, Any, Any]] = []
-    nodes = 0
-    bound = _bound(limits)
+    return _Walk(limits, copy).run(value)
 
-    def scalar(item: Any, path: Path) -> tuple[bool, Any]:
+
+# A container waiting to be read: (container, depth, path, parent of its copy, key or index).
+_Pending = tuple[Any, int, Path, Any, Any]
+
+
+class _Walk:
+    """One walk over a tree: the problems found so far and the limits they are found against.
+
+    Containers only are queued; scalars are checked inline as their container is
+    read, and a path is built only for a problem: most values of a large document
+    are scalars, and this is what keeps checking a 16 MB document to a second or two.
+    """
+
+    def __init__(self, limits: Limits, copy: bool) -> None:
+        self.limits = limits
+        self.copy = copy
+        self.found = Capped(limits.max_problems)
+        self.fatal: list[Found] = []
+        self.bound = _bound(limits)
+
+    def run(self, value: Any) -> tuple[Any, Capped]:
+        """The checked (or copied) tree and its recoverable problems; TreeProblems if fatal."""
+        limits, fatal = self.limits, self.fatal
+        root: list[Any] = [None]
+        pending: list[_Pending] = []
+        nodes = 0
+        is_scalar, kept = self.scalar(value, ())
+        if is_scalar:
+            return kept, self.found
+        if self.container(value, 0, ()):
+            pending.append((value, 0, (), root, 0))
+        while pending and not fatal:
+            item, depth, path, parent, slot = pending.pop()
+            nodes += len(item) + 1
+            if nodes > limits.max_nodes:
+                message = f"the document has more than {limits.max_nodes} values"
+                fatal.append(("too-many-nodes", message, path))
+                break
+            nested: list[_Pending] = []
+            if isinstance(item, Mapping):
+                out = self.mapping(item, depth, path, nested)
+            else:
+                out = self.sequence(item, depth, path, nested)
+            if out is not item or parent is root:
+                parent[slot] = out
+            pending.extend(reversed(nested))
+        if fatal:
+            raise TreeProblems(fatal + list(self.found))
+        return root[0], self.found
+
+    def mapping(
+        self, item: Mapping[Any, Any], depth: int, path: Path, nested: list[_Pending]
+    ) -> Any:
+        """Check a mapping's keys and scalars, queue its containers; its copy or itself."""
+        copy, found, text, bound = self.copy, self.found, _TEXT_OK, self.bound
+        out: Any = {} if copy else item
+        for key, child in item.items():
+            if not isinstance(key, str):
+                message = f"keys must be strings, not {type(key).__name__}"
+                self.fatal.append(("bad-key", message, path))
+                continue
+            if text(key) is not None:
+                found.add(("bad-character", f"a key: {text_problem(key)}", (*path, key)))
+            kind = type(child)
+            plain = child is None or kind is bool or (kind is int and -bound < child < bound)
+            if plain or (kind is str and text(child) is None):
+                if copy:
+                    out[key] = child
+                continue
+            is_scalar, kept = self.scalar(child, (*path, key))
+            if is_scalar:
+                if copy or kept is not child:
+                    out[key] = kept
+            elif self.container(child, depth + 1, (*path, key)):
+                if copy:
+                    out[key] = None  # keeps the keys' order; filled in later
+                nested.append((child, depth + 1, (*path, key), out, key))
+        return out
+
+    def sequence(self, item: Any, depth: int, path: Path, nested: list[_Pending]) -> Any:
+        """Check a list's (or tuple's) scalars, queue its containers; a list, copied if need be."""
+        text, bound = _TEXT_OK, self.bound
+        out = [None] * len(item) if self.copy or isinstance(item, tuple) else item
+        for index, child in enumerate(item):
+            kind = type(child)
+            plain = child is None or kind is bool or (kind is int and -bound < child < bound)
+            if plain or (kind is str and text(child) is None):
+                if out is not item:
+                    out[index] = child
+                continue
+            is_scalar, kept = self.scalar(child, (*path, index))
+            if is_scalar:
+                if out is not item or kept is not child:
+                    out[index] = kept
+            elif self.container(child, depth + 1, (*path, index)):
+                nested.append((child, depth + 1, (*path, index), out, index))
+        return out
+
+    def scalar(self, item: Any, path: Path) -> tuple[bool, Any]:
         """(whether ``item`` is a scalar, the value to keep)."""
         if isinstance(item, str):
             message = text_problem(item)
             if message is not None:
-                found.add(("bad-character", message, path))
+                self.found.add(("bad-character", message, path))
             return True, item
         if item is None or isinstance(item, bool):
             return True, item
         if isinstance(item, int):
-            message = integer_problem(item, limits)
+            message = integer_problem(item, self.limits)
         elif isinstance(item, float):
             message = number_problem(item)
         elif isinstance(item, BadNumber):
@@ -201,20 +290,18 @@ def _walk(value: Any, *, limits: Limits, copy: bool) -> tuple[Any, Capped]:
         else:
             return False, item
         if message is not None:
-            found.add(("bad-scalar", message, path))
+            self.found.add(("bad-scalar", message, path))
             return True, None
         return True, item
 
-    def container(item: Any, depth: int, path: Path) -> bool:
-        """Queue ``item`` when it is a container; fatal problems for what cannot be one."""
+    def container(self, item: Any, depth: int, path: Path) -> bool:
+        """Whether ``item`` is a container to queue; fatal problems for what cannot be one."""
         if isinstance(item, Mapping | list | tuple):
-            if depth >= limits.max_depth:
-                fatal.append(
-                    ("too-deep", f"nesting is deeper than {limits.max_depth} levels", path)
-                )
-                return True
+            if depth >= self.limits.max_depth:
+                message = f"nesting is deeper than {self.limits.max_depth} levels"
+                self.fatal.append(("too-deep", message, path))
             return True
-        fatal.append(
+        self.fatal.append(
             (
                 "bad-type",
                 f"a value of type {type(item).__name__} cannot appear in a document; use "
@@ -223,65 +310,6 @@ def _walk(value: Any, *, limits: Limits, copy: bool) -> tuple[Any, Capped]:
             )
         )
         return False
-
-    is_scalar, kept = scalar(value, ())
-    if is_scalar:
-        return kept, found
-    if container(value, 0, ()):
-        pending.append((value, 0, (), root, 0))
-    while pending and not fatal:
-        item, depth, path, parent, slot = pending.pop()
-        nodes += len(item) + 1
-        if nodes > limits.max_nodes:
-            message = f"the document has more than {limits.max_nodes} values"
-            fatal.append(("too-many-nodes", message, path))
-            break
-        text = _TEXT_OK
-        nested: list[tuple[Any, int, Path, Any, Any]] = []
-        if isinstance(item, Mapping):
-            out: Any = {} if copy else item
-            for key, child in item.items():
-                if not isinstance(key, str):
-                    message = f"keys must be strings, not {type(key).__name__}"
-                    fatal.append(("bad-key", message, path))
-                    continue
-                if text(key) is not None:
-                    found.add(("bad-character", f"a key: {text_problem(key)}", (*path, key)))
-                kind = type(child)
-                plain = child is None or kind is bool or (kind is int and -bound < child < bound)
-                if plain or (kind is str and text(child) is None):
-                    if copy:
-                        out[key] = child
-                    continue
-                is_scalar, kept = scalar(child, (*path, key))
-                if is_scalar:
-                    if copy or kept is not child:
-                        out[key] = kept
-                elif container(child, depth + 1, (*path, key)):
-                    if copy:
-                        out[key] = None  # keeps the keys' order; filled in later
-                    nested.append((child, depth + 1, (*path, key), out, key))
-        else:
-            out = [None] * len(item) if copy or isinstance(item, tuple) else item
-            for index, child in enumerate(item):
-                kind = type(child)
-                plain = child is None or kind is bool or (kind is int and -bound < child < bound)
-                if plain or (kind is str and text(child) is None):
-                    if out is not item:
-                        out[index] = child
-                    continue
-                is_scalar, kept = scalar(child, (*path, index))
-                if is_scalar:
-                    if out is not item or kept is not child:
-                        out[index] = kept
-                elif container(child, depth + 1, (*path, index)):
-                    nested.append((child, depth + 1, (*path, index), out, index))
-        if out is not item or parent is root:
-            parent[slot] = out
-        pending.extend(reversed(nested))
-    if fatal:
-        raise TreeProblems(fatal + list(found))
-    return root[0], found
 
 
 _TEXT_OK = _FORBIDDEN.search

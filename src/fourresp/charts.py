@@ -143,23 +143,50 @@ def bar_chart(
     >>> svg.startswith("<svg") and 'role="img"' in svg
     True
     """
+    _check_bars(bars)
+    description = _describe(" ".join(_clean(title).split()), bars)
+    id_prefix = _chart_id_prefix(title, subtitle, description, id_prefix)
+    top = _MARGIN + 26 + (22 if subtitle else 0) + 8
+    height = top + _ROW * len(bars) + 28
+    out = _heading(title, subtitle, description, id_prefix, height)
+    out.append('<g shape-rendering="crispEdges">')
+    for index, bar in enumerate(bars):
+        out.extend(_track(bar, index, top + index * _ROW))
+    out.append("</g>")
+    for index, bar in enumerate(bars):
+        out.extend(_bar_texts(bar, top + index * _ROW))
+    out.extend(_axis(top + _ROW * len(bars) + 20))
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _check_bars(bars: Sequence[Bar]) -> None:
+    """Refuse a percent outside 0-100 or a colour that is not ``#rrggbb``."""
     for bar in bars:
         if bar.percent is not None and not (math.isfinite(bar.percent) and 0 <= bar.percent <= 100):
             raise ArgumentError(f"a bar's percent is from 0 to 100, not {bar.percent!r}")
         if bar.colour is not None and not _HEX.fullmatch(bar.colour):
             raise ArgumentError(f"a bar's colour is #rrggbb, not {bar.colour!r}")
-    description = _describe(" ".join(_clean(title).split()), bars)
+
+
+def _chart_id_prefix(
+    title: str, subtitle: str | None, description: str, id_prefix: str | None
+) -> str:
+    """The given prefix, checked, or one derived from the chart's content."""
     if id_prefix is None:
         digest = hashlib.sha256(
             "\x1f".join([title, subtitle or "", description]).encode("utf-8", "replace")
         ).hexdigest()
-        id_prefix = f"fr-chart-{digest[:10]}"
-    elif not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}", id_prefix):
+        return f"fr-chart-{digest[:10]}"
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}", id_prefix):
         raise ArgumentError(f"id_prefix must be a valid XML id start, not {id_prefix!r}")
+    return id_prefix
 
-    top = _MARGIN + 26 + (22 if subtitle else 0) + 8
-    height = top + _ROW * len(bars) + 28
-    left, right = _MARGIN, _MARGIN + _TRACK
+
+def _heading(
+    title: str, subtitle: str | None, description: str, id_prefix: str, height: int
+) -> list[str]:
+    """The opening tag, accessible name and description, background, title and subtitle."""
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{height}" '
         f'viewBox="0 0 {_WIDTH} {height}" role="img" '
@@ -168,62 +195,69 @@ def bar_chart(
         f'<title id="{id_prefix}-title">{_escape(_cut(title, 120))}</title>',
         f'<desc id="{id_prefix}-desc">{_escape(description)}</desc>',
         f'<rect width="{_WIDTH}" height="{height}" fill="#ffffff"/>',
-        f'<text x="{left}" y="{_MARGIN + 18}" font-size="18" font-weight="bold" '
+        f'<text x="{_MARGIN}" y="{_MARGIN + 18}" font-size="18" font-weight="bold" '
         f'fill="#111827">{_escape(_fit(title, 120, _WIDTH - 2 * _MARGIN, 18, bold=True))}</text>',
     ]
     if subtitle:
         out.append(
-            f'<text x="{left}" y="{_MARGIN + 42}" font-size="13" fill="#374151">'
+            f'<text x="{_MARGIN}" y="{_MARGIN + 42}" font-size="13" fill="#374151">'
             f"{_escape(_fit(subtitle, 160, _WIDTH - 2 * _MARGIN, 13))}</text>"
         )
-    out.append('<g shape-rendering="crispEdges">')
-    for index, bar in enumerate(bars):
-        y = top + index * _ROW
-        out.append(f'<rect x="{left}" y="{y + 24}" width="{_TRACK}" height="20" fill="#e5e7eb"/>')
-        if bar.percent is not None:
-            colour = bar.colour or PALETTE[index % len(PALETTE)]
-            width = round(bar.percent * _TRACK / 100)
-            if width:
-                out.append(
-                    f'<rect x="{left}" y="{y + 24}" width="{width}" height="20" fill="{colour}"/>'
-                )
-        for tick in (0, 25, 50, 75, 100):
-            x = left + tick * _TRACK // 100
+    return out
+
+
+def _track(bar: Bar, index: int, y: int) -> list[str]:
+    """One bar's grey track, its filled part and the dashed quarter lines."""
+    left = _MARGIN
+    out = [f'<rect x="{left}" y="{y + 24}" width="{_TRACK}" height="20" fill="#e5e7eb"/>']
+    if bar.percent is not None:
+        colour = bar.colour or PALETTE[index % len(PALETTE)]
+        width = round(bar.percent * _TRACK / 100)
+        if width:
             out.append(
-                f'<line x1="{x}" y1="{y + 22}" x2="{x}" y2="{y + 46}" '
-                'stroke="#6b7280" stroke-width="1" stroke-dasharray="2 2"/>'
+                f'<rect x="{left}" y="{y + 24}" width="{width}" height="20" fill="{colour}"/>'
             )
-    out.append("</g>")
-    for index, bar in enumerate(bars):
-        y = top + index * _ROW
-        note = _fit(bar.note, MAX_NOTE, _TRACK / 2, 13) if bar.note else ""
-        room = (right - left) - (_width(note, 13, False) + 12 if note else 0)
-        label = _fit(bar.label, MAX_LABEL_WITH_NOTE if note else MAX_LABEL, room, 14, bold=True)
-        out.append(
-            f'<text x="{left}" y="{y + 16}" font-size="14" font-weight="bold" fill="#111827">'
-            f"{_escape(label)}</text>"
-        )
-        if bar.percent is None:
-            out.append(
-                f'<text x="{left + 8}" y="{y + 39}" font-size="12" font-style="italic" '
-                f'fill="#374151">{_escape(_fit(bar.missing, 60, _TRACK - 16, 12))}</text>'
-            )
-        else:
-            out.append(
-                f'<text x="{right + 10}" y="{y + 39}" font-size="14" font-weight="bold" '
-                f'fill="#111827">{_percent_text(bar.percent)}</text>'
-            )
-        if note:
-            out.append(
-                f'<text x="{right}" y="{y + 16}" font-size="13" text-anchor="end" '
-                f'fill="#374151">{_escape(note)}</text>'
-            )
-    axis_y = top + _ROW * len(bars) + 20
     for tick in (0, 25, 50, 75, 100):
         x = left + tick * _TRACK // 100
         out.append(
-            f'<text x="{x}" y="{axis_y}" font-size="11" text-anchor="middle" '
-            f'fill="#4b5563">{tick}</text>'
+            f'<line x1="{x}" y1="{y + 22}" x2="{x}" y2="{y + 46}" '
+            'stroke="#6b7280" stroke-width="1" stroke-dasharray="2 2"/>'
         )
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    return out
+
+
+def _bar_texts(bar: Bar, y: int) -> list[str]:
+    """One bar's label, its percent (or why there is none) and its note."""
+    left, right = _MARGIN, _MARGIN + _TRACK
+    note = _fit(bar.note, MAX_NOTE, _TRACK / 2, 13) if bar.note else ""
+    room = (right - left) - (_width(note, 13, False) + 12 if note else 0)
+    label = _fit(bar.label, MAX_LABEL_WITH_NOTE if note else MAX_LABEL, room, 14, bold=True)
+    out = [
+        f'<text x="{left}" y="{y + 16}" font-size="14" font-weight="bold" fill="#111827">'
+        f"{_escape(label)}</text>"
+    ]
+    if bar.percent is None:
+        out.append(
+            f'<text x="{left + 8}" y="{y + 39}" font-size="12" font-style="italic" '
+            f'fill="#374151">{_escape(_fit(bar.missing, 60, _TRACK - 16, 12))}</text>'
+        )
+    else:
+        out.append(
+            f'<text x="{right + 10}" y="{y + 39}" font-size="14" font-weight="bold" '
+            f'fill="#111827">{_percent_text(bar.percent)}</text>'
+        )
+    if note:
+        out.append(
+            f'<text x="{right}" y="{y + 16}" font-size="13" text-anchor="end" '
+            f'fill="#374151">{_escape(note)}</text>'
+        )
+    return out
+
+
+def _axis(axis_y: int) -> list[str]:
+    """The 0, 25, 50, 75 and 100 marks under the bars."""
+    return [
+        f'<text x="{_MARGIN + tick * _TRACK // 100}" y="{axis_y}" font-size="11" '
+        f'text-anchor="middle" fill="#4b5563">{tick}</text>'
+        for tick in (0, 25, 50, 75, 100)
+    ]

@@ -71,6 +71,41 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"fourresp {fourresp.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
+    _add_info(commands)
+    _add_schema(commands)
+    _add_validate(commands)
+
+    from fourresp._cli_assess import add_commands as add_assessment_commands
+
+    add_assessment_commands(commands)
+
+    from fourresp._cli_badges import add_commands as add_badge_commands
+
+    add_badge_commands(commands)
+
+    from fourresp._cli_scenario import add_commands as add_scenario_commands
+
+    add_scenario_commands(commands)
+
+    from fourresp._cli_supporters import add_commands as add_supporter_commands
+
+    add_supporter_commands(commands)
+
+    from fourresp._cli_exchange import add_commands as add_exchange_commands
+
+    add_exchange_commands(commands)
+
+    from fourresp._cli_site import add_commands as add_site_commands
+
+    add_site_commands(commands)
+
+    _add_demo(commands)
+    _add_force(commands)
+    return parser
+
+
+def _add_info(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """The ``info`` command: the framework as text or JSON."""
     info = commands.add_parser(
         "info",
         help="show the framework: responsibilities, aspects and resources",
@@ -83,6 +118,9 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     info.set_defaults(handler=_info)
 
+
+def _add_schema(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """The ``schema`` command: list the JSON Schemas or print one."""
     schema = commands.add_parser(
         "schema",
         help="print one of the library's JSON Schemas, or list them",
@@ -95,6 +133,9 @@ def _build_parser() -> argparse.ArgumentParser:
     schema.add_argument("name", nargs="?", help="schema name; omit to list the names")
     schema.set_defaults(handler=_schema)
 
+
+def _add_validate(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """The ``validate`` command: documents checked against their schema and rules."""
     validate = commands.add_parser(
         "validate",
         help="check documents against their schema and rules (exit 1 on any problem)",
@@ -139,30 +180,9 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     validate.set_defaults(handler=_validate)
 
-    from fourresp._cli_assess import add_commands as add_assessment_commands
 
-    add_assessment_commands(commands)
-
-    from fourresp._cli_badges import add_commands as add_badge_commands
-
-    add_badge_commands(commands)
-
-    from fourresp._cli_scenario import add_commands as add_scenario_commands
-
-    add_scenario_commands(commands)
-
-    from fourresp._cli_supporters import add_commands as add_supporter_commands
-
-    add_supporter_commands(commands)
-
-    from fourresp._cli_exchange import add_commands as add_exchange_commands
-
-    add_exchange_commands(commands)
-
-    from fourresp._cli_site import add_commands as add_site_commands
-
-    add_site_commands(commands)
-
+def _add_demo(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """The ``demo`` command: the library's work on its built-in content."""
     demo = commands.add_parser(
         "demo",
         help="write the library's work on its built-in content to a folder, with an index.html",
@@ -173,8 +193,6 @@ def _build_parser() -> argparse.ArgumentParser:
         "--out", default="fourresp-demo", metavar="DIR", help="default: ./fourresp-demo"
     )
     demo.set_defaults(handler=_demo)
-    _add_force(commands)
-    return parser
 
 
 _OUTPUTS = ("-o", "--output", "--chart", "--save", "--out")

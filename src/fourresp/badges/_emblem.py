@@ -138,6 +138,33 @@ def emblem(
     >>> "Ada Lovelace" in svg and 'role="img"' in svg
     True
     """
+    chosen = _check_emblem_arguments(name, year, theme, size, hashtag, id_suffix)
+    name = clean_text(name)[:60] if name else None
+    hashtag = clean_text(hashtag)[:40] if hashtag else None
+    detailed = size >= DETAILED_FROM
+    if id_suffix is None:
+        key = "\x1f".join((name or "", str(year), theme, str(size), hashtag or ""))
+        id_suffix = format(zlib.crc32(key.encode("utf-8", "surrogatepass")), "08x")
+    ids = f"fr-emblem{id_suffix}"
+    out = _emblem_ring(chosen, ids, size, _emblem_description(name, year))
+    if detailed:
+        out.extend(_segment_words(chosen, ids))
+    out.append(f'<circle cx="256" cy="256" r="{_INNER - 10}" fill="{chosen.centre}"/>')
+    if not detailed:
+        out.append(
+            f'<text x="256" y="326" font-size="200" font-weight="bold" text-anchor="middle" '
+            f'fill="{chosen.centre_text}">4</text></svg>'
+        )
+        return "".join(out)
+    out.extend(_centre(chosen.centre_text, name, year, hashtag))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _check_emblem_arguments(
+    name: object, year: object, theme: object, size: object, hashtag: object, id_suffix: object
+) -> Theme:
+    """The chosen theme, once every argument is checked; ArgumentError says what is wrong."""
     for label, value in (("name", name), ("hashtag", hashtag), ("id_suffix", id_suffix)):
         if value is not None and not isinstance(value, str):
             raise ArgumentError(f"{label} is text or None, not {type(value).__name__}")
@@ -150,24 +177,25 @@ def emblem(
         isinstance(year, bool) or not isinstance(year, int) or not 1000 <= year <= 9999
     ):
         raise ArgumentError(f"the year is a four-digit number, not {year!r}")
-    name = clean_text(name)[:60] if name else None
-    hashtag = clean_text(hashtag)[:40] if hashtag else None
-    detailed = size >= DETAILED_FROM
-    title = "The Four Responsibilities of the Learning Professional"
+    if isinstance(id_suffix, str) and not _ID_SUFFIX.fullmatch(id_suffix):
+        raise ArgumentError("id_suffix is up to 32 letters, digits, '-' or '_'")
+    return chosen
+
+
+def _emblem_description(name: str | None, year: int | None) -> str:
+    """The emblem's accessible description: the four responsibilities, the supporter, the year."""
     who = f" Supporter: {name}." if name else ""
     when = f" {year}." if year is not None else ""
-    description = (
+    return (
         "Emblem in four segments, the learning professional's responsibilities to "
         + ", ".join(_NAMES[:3])
         + f" and {_NAMES[3]}.{who}{when}"
     )
-    if id_suffix is None:
-        key = "\x1f".join((name or "", str(year), theme, str(size), hashtag or ""))
-        id_suffix = format(zlib.crc32(key.encode("utf-8", "surrogatepass")), "08x")
-    elif not _ID_SUFFIX.fullmatch(id_suffix):
-        raise ArgumentError("id_suffix is up to 32 letters, digits, '-' or '_'")
-    ids = f"fr-emblem{id_suffix}"
 
+
+def _emblem_ring(chosen: Theme, ids: str, size: int, description: str) -> list[str]:
+    """The opening tag, title and description, background, rim and the four segments."""
+    title = "The Four Responsibilities of the Learning Professional"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
         f'viewBox="0 0 512 512" role="img" aria-labelledby="{ids}-t {ids}-d" '
@@ -182,34 +210,37 @@ def emblem(
         middle = -90 + 90 * index
         start, end = middle - 45 + half_gap, middle + 45 - half_gap
         out.append(f'<path d="{_segment(start, end)}" fill="{colour}"/>')
-    if detailed:
-        out.append("<defs>")
-        cap = 0.73 * 30  # cap height of the segment words, in canvas units
-        middle_radius = (_OUTER + _INNER) / 2
-        for index in range(4):
-            middle = -90 + 90 * index
-            start, end = middle - 45 + half_gap, middle + 45 - half_gap
-            if index == 2:  # the bottom: run the path the other way so the word is upright
-                path = _arc(middle_radius + cap / 2, end, start, clockwise=False)
-            else:
-                path = _arc(middle_radius - cap / 2, start, end, clockwise=True)
-            out.append(f'<path id="{ids}-a{index}" d="{path}"/>')
-        out.append("</defs>")
-        for index, word in enumerate(_WORDS):
-            ink = contrast_text(chosen.segments[index])
-            out.append(
-                f'<text font-size="30" font-weight="bold" letter-spacing="3" fill="{ink}" '
-                f'text-anchor="middle"><textPath href="#{ids}-a{index}" startOffset="50%">'
-                f"{word}</textPath></text>"
-            )
-    out.append(f'<circle cx="256" cy="256" r="{_INNER - 10}" fill="{chosen.centre}"/>')
-    ink = chosen.centre_text
-    if not detailed:
+    return out
+
+
+def _segment_words(chosen: Theme, ids: str) -> list[str]:
+    """Each segment's word, set along an arc through the middle of the segment."""
+    half_gap = _GAP_DEGREES / 2
+    out = ["<defs>"]
+    cap = 0.73 * 30  # cap height of the segment words, in canvas units
+    middle_radius = (_OUTER + _INNER) / 2
+    for index in range(4):
+        middle = -90 + 90 * index
+        start, end = middle - 45 + half_gap, middle + 45 - half_gap
+        if index == 2:  # the bottom: run the path the other way so the word is upright
+            path = _arc(middle_radius + cap / 2, end, start, clockwise=False)
+        else:
+            path = _arc(middle_radius - cap / 2, start, end, clockwise=True)
+        out.append(f'<path id="{ids}-a{index}" d="{path}"/>')
+    out.append("</defs>")
+    for index, word in enumerate(_WORDS):
+        ink = contrast_text(chosen.segments[index])
         out.append(
-            f'<text x="256" y="326" font-size="200" font-weight="bold" text-anchor="middle" '
-            f'fill="{ink}">4</text></svg>'
+            f'<text font-size="30" font-weight="bold" letter-spacing="3" fill="{ink}" '
+            f'text-anchor="middle"><textPath href="#{ids}-a{index}" startOffset="50%">'
+            f"{word}</textPath></text>"
         )
-        return "".join(out)
+    return out
+
+
+def _centre(ink: str, name: str | None, year: int | None, hashtag: str | None) -> list[str]:
+    """The centre's title lines, then the supporter's name (or the hashtag) and the year."""
+    out = []
     lines: list[tuple[str, float, float, bool]] = [
         ("THE FOUR", -38, 40, True),
         ("RESPONSIBILITIES", 0, 27, True),
@@ -240,8 +271,7 @@ def emblem(
             f'<text x="256" y="{376 if footer else 342}" font-size="22" text-anchor="middle" '
             f'fill="{ink}" fill-opacity=".85">{year}</text>'
         )
-    out.append("</svg>")
-    return "".join(out)
+    return out
 
 
 def verdict_badge(

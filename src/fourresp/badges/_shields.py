@@ -362,8 +362,33 @@ def badge(
     right_part = chosen.message.parts.get(message) if message.__class__ is str else None
     if right_part is None:
         right_part = _new_part(message, chosen.message)
-    label_plain, label_escaped, label_box, _, label_crc, label_tail = left_part
-    _, message_escaped, message_box, _, message_crc, message_tail = right_part
+    label_plain, label_escaped, label_box, _, label_crc, _ = left_part
+    _, message_escaped, message_box, _, message_crc, _ = right_part
+    name = _accessible_name(title, label_plain, label_escaped, message_escaped)
+    if logo is not None and not isinstance(logo, Logo):
+        logo = Logo.from_data_uri(logo)
+    link_pair = () if links is None else _link_pair(links)
+    if id_suffix is None:
+        ids = f"fr{chosen.code}{label_crc}{message_crc}{fills.code}"
+    elif _ID_SUFFIX.fullmatch(id_suffix):
+        ids = f"fr{chosen.code}{id_suffix}"
+    else:
+        raise ArgumentError("id_suffix is up to 32 letters, digits, '-' or '_'")
+    pad = chosen.padding
+    logo_width = 0 if logo is None else (17 if label_plain else 14)
+    left = label_box + logo_width + 2 * pad if (label_plain or logo is not None) else 0
+    right = message_box + 2 * pad
+    if chosen.name == "social":
+        return _social(left_part, right_part, name, left, right, chosen, logo, link_pair, ids)
+    return _plain_badge(
+        left_part, right_part, name, left, right, chosen, fills, logo, link_pair, ids
+    )
+
+
+def _accessible_name(
+    title: str | None, label_plain: str, label_escaped: str, message_escaped: str
+) -> str:
+    """The badge's accessible name, escaped: the title, else "label: message"; never empty."""
     if title is not None:
         if not isinstance(title, str):
             raise ArgumentError(f"a badge title is a string, not {type(title).__name__}")
@@ -372,29 +397,38 @@ def badge(
         name = f"{label_escaped}: {message_escaped}"
     else:
         name = message_escaped
-    name = name or "badge"  # an image always has an accessible name
-    if logo is not None and not isinstance(logo, Logo):
-        logo = Logo.from_data_uri(logo)
-    link_pair: tuple[str | None, ...] = ()
-    if links is not None and not isinstance(links, str | list | tuple):
-        raise ArgumentError(f"links is a URL or a list of URLs, not {type(links).__name__}")
-    if links:
-        link_pair = tuple(_link(url) for url in ((links,) if isinstance(links, str) else links))
-        if len(link_pair) > 2:
-            raise ArgumentError("a badge takes one link, or two (label and message)")
-    if id_suffix is None:
-        ids = f"fr{chosen.code}{label_crc}{message_crc}{fills.code}"
-    elif _ID_SUFFIX.fullmatch(id_suffix):
-        ids = f"fr{chosen.code}{id_suffix}"
-    else:
-        raise ArgumentError("id_suffix is up to 32 letters, digits, '-' or '_'")
+    return name or "badge"  # an image always has an accessible name
 
+
+def _link_pair(links: Sequence[str] | str) -> tuple[str | None, ...]:
+    """One link for the whole badge or two (label and message), each checked."""
+    if not isinstance(links, str | list | tuple):
+        raise ArgumentError(f"links is a URL or a list of URLs, not {type(links).__name__}")
+    if not links:
+        return ()
+    link_pair = tuple(_link(url) for url in ((links,) if isinstance(links, str) else links))
+    if len(link_pair) > 2:
+        raise ArgumentError("a badge takes one link, or two (label and message)")
+    return link_pair
+
+
+def _plain_badge(
+    left_part: _Part,
+    right_part: _Part,
+    name: str,
+    left: int,
+    right: int,
+    chosen: _Style,
+    fills: _Fills,
+    logo: Logo | None,
+    link_pair: tuple[str | None, ...],
+    ids: str,
+) -> str:
+    """The markup of the flat, plastic and for-the-badge styles (all but social)."""
+    label_plain, _, label_box, _, _, label_tail = left_part
+    message_tail = right_part[5]
     pad, height = chosen.padding, chosen.height
     logo_width = 0 if logo is None else (17 if label_plain else 14)
-    left = label_box + logo_width + 2 * pad if (label_plain or logo is not None) else 0
-    right = message_box + 2 * pad
-    if chosen.name == "social":
-        return _social(left_part, right_part, name, left, right, chosen, logo, link_pair, ids)
     width = str(left + right)
     height_text, text_y, shadow_y = chosen.height_text, chosen.text_y, chosen.shadow_y
     # each appears twice in the markup: format once
