@@ -156,3 +156,23 @@ def test_dependencies_only_point_down_the_layers():
         if layer(target) > layer(name)
     ]
     assert upward == []
+
+
+MAX_MODULE_LINES = 600
+MAX_FUNCTION_LINES = 80
+
+
+def test_modules_and_functions_stay_small():
+    """No module over 600 lines and no function over 80 (its docstring included)."""
+    too_long = []
+    for name, path in sorted(modules().items()):
+        text = path.read_text(encoding="utf-8")
+        lines = text.count("\n")
+        if lines > MAX_MODULE_LINES:
+            too_long.append(f"{name}: {lines} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    too_long.append(f"{name}.{node.name} (line {node.lineno}): {length} lines")
+    assert too_long == []
