@@ -31,11 +31,16 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
+# The tests run on every core (pytest-xdist), each worker taking the next test as
+# it is free; tests that share a server (the browser's site, PostgreSQL, Ralph) are
+# marked with one xdist_group and kept on one worker, so it starts once.
+PYTEST := $(BIN)/pytest -q -n auto --dist loadgroup
+
 pytest: $(STAMP)
-	$(BIN)/pytest -q
+	$(PYTEST)
 
 fast-tests: $(STAMP)
-	$(BIN)/pytest -q -x -m "not slow"
+	$(PYTEST) -x -m "not slow"
 
 # Build the sdist, then the wheel from it, install the wheel into a fresh virtual
 # environment and, from a folder outside the repository, run the demo and import
