@@ -1,8 +1,8 @@
 # Two commands on a fresh machine with python3 and make:
 #   make demo   run fourresp on its built-in content
 #   make test   every check: lint, types, tests (docs examples included)
-#   make check  the inner loop: lint, types and the fast tests (no browser, no
-#               PostgreSQL, no wheel build), in about a minute
+#   make check  the inner loop: lint, types and the fast tests (none marked slow:
+#               no browser, no servers, no large inputs, no wheel build)
 
 PYTHON ?= python3
 VENV   := .venv
