@@ -1,8 +1,8 @@
 # Two commands on a fresh machine with python3 and make:
 #   make demo   run fourresp on its built-in content
 #   make test   every check: lint, types, tests (docs examples included)
-#   make check  the inner loop: lint, types and the fast tests (no browser, no
-#               PostgreSQL, no wheel build), in about a minute
+#   make check  the inner loop: lint, types and the fast tests (none marked slow:
+#               no browser, no servers, no large inputs, no wheel build)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -31,11 +31,16 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
+# The tests run on every core (pytest-xdist), each worker taking the next test as
+# it is free; tests that share a server (the browser's site, PostgreSQL, Ralph) are
+# marked with one xdist_group and kept on one worker, so it starts once.
+PYTEST := $(BIN)/pytest -q -n auto --dist loadgroup
+
 pytest: $(STAMP)
-	$(BIN)/pytest -q
+	$(PYTEST)
 
 fast-tests: $(STAMP)
-	$(BIN)/pytest -q -x -m "not slow"
+	$(PYTEST) -x -m "not slow"
 
 # Build the sdist, then the wheel from it, install the wheel into a fresh virtual
 # environment and, from a folder outside the repository, run the demo and import

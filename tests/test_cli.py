@@ -420,6 +420,7 @@ def test_badge_command_errors(tmp_path, capsys):
     assert "not well-formed" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     browser.CHROMIUM is None and os.environ.get("FOURRESP_REQUIRE_BROWSER") != "1",
     reason="no headless Chromium here (Debian: chromium)",

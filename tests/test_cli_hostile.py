@@ -29,6 +29,10 @@ import pytest
 from hostile_documents import HOSTILE
 from peak import REPORT_AT_EXIT
 
+# Every case starts the command line in a child process, some on megabytes of
+# input: left out of `make check`.
+pytestmark = pytest.mark.slow
+
 TIME_LIMIT = 10.0
 MiB = 1024 * 1024
 

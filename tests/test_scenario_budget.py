@@ -89,6 +89,7 @@ def test_a_counter_round_a_loop_is_bounded_with_a_warning():
     ],
     ids=["1 MB of independent booleans", "2,000-scene loop, 20 marked choices a scene"],
 )
+@pytest.mark.slow  # megabyte-sized scenarios, each checked in a child process
 def test_validate_stays_within_the_documented_peak_memory(tmp_path, build, code):
     text = json.dumps(build())
     path = tmp_path / "hostile.json"

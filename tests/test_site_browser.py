@@ -33,6 +33,10 @@ AXE = pathlib.Path(
 SHOTS = ROOT / "build" / "screenshots"
 REQUIRED = os.environ.get("FOURRESP_REQUIRE_BROWSER") == "1"
 
+# A real browser and a site server: left out of `make check`; the module's tests
+# share the server and the browser driver, so they run on one worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+
 
 def _missing() -> str | None:
     try:

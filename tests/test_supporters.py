@@ -45,7 +45,14 @@ def _fresh_database(url: str) -> str:
     return f"{base}/{name}" + (f"?{query}" if query else "")
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+# The PostgreSQL cases start a server (once per worker): they are slow, and kept
+# on one worker so that one server serves them all.
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=[pytest.mark.slow, pytest.mark.xdist_group("postgres")]),
+    ]
+)
 def target(request, tmp_path):
     if request.param == "sqlite":
         return str(tmp_path / "supporters.db")

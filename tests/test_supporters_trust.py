@@ -331,6 +331,8 @@ def _database_files(url: str) -> bytes:
     return b"".join(path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file())
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("postgres")
 def test_withdrawing_on_postgres_with_a_reader_waits_briefly_and_erases(postgres):
     import psycopg
 
@@ -363,6 +365,8 @@ def test_withdrawing_on_postgres_with_a_reader_waits_briefly_and_erases(postgres
     assert b"Grace Hopper" in stored
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("postgres")
 def test_an_erasure_a_postgres_reader_blocks_too_long_is_reported_then_finished(postgres):
     import psycopg
 

@@ -319,6 +319,7 @@ def survey_core():
     return run
 
 
+@pytest.mark.slow  # runs survey-core under Node
 def test_the_real_surveyjs_computes_the_librarys_values(survey_core):
     cases = []
 

@@ -420,6 +420,8 @@ def test_the_xapi_command(tmp_path, capsys):
 # -- the independent model and a real LRS -------------------------------------------------
 
 
+# Ralph's tests start its model in a subprocess (once per worker that runs them)
+# and an LRS server: slow, and kept on one worker.
 @pytest.fixture(scope="module")
 def ralph():
     reason = lrs_server.why_not()
@@ -432,6 +434,8 @@ def ralph():
     validator.close()
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("ralph")
 @settings(max_examples=30, deadline=None)
 @given(attempts, actors)
 def test_ralphs_xapi_model_accepts_every_statement_of_generated_attempts(ralph, attempt, actor):
@@ -440,6 +444,8 @@ def test_ralphs_xapi_model_accepts_every_statement_of_generated_attempts(ralph, 
         assert ralph.problem(statement) is None
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("ralph")
 @settings(max_examples=10, deadline=None)
 @given(testing.scenarios(), st.randoms(use_true_random=False))
 def test_ralphs_xapi_model_accepts_every_statement_of_generated_runs(ralph, scenario, random):
@@ -453,6 +459,8 @@ def test_ralphs_xapi_model_accepts_every_statement_of_generated_runs(ralph, scen
         assert ralph.problem(statement) is None
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("ralph")
 @settings(max_examples=200, deadline=None)
 @given(
     st.text(
@@ -464,6 +472,8 @@ def test_the_iri_check_agrees_with_the_checker_ralph_uses(ralph, text):
     assert is_iri(text) == ralph.is_iri(text)
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("ralph")
 def test_a_real_lrs_accepts_two_learners_with_one_namespace_and_an_identical_resend(ralph):
     scenario, run = _finished_run()
     questionnaire, response, result = _attempt()
