@@ -95,6 +95,13 @@ def launch(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=browser.CHROMIUM, args=list(browser.FLAGS))
 
 
+def follow(locator: Any) -> None:
+    """Click a link or button that loads a page, and wait for that page: a click alone
+    returns once the click is done, before the next page has arrived."""
+    with locator.page.expect_navigation():
+        locator.click()
+
+
 class Visit:
     """A page with its console watched, axe run and a screenshot taken at each stop."""
 
@@ -152,17 +159,17 @@ def test_questionnaire_with_skips_and_back_and_forth(server: str, playwright: Pl
         visit = new_visit(browser, server)
         visit.go("")
         visit.check("home")
-        visit.page.get_by_role("link", name="Questionnaire").first.click()
+        follow(visit.page.get_by_role("link", name="Questionnaire").first)
         visit.check("questionnaire-intro")
-        visit.page.get_by_role("link", name="Start the questionnaire").click()
+        follow(visit.page.get_by_role("link", name="Start the questionnaire"))
         fieldsets = visit.page.locator("fieldset")
         assert fieldsets.count() >= 2
         fieldsets.nth(0).get_by_label("Often").check()
         fieldsets.nth(1).get_by_label("Skip").check()
         visit.check("questionnaire-page-1")
-        visit.page.get_by_role("button", name="Next").click()
+        follow(visit.page.get_by_role("button", name="Next"))
         assert "Page 2 of" in visit.page.content()
-        visit.page.get_by_role("button", name="Back").click()
+        follow(visit.page.get_by_role("button", name="Back"))
         assert visit.page.locator("fieldset").nth(0).get_by_label("Often").is_checked()
         pages = 0
         while True:  # answer "Often" everywhere else, keyboard only, then see the results
@@ -176,9 +183,9 @@ def test_questionnaire_with_skips_and_back_and_forth(server: str, playwright: Pl
                 visit.page.keyboard.press("Space")
             if visit.page.get_by_role("button", name="Next").count() == 0:
                 break
-            visit.page.get_by_role("button", name="Next").click()
+            follow(visit.page.get_by_role("button", name="Next"))
         visit.check("questionnaire-last-page")
-        visit.page.get_by_role("button", name="See my results").click()
+        follow(visit.page.get_by_role("button", name="See my results"))
         assert "Your results" in visit.page.content()
         assert "Overall:" in visit.page.content()
         visit.check("questionnaire-result")
@@ -191,14 +198,14 @@ def test_scenario_with_undo_and_resume_after_closing(server: str, playwright: Pl
     visit = new_visit(browser, server)
     visit.go("scenario")
     visit.check("scenario-intro")
-    visit.page.get_by_role("button", name="Start the scenario").click()
+    follow(visit.page.get_by_role("button", name="Start the scenario"))
     first_scene = visit.page.locator(".scene").inner_text()
     visit.check("scenario-scene")
-    visit.page.locator(".choices button").first.click()
+    follow(visit.page.locator(".choices button").first)
     visit.check("scenario-feedback")
-    visit.page.get_by_role("button", name="Undo my last choice").click()
+    follow(visit.page.get_by_role("button", name="Undo my last choice"))
     assert visit.page.locator(".scene").inner_text() == first_scene
-    visit.page.locator(".choices button").last.click()
+    follow(visit.page.locator(".choices button").last)
     here = visit.page.locator(".scene").inner_text()
     state = visit.page.context.storage_state()
     browser.close()  # the visitor closes the browser ...
@@ -211,7 +218,7 @@ def test_scenario_with_undo_and_resume_after_closing(server: str, playwright: Pl
         for _ in range(200):
             if "/scenario/scorecard" in visit.page.url:
                 break
-            visit.page.locator(".choices button").first.click()
+            follow(visit.page.locator(".choices button").first)
         assert "Your scorecard" in visit.page.content()
         visit.check("scenario-scorecard")
     finally:
@@ -228,14 +235,14 @@ def test_pledge_find_yourself_and_read_the_badge_back(
         visit.check("pledge")
         page = visit.page
         page.get_by_label("Your name").fill("<script>alert(1)</script>")
-        page.get_by_role("button", name="Show your commitment").click()
+        follow(page.get_by_role("button", name="Show your commitment"))
         assert "nothing was saved" in page.content()
         visit.check("pledge-refused", refused=True)
         page.get_by_label("Your name").fill("Grace Hopper")
         page.get_by_label("Organisation (optional)").fill("Navy")
         page.get_by_label("Country (optional)").fill("US")
         page.get_by_label("E-mail (optional)").fill("Grace@Example.org")
-        page.get_by_role("button", name="Show your commitment").click()
+        follow(page.get_by_role("button", name="Show your commitment"))
         assert "Thank you, Grace Hopper" in page.content()
         visit.check("supporter")
         with page.expect_download() as download:
