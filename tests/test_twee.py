@@ -226,7 +226,7 @@ def test_any_scenario_round_trips_and_through_crlf(scenario):
 
 def _seconds(text: str) -> float:
     best = float("inf")
-    for _ in range(3):
+    for _ in range(5):
         began = time.perf_counter()
         find_links(text)
         best = min(best, time.perf_counter() - began)
@@ -242,11 +242,13 @@ def _seconds(text: str) -> float:
     ).map("".join)
 )
 def test_link_scanning_is_linear_on_adversarial_text(unit):
-    n = 100_000
+    # n and 4n characters: linear scanning takes about 4x as long, quadratic 16x;
+    # the wide gap keeps a busy machine's noise from deciding the test
+    n = 50_000
     small = (unit * (n // len(unit) + 1))[:n]
-    large = (unit * (2 * n // len(unit) + 1))[: 2 * n]
+    large = (unit * (4 * n // len(unit) + 1))[: 4 * n]
     ratio = _seconds(large) / max(_seconds(small), 1e-3)  # below a millisecond is noise
-    assert ratio < 3.0, (unit, ratio)
+    assert ratio < 8.0, (unit, ratio)
 
 
 def test_an_80_kb_line_of_open_brackets_imports_quickly():
