@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import contextlib
 import io
-import math
+import json
 import pathlib
 import tempfile
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
@@ -41,6 +41,7 @@ from fourresp import (
 from fourresp.assessment import Response, load_questionnaire, score
 from fourresp.errors import Problem
 from fourresp.scenario import Runner, load_scenario
+from typed_app_scorers import HighAnswers, plain_mean
 
 WHEN = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)
 BASE = "https://example.org/xapi"
@@ -128,13 +129,11 @@ def use_fourresp() -> int:
         fourresp.ArgumentError,
         fourresp.ChoiceError,
         fourresp.DocumentError,
-        fourresp.MissingExtraError,
-        fourresp.NotFoundError,
-        fourresp.ResumeError,
-        fourresp.SchemaNotFoundError,
-        fourresp.StorageError,
-        fourresp.UnknownKindError,
     ]
+    failures.extend([fourresp.MissingExtraError, fourresp.NotFoundError, fourresp.ResumeError])
+    failures.extend(
+        [fourresp.SchemaNotFoundError, fourresp.StorageError, fourresp.UnknownKindError]
+    )
     try:
         fourresp.load("kind: framework\n", kind="nonsense")
     except fourresp.UnknownKindError as error:
@@ -156,13 +155,9 @@ def use_errors() -> int:
         errors.ArgumentError,
         errors.ChoiceError,
         errors.DocumentError,
-        errors.MissingExtraError,
-        errors.NotFoundError,
-        errors.ResumeError,
-        errors.SchemaNotFoundError,
-        errors.StorageError,
-        errors.UnknownKindError,
     ]
+    tree.extend([errors.MissingExtraError, errors.NotFoundError, errors.ResumeError])
+    tree.extend([errors.SchemaNotFoundError, errors.StorageError, errors.UnknownKindError])
     try:
         fourresp.schema("no-such-schema")
     except errors.SchemaNotFoundError as error:
@@ -206,93 +201,10 @@ def use_content() -> int:
     return len(aspects)
 
 
-class HighAnswers(assessment.AdditiveScorer):
-    """A scorer of the app's own: the share of answers at the top of the scale."""
-
-    def terms(self, answer: assessment.KeyedAnswer) -> tuple[float, ...]:
-        """One for an answer at the top of its scale, else nought; and one to count."""
-        return (1.0 if answer.keyed >= answer.maximum else 0.0, 1.0)
-
-    def from_sums(
-        self,
-        sums: tuple[float, ...],
-        *,
-        answered: int,
-        total_items: int,
-        parameters: Mapping[str, object],
-    ) -> assessment.ScorerOutput:
-        """The count of top answers, and its share of the answers."""
-        return assessment.ScorerOutput(value=sums[0], percent=100 * sums[0] / sums[1])
-
-
-def plain_mean(
-    answers: Sequence[assessment.KeyedAnswer],
-    *,
-    total_items: int,
-    parameters: Mapping[str, object],
-) -> assessment.ScorerOutput:
-    """A plain scorer: the mean keyed answer, and the mean share of each answer's scale."""
-    mean = math.fsum(answer.keyed for answer in answers) / len(answers)
-    shares = [(a.keyed - a.minimum) / (a.maximum - a.minimum) for a in answers]
-    percent = min(100.0, max(0.0, 100 * math.fsum(shares) / len(shares)))
-    return assessment.ScorerOutput(value=mean, percent=percent)
-
-
-def use_assessment() -> int:
-    """Score a response, a batch and rows, with the app's own scorers; the rows scored."""
-    group: str = assessment.ENTRY_POINT_GROUP
-    path: pathlib.Path = assessment.default_questionnaire_path()
-    questionnaire: assessment.Questionnaire = assessment.load_questionnaire(path)
-    items: tuple[assessment.Item, ...] = questionnaire.items
-    scale: assessment.Scale = questionnaire.scale
-    labels: tuple[assessment.ScaleLabel, ...] = scale.labels
-    scoring: assessment.Scoring = questionnaire.scoring
-    missing: assessment.MissingPolicy = questionnaire.missing
-    highlights: assessment.Highlights = questionnaire.highlights
-    cutoffs: assessment.Cutoffs = questionnaire.cutoffs
-    band_sets: tuple[assessment.BandSet, ...] = questionnaire.bands
-    bands: list[assessment.Band] = [band for s in band_sets for band in s.bands]
-    references: list[assessment.Reference] = [r for band in bands for r in band.references]
-    feedback: tuple[assessment.AspectFeedback, ...] = questionnaire.aspect_feedback
-    assert group
-    assert labels
-    assert scoring.scorer
-    assert missing
-    assert highlights
-    assert cutoffs
-    assert references is not None
-    assert feedback is not None
-    answers = assessment.Answers({item.id: 4 for item in items})
-    response = assessment.Response(
-        questionnaire=questionnaire.id, version=questionnaire.version, answers=answers
-    )
-    problems: tuple[Problem, ...] = assessment.check_response(questionnaire, response)
-    assert not problems
-    registry: assessment.ScorerRegistry = assessment.ScorerRegistry()
-    registry.register("app-high", HighAnswers())
-    registry.register("app-mean", plain_mean)
-    default: assessment.ScorerRegistry = assessment.default_registry()
-    assert "sum" in default.names()
-    assert isinstance(plain_mean, assessment.Scorer)
-    result: assessment.Result = assessment.score(
-        questionnaire, response, scorers=registry, scorer="app-high"
-    )
-    overall: assessment.Score = result.overall
-    band: assessment.BandRef | None = overall.band
-    per_responsibility: tuple[assessment.ResponsibilityResult, ...] = result.responsibilities
-    per_aspect: tuple[assessment.AspectResult, ...] = result.aspects
-    strengths: tuple[assessment.Highlight, ...] = result.strengths
-    assert band is None or band.name
-    assert per_responsibility
-    assert per_aspect
-    assert strengths is not None
-    markdown: str = assessment.result_markdown(result, questionnaire=questionnaire)
-    chart: str = assessment.result_chart(result)
-    shield: str = assessment.result_badge(result)
-    assert markdown
-    assert chart
-    assert shield
-    lines = "".join(fourresp_json(response) + "\n" for _ in range(3))
+def score_in_batches(questionnaire: assessment.Questionnaire, response: assessment.Response) -> int:
+    """Read, score and measure the reliability of a few lines of JSON; the rows scored."""
+    document: dict[str, object] = fourresp.to_document(response)
+    lines = (json.dumps(document) + "\n") * 3
     form: assessment.BatchFormat = "jsonl"
     read: list[assessment.ResponseRow] = list(
         assessment.read_responses(io.StringIO(lines), questionnaire, format=form)
@@ -314,18 +226,92 @@ def use_assessment() -> int:
     item_totals: list[assessment.ItemTotal] = [t for g in groups for t in g.item_total]
     assert report.responses == direct.responses
     assert item_totals is not None
-    # Registering process-wide is the app's call to make; the decorator is typed.
-    decorator: Callable[[HighAnswers], HighAnswers] = assessment.register_scorer("app-high")
-    assert callable(decorator)
     return len(batch) + len(rows)
 
 
-def fourresp_json(response: assessment.Response) -> str:
-    """A response as one line of JSON, through the top-level document form."""
-    import json
+def use_assessment() -> int:
+    """Score a response, a batch and rows, with the app's own scorers; the rows scored."""
+    path: pathlib.Path = assessment.default_questionnaire_path()
+    questionnaire: assessment.Questionnaire = assessment.load_questionnaire(path)
+    items: tuple[assessment.Item, ...] = questionnaire.items
+    scale: assessment.Scale = questionnaire.scale
+    labels: tuple[assessment.ScaleLabel, ...] = scale.labels
+    scoring: assessment.Scoring = questionnaire.scoring
+    missing: assessment.MissingPolicy = questionnaire.missing
+    highlights: assessment.Highlights = questionnaire.highlights
+    cutoffs: assessment.Cutoffs = questionnaire.cutoffs
+    band_sets: tuple[assessment.BandSet, ...] = questionnaire.bands
+    bands: list[assessment.Band] = [band for s in band_sets for band in s.bands]
+    references: list[assessment.Reference] = [r for band in bands for r in band.references]
+    feedback: tuple[assessment.AspectFeedback, ...] = questionnaire.aspect_feedback
+    assert assessment.ENTRY_POINT_GROUP
+    assert labels
+    assert scoring.scorer
+    assert missing
+    assert highlights
+    assert cutoffs
+    assert references is not None
+    assert feedback is not None
+    answers = assessment.Answers({item.id: 4 for item in items})
+    response = assessment.Response(
+        questionnaire=questionnaire.id, version=questionnaire.version, answers=answers
+    )
+    problems: tuple[Problem, ...] = assessment.check_response(questionnaire, response)
+    assert not problems
+    registry: assessment.ScorerRegistry = assessment.ScorerRegistry()
+    registry.register("app-high", HighAnswers())
+    registry.register("app-mean", plain_mean)
+    default: assessment.ScorerRegistry = assessment.default_registry()
+    assert "sum" in default.names()
+    assert isinstance(plain_mean, assessment.Scorer)
+    assert isinstance(HighAnswers(), assessment.AdditiveScorer)
+    top: assessment.ScorerOutput = HighAnswers().from_sums(
+        (1.0, 2.0), answered=2, total_items=2, parameters={}
+    )
+    assert top.percent == 50
+    result: assessment.Result = assessment.score(
+        questionnaire, response, scorers=registry, scorer="app-high"
+    )
+    overall: assessment.Score = result.overall
+    band: assessment.BandRef | None = overall.band
+    per_responsibility: tuple[assessment.ResponsibilityResult, ...] = result.responsibilities
+    per_aspect: tuple[assessment.AspectResult, ...] = result.aspects
+    strengths: tuple[assessment.Highlight, ...] = result.strengths
+    assert band is None or band.name
+    assert per_responsibility
+    assert per_aspect
+    assert strengths is not None
+    markdown: str = assessment.result_markdown(result, questionnaire=questionnaire)
+    chart: str = assessment.result_chart(result)
+    shield: str = assessment.result_badge(result)
+    assert markdown
+    assert chart
+    assert shield
+    scored = score_in_batches(questionnaire, response)
+    # Registering process-wide is the app's call to make; the decorator is typed.
+    decorator: Callable[[HighAnswers], HighAnswers] = assessment.register_scorer("app-high")
+    assert callable(decorator)
+    return scored
 
-    document: dict[str, object] = fourresp.to_document(response)
-    return json.dumps(document)
+
+def play(runner: scenario.Runner) -> scenario.Run:
+    """Play to an ending, taking the last choice each time; save and resume the run."""
+    run: scenario.Run = runner.start()
+    while not run.finished:
+        choices: tuple[scenario.Choice, ...] = runner.choices(run)
+        scene: scenario.Scene = runner.scene(run)
+        assert scene.id
+        assert runner.text(run)
+        run = runner.choose(run, choices[-1].id)
+    ending: scenario.Ending | None = runner.ending(run)
+    saved: dict[str, object] = runner.save(run)
+    document: scenario.RunDocument = fourresp.load(saved, kind="run")
+    kept: tuple[scenario.SavedStep, ...] = document.steps
+    again: scenario.Run = runner.resume(document)
+    assert again.steps == run.steps
+    assert ending
+    assert kept
+    return run
 
 
 def use_scenario() -> int:
@@ -375,25 +361,10 @@ def use_scenario() -> int:
     assert ranges is not None
     assert chances is not None
     assert nets is not None
-    by_rules: str = scenario.BY_RULES
-    assert by_rules
+    assert scenario.BY_RULES
     runner = scenario.Runner(story, seed=7)
-    run: scenario.Run = runner.start()
-    while not run.finished:
-        choices: tuple[scenario.Choice, ...] = runner.choices(run)
-        scene: scenario.Scene = runner.scene(run)
-        assert scene.id
-        assert runner.text(run)
-        run = runner.choose(run, choices[-1].id)
-    ending: scenario.Ending | None = runner.ending(run)
+    run = play(runner)
     steps: tuple[scenario.Step, ...] = run.steps
-    saved: dict[str, object] = runner.save(run)
-    document: scenario.RunDocument = fourresp.load(saved, kind="run")
-    kept: tuple[scenario.SavedStep, ...] = document.steps
-    again: scenario.Run = runner.resume(document)
-    assert again.steps == run.steps
-    assert ending
-    assert kept
     card: scenario.Scorecard = runner.scorecard(run)
     aspects: tuple[scenario.AspectScore, ...] = card.aspects
     responsibilities: tuple[scenario.ResponsibilityScore, ...] = card.responsibilities
