@@ -8,6 +8,7 @@ a ``use_<package>`` function.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import pathlib
 import subprocess
 import sys
@@ -18,7 +19,21 @@ import typed_app
 
 APP = pathlib.Path(typed_app.__file__).resolve()
 ROOT = APP.parent.parent
-PACKAGES = ("fourresp.xapi", "fourresp.exchange")
+PACKAGES = (
+    "fourresp",
+    "fourresp.errors",
+    "fourresp.content",
+    "fourresp.assessment",
+    "fourresp.scenario",
+    "fourresp.supporters",
+    "fourresp.badges",
+    "fourresp.charts",
+    "fourresp.testing",
+    "fourresp.xapi",
+    "fourresp.exchange",
+    # The site needs Flask, an extra: covered where it is installed.
+    *(("fourresp.site",) if importlib.util.find_spec("flask") else ()),
+)
 
 
 @pytest.mark.parametrize("package", PACKAGES)
