@@ -182,7 +182,7 @@ from peak import own_peak  # VmHWM: the child's own peak, not one inherited at f
 peak = own_peak()
 codes = sorted({problem.code for problem in problems})
 # the validator's own share: checking the scenario once it is read
-from fourresp._convert import converter
+from fourresp._document._convert import converter
 from fourresp.scenario import Scenario, check_scenario
 document = json.loads(pathlib.Path(sys.argv[1]).read_text(encoding="utf-8"))
 scenario = converter.structure(document, Scenario)

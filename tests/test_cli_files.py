@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import fourresp
-import fourresp._cli_scenario
+import fourresp.cli._scenario
 from fourresp._files import write_atomically
 from fourresp.cli import main
 from fourresp.errors import StorageError
@@ -146,7 +146,7 @@ def test_answers_that_cannot_be_saved_are_kept_elsewhere(tmp_path, capsys, monke
     folder = tmp_path / "gone"
     folder.mkdir()
     monkeypatch.setattr(sys, "stdin", io.StringIO("4\n5\nq\n"))
-    monkeypatch.setattr("fourresp._cli_assess.check_writable", lambda path: folder.rmdir())
+    monkeypatch.setattr("fourresp.cli._assess.check_writable", lambda path: folder.rmdir())
     assert main(["assess", "--save", str(folder / "a.yaml")]) == 1
     err = capsys.readouterr().err
     line = next(line for line in err.splitlines() if "cannot write" in line)
@@ -209,14 +209,14 @@ def test_a_run_that_cannot_be_saved_is_kept_elsewhere(tmp_path, capsys, monkeypa
     folder = tmp_path / "gone"
     folder.mkdir()
     monkeypatch.setattr(sys, "stdin", io.StringIO("1\ns\n"))
-    real = fourresp._cli_scenario.check_writable
+    real = fourresp.cli._scenario.check_writable
 
     def check_then_lose_the_folder(path, **options):
         real(path, **options)
         if folder.exists():
             folder.rmdir()
 
-    monkeypatch.setattr("fourresp._cli_scenario.check_writable", check_then_lose_the_folder)
+    monkeypatch.setattr("fourresp.cli._scenario.check_writable", check_then_lose_the_folder)
     assert main(["play", "--save", str(folder / "run.json")]) == 1
     err = capsys.readouterr().err
     line = next(line for line in err.splitlines() if "cannot write" in line)

@@ -162,7 +162,7 @@ def test_mappings_passed_to_the_api_follow_the_same_policy(value, code):
 
 def test_numbers_within_the_policy_are_read():
     document = "a: 12345678901234567890\nb: -0.5\nc: 1.5e+10\nd: 0x1F\ne: 'tab\\tand\\nlines'\n"
-    from fourresp._yaml import read_yaml
+    from fourresp._document._yaml import read_yaml
 
     assert read_yaml(document, limits=fourresp.DEFAULT_LIMITS, source=None) == {
         "a": 12345678901234567890,
@@ -273,7 +273,7 @@ def test_many_wrong_values_are_counted_without_being_kept():
 
 
 def test_terminal_text_escapes_what_a_terminal_would_act_on():
-    from fourresp._cli_common import terminal_text
+    from fourresp.cli._common import terminal_text
 
     assert terminal_text("plain\ttext\nline two é ✓") == "plain\ttext\nline two é ✓"
     assert terminal_text("\x1b[2Jgone\r\x07") == "\\x1b[2Jgone\\x0d\\x07"
@@ -284,7 +284,7 @@ def test_terminal_text_escapes_what_a_terminal_would_act_on():
 def test_read_line_caps_what_it_keeps():
     import io
 
-    from fourresp._cli_common import read_line
+    from fourresp.cli._common import read_line
 
     stream = io.StringIO("x" * 100_000 + "\n2\n")
     first = read_line(stream, limit=10)
@@ -411,7 +411,7 @@ def _all_paths(value, path=()):
 def test_json_locate_places_every_path_where_its_value_starts(value, indent, data):
     import json
 
-    from fourresp._json import json_locate
+    from fourresp._document._json import json_locate
 
     text = json.dumps(value, indent=indent, ensure_ascii=data.draw(st.booleans()))
     paths = list(_all_paths(value))
@@ -431,7 +431,7 @@ def test_json_locate_places_every_path_where_its_value_starts(value, indent, dat
 @settings(max_examples=200, deadline=None)
 @given(keys=st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=1, max_size=8))
 def test_json_duplicate_keys_are_all_found_with_their_first_line(keys):
-    from fourresp._json import json_locate
+    from fourresp._document._json import json_locate
 
     text = "{\n" + ",\n".join(f'"{key}": {index}' for index, key in enumerate(keys)) + "\n}"
     problems = json_locate(text, (), duplicates=True)[1]
@@ -456,7 +456,7 @@ def test_a_key_with_a_lone_surrogate_is_named_in_a_path_that_can_be_written(tmp_
 def test_read_line_caps_bytes_on_a_byte_stream():
     import io
 
-    from fourresp._cli_common import read_line
+    from fourresp.cli._common import read_line
 
     stream = io.TextIOWrapper(io.BytesIO(b"\xff" + b"x" * 50 + b"\n\xc3\xa9\n"), encoding="utf-8")
     assert read_line(stream, limit=10) == "\ufffd" + "x" * 9 + "\n"
@@ -510,7 +510,7 @@ def _plain_walk(value, limits, path=(), depth=0):
     """The oracle: (copy, problems) by plain recursion, as the policy reads."""
     import math
 
-    from fourresp._tree import integer_problem, text_problem
+    from fourresp._document._tree import integer_problem, text_problem
 
     if isinstance(value, str):
         problem = text_problem(value)
@@ -561,7 +561,7 @@ _policy_values = st.recursive(
 def test_the_tree_check_agrees_with_the_plain_walk(value):
     import math
 
-    from fourresp._tree import plain_copy
+    from fourresp._document._tree import plain_copy
 
     limits = fourresp.Limits(max_problems=10_000)
     copied, found = plain_copy(value, limits=limits)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import fourresp
 from fourresp import testing
-from fourresp._convert import structure, unstructure
+from fourresp._document._convert import structure, unstructure
 from fourresp.content import Framework
 
 

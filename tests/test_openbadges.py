@@ -283,7 +283,7 @@ def test_cli_bakes_and_unbakes_png(tmp_path, capsys):
 
 
 def test_cli_inputs_are_read_with_a_byte_cap(tmp_path, capsys, monkeypatch):
-    import fourresp._cli_badges as cli_badges
+    import fourresp.cli._badges as cli_badges
 
     monkeypatch.setattr(cli_badges, "MAX_INPUT_BYTES", 1000)
     big = tmp_path / "big.svg"

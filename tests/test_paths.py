@@ -1,4 +1,4 @@
-from fourresp._paths import format_path
+from fourresp._document._paths import format_path
 
 
 def test_plain_keys_and_indexes():

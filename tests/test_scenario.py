@@ -108,7 +108,7 @@ def test_score_ranges_per_ending_are_exact_on_a_small_scenario():
         },
         "endings": {"done": {"title": "Done", "verdict": "done", "debrief": "Done."}},
     }
-    from fourresp._convert import structure
+    from fourresp._document._convert import structure
     from fourresp.scenario import Scenario
 
     scenario = structure(document, Scenario)
@@ -257,7 +257,7 @@ DEFECTS = {
 def test_each_defect_is_reported_with_its_code_and_id(code, tmp_path, capsys):
     change, subject = DEFECTS[code]
     document = _break(change)
-    from fourresp._convert import structure
+    from fourresp._document._convert import structure
     from fourresp.scenario import Scenario
 
     body = {key: value for key, value in document.items() if key != "kind"}
@@ -389,7 +389,7 @@ def _saved_run():
 
 
 def _edited(change):
-    from fourresp._convert import structure
+    from fourresp._document._convert import structure
     from fourresp.scenario import Scenario
 
     document = _document()
@@ -479,7 +479,7 @@ def test_scorecard_report_and_chart():
 
 
 def test_exports_escape_ids_and_labels():
-    from fourresp._convert import structure
+    from fourresp._document._convert import structure
     from fourresp.scenario import Scenario
 
     document = {

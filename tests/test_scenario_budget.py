@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from fourresp._convert import converter
+from fourresp._document._convert import converter
 from fourresp.content import load_framework
 from fourresp.scenario import Scenario, check_scenario
 from hostile_scenarios import (

@@ -44,7 +44,7 @@ _OPS = {
 
 
 def _structure(document):
-    from fourresp._convert import structure
+    from fourresp._document._convert import structure
 
     return structure({k: v for k, v in document.items() if k != "kind"}, Scenario)
 

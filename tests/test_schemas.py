@@ -10,7 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import fourresp
-from fourresp import _schemas
+from fourresp._document import _schemas
 
 
 @pytest.fixture(params=fourresp.schema_names())

@@ -18,10 +18,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 from fourresp import _load
-from fourresp._limits import DEFAULT_LIMITS, Limits
+from fourresp._document._limits import DEFAULT_LIMITS, Limits
+from fourresp._document._schemas import schema, schema_names
 from fourresp._load import Format, Source, document_kinds, validate
 from fourresp._public import publish
-from fourresp._schemas import schema, schema_names
 from fourresp._version import __version__
 from fourresp.errors import (
     ArgumentError,

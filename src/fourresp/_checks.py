@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from fourresp._document._tree import text_problem
 from fourresp._iri import IRI
-from fourresp._tree import text_problem
 from fourresp.errors import ArgumentError
 
 __all__ = ["IRI", "absolute_iri", "non_empty_text"]
@@ -27,7 +27,7 @@ def absolute_iri(value: Any, what: str) -> str:
 
 def non_empty_text(value: Any, what: str) -> str:
     """``value`` when it is text with something in it that XML can carry (see
-    :func:`fourresp._tree.text_problem`); :class:`ArgumentError` otherwise."""
+    :func:`fourresp._document._tree.text_problem`); :class:`ArgumentError` otherwise."""
     if not isinstance(value, str) or not value.strip():
         raise ArgumentError(f"{what} must be non-empty text")
     problem = text_problem(value)

@@ -1,11 +1,11 @@
 """The one loader: every document kind goes read -> schema -> structure -> checks.
 
 1. **Read** a path, text, bytes or mapping into plain JSON-compatible values
-   (:mod:`fourresp._yaml`, :mod:`fourresp._json`, :mod:`fourresp._tree`), bounded
-   by :class:`~fourresp.Limits`.
-2. **Validate** against the kind's JSON Schema (:mod:`fourresp._schemas`).
+   (``_yaml``, ``_json`` and ``_tree`` in :mod:`fourresp._document`), bounded by
+   :class:`~fourresp.Limits`.
+2. **Validate** against the kind's JSON Schema (:mod:`fourresp._document._schemas`).
 3. **Structure** into frozen attrs classes with the one converter
-   (:mod:`fourresp._convert`).
+   (:mod:`fourresp._document._convert`).
 4. **Check** what a schema cannot say (unique ids across lists, references between
    parts), with the kind's own check function yielding :class:`Finding` values.
 
@@ -22,9 +22,9 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 
-from fourresp._limits import DEFAULT_LIMITS, Limits
-from fourresp._paths import Path, PathPart, Positions, format_path, locate
-from fourresp._tree import Found
+from fourresp._document._limits import DEFAULT_LIMITS, Limits
+from fourresp._document._paths import Path, PathPart, Positions, format_path, locate
+from fourresp._document._tree import Found
 from fourresp.errors import ArgumentError, DocumentError, Problem, Severity, UnknownKindError
 
 __all__ = [
@@ -248,8 +248,8 @@ class _Collector:
 
 
 def _positions_of(read: _Read, wanted: list[Path]) -> Positions:
-    from fourresp._json import json_locate
-    from fourresp._yaml import yaml_positions
+    from fourresp._document._json import json_locate
+    from fourresp._document._yaml import yaml_positions
 
     assert read.text is not None
     if read.format == "json":
@@ -336,7 +336,7 @@ def read(
 
 def _read_mapping(source: Mapping[str, Any], limits: Limits) -> _Read:
     """A caller's mapping, copied into plain values and checked like a parsed document."""
-    from fourresp._tree import TreeProblems, plain_copy
+    from fourresp._document._tree import TreeProblems, plain_copy
 
     try:
         data, found = plain_copy(source, limits=limits)
@@ -389,8 +389,8 @@ def _source_text(source: object, limits: Limits) -> tuple[str, str | None]:
 
 def _parse(text: str, name: str | None, chosen: Format | None, limits: Limits) -> _Read:
     """Parse ``text`` as JSON or YAML; with no format known, JSON when it parses as JSON."""
-    from fourresp._json import read_json_lenient
-    from fourresp._yaml import read_yaml_lenient
+    from fourresp._document._json import read_json_lenient
+    from fourresp._document._yaml import read_yaml_lenient
 
     if chosen is None:
         stripped = text.lstrip()
@@ -462,8 +462,8 @@ def _run(read: _Read, kind: DocumentKind) -> tuple[Any, tuple[Problem, ...]]:
     everything. A later stage's problem at a path an earlier one already reported
     is left out, and the number of problems is capped (``Limits.max_problems``).
     """
-    from fourresp._convert import structure, structure_problems
-    from fourresp._schemas import schema_problems
+    from fourresp._document._convert import structure, structure_problems
+    from fourresp._document._schemas import schema_problems
 
     collector = _Collector(read)
     reported = collector.read_paths
@@ -578,7 +578,7 @@ def validate(
 
 def to_document(obj: Any) -> dict[str, Any]:
     """The document for a loaded object, with its ``kind`` key: ``load(to_document(x)) == x``."""
-    from fourresp._convert import unstructure
+    from fourresp._document._convert import unstructure
 
     kind = _kind_for_model(type(obj))
     body: dict[str, Any] = unstructure(obj)

@@ -16,7 +16,7 @@ from typing import IO
 
 import attrs
 
-from fourresp._limits import Limits
+from fourresp._document._limits import Limits
 from fourresp.assessment._engine import Plan, plan_for
 from fourresp.assessment._models import (
     Questionnaire,

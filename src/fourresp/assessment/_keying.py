@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import NoReturn
 
-from fourresp._paths import format_path
+from fourresp._document._paths import format_path
 from fourresp.assessment._models import Questionnaire, Response, scale_findings
 from fourresp.assessment._protocols import KeyedAnswer
 from fourresp.errors import DocumentError, Problem

@@ -526,7 +526,7 @@ RESULT_KIND = DocumentKind(
 def _register_hooks() -> None:
     from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-    from fourresp._convert import converter
+    from fourresp._document._convert import converter
 
     converter.register_structure_hook(
         Band, make_dict_structure_fn(Band, converter, from_=override(rename="from"))

@@ -35,9 +35,9 @@ from typing import IO, Any, Literal
 
 import attrs
 
-from fourresp._limits import DEFAULT_LIMITS, Limits
+from fourresp._document._limits import DEFAULT_LIMITS, Limits
+from fourresp._document._paths import format_path
 from fourresp._load import load
-from fourresp._paths import format_path
 from fourresp.assessment._models import Questionnaire, Response
 from fourresp.assessment._quick import MAX_ANSWERS, quick_response
 from fourresp.errors import ArgumentError, DocumentError, Problem
@@ -178,7 +178,7 @@ def _parsed(text: str, limits: Limits, source: str | None) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_no_constant)
     except (ValueError, RecursionError, _DuplicateKey):
-        from fourresp._json import read_json
+        from fourresp._document._json import read_json
 
         return read_json(text, limits=limits, source=source)
 

@@ -34,7 +34,7 @@ from typing import Any, Literal, overload
 
 import attrs
 
-from fourresp._tree import text_problem
+from fourresp._document._tree import text_problem
 from fourresp.badges._png import PNG_SIGNATURE, bake_png, read_png
 from fourresp.errors import ArgumentError, DocumentError, Problem
 

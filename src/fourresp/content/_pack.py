@@ -7,9 +7,9 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from fourresp._limits import Limits
+from fourresp._document._limits import Limits
+from fourresp._document._paths import format_path
 from fourresp._load import load, validate
-from fourresp._paths import format_path
 from fourresp.content._models import Framework
 from fourresp.errors import DocumentError, Problem
 

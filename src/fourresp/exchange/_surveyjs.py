@@ -286,7 +286,7 @@ def from_surveyjs(
     not a number is refused with :class:`~fourresp.errors.DocumentError` naming
     its key; scoring then checks scale and step.
     """
-    from fourresp._paths import format_path
+    from fourresp._document._paths import format_path
     from fourresp.assessment import Response
     from fourresp.content import load_framework
 

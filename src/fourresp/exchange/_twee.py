@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from fourresp._paths import format_path
+from fourresp._document._paths import format_path
 from fourresp.errors import DocumentError, Problem
 from fourresp.exchange._twee_format import (
     ENDING_TAG,
@@ -72,8 +72,8 @@ MAX_TWEE_BYTES = 16 * 1024 * 1024
 
 def _read(text: str, source: str | None, line: int) -> Any:
     """JSON read strictly (depth, size, duplicate keys bounded as for any document)."""
-    from fourresp._json import read_json
-    from fourresp._limits import DEFAULT_LIMITS
+    from fourresp._document._json import read_json
+    from fourresp._document._limits import DEFAULT_LIMITS
 
     try:
         return read_json(text, limits=DEFAULT_LIMITS, source=source)

@@ -137,7 +137,7 @@ def fingerprint(scenario: Scenario) -> str:
 
 def choice_digest(choice: Choice) -> str:
     """A short digest of what a choice means: its target and its effects."""
-    from fourresp._convert import unstructure
+    from fourresp._document._convert import unstructure
 
     meaning = {"goto": choice.goto, "effects": unstructure(choice.effects)}
     text = json.dumps(meaning, sort_keys=True, separators=(",", ":"))

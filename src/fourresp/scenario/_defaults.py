@@ -7,7 +7,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from fourresp._limits import Limits
+from fourresp._document._limits import Limits
 from fourresp._load import load
 from fourresp.scenario._models import Scenario
 

@@ -303,7 +303,7 @@ def _register_hooks() -> None:
     from cattrs.errors import IterableValidationError, IterableValidationNote
     from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-    from fourresp._convert import converter
+    from fourresp._document._convert import converter
 
     def structure_condition(data: Any, _: Any) -> Condition:
         if not isinstance(data, dict):

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import attrs
 
-from fourresp._paths import PathPart, format_path
+from fourresp._document._paths import PathPart, format_path
 from fourresp.errors import Severity
 from fourresp.scenario._balance import BalanceReport
 from fourresp.scenario._explore import Exploration

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
-from fourresp._paths import PathPart
+from fourresp._document._paths import PathPart
 from fourresp.content import Framework
 from fourresp.errors import Severity
 from fourresp.scenario._conditions import Domains, Interval, Key, condition_findings

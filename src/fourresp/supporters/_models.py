@@ -28,8 +28,8 @@ from typing import Any
 
 import attrs
 
+from fourresp._document._paths import format_path
 from fourresp._load import DocumentKind, Finding
-from fourresp._paths import format_path
 from fourresp.errors import DocumentError, Problem
 from fourresp.supporters._countries import COUNTRY_CODES
 

@@ -56,8 +56,8 @@ def validate_statement(statement: Mapping[str, Any]) -> None:
     by RFC 3987's grammar, and what a schema cannot compare (a raw score between
     its min and max, min below max) is checked here.
     """
-    from fourresp._paths import format_path
-    from fourresp._schemas import schema_problems
+    from fourresp._document._paths import format_path
+    from fourresp._document._schemas import schema_problems
 
     for path, message in schema_problems("xapi-statement", statement):
         raise ArgumentError(

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import fourresp
-from fourresp._cli_common import EXIT_OK, EXIT_USAGE, emit
 from fourresp._files import document_text
+from fourresp.cli._common import EXIT_OK, EXIT_USAGE, emit
 
 __all__ = ["add_commands"]
 
@@ -226,9 +226,9 @@ def export_command(args: argparse.Namespace, out: TextIO) -> int:
 
 def import_surveyjs(args: argparse.Namespace, out: TextIO) -> int:
     """``fourresp import surveyjs``: score SurveyJS results (``survey.data`` as JSON)."""
-    from fourresp._cli_assess import render_result
     from fourresp._load import read
     from fourresp.assessment import load_questionnaire, result_markdown, score
+    from fourresp.cli._assess import render_result
     from fourresp.exchange import from_surveyjs
 
     questionnaire = load_questionnaire(args.questionnaire)

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 import attrs
 
 import fourresp
-from fourresp._cli_common import (
+from fourresp.cli._common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -75,27 +75,27 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_schema(commands)
     _add_validate(commands)
 
-    from fourresp._cli_assess import add_commands as add_assessment_commands
+    from fourresp.cli._assess import add_commands as add_assessment_commands
 
     add_assessment_commands(commands)
 
-    from fourresp._cli_badges import add_commands as add_badge_commands
+    from fourresp.cli._badges import add_commands as add_badge_commands
 
     add_badge_commands(commands)
 
-    from fourresp._cli_scenario import add_commands as add_scenario_commands
+    from fourresp.cli._scenario import add_commands as add_scenario_commands
 
     add_scenario_commands(commands)
 
-    from fourresp._cli_supporters import add_commands as add_supporter_commands
+    from fourresp.cli._supporters import add_commands as add_supporter_commands
 
     add_supporter_commands(commands)
 
-    from fourresp._cli_exchange import add_commands as add_exchange_commands
+    from fourresp.cli._exchange import add_commands as add_exchange_commands
 
     add_exchange_commands(commands)
 
-    from fourresp._cli_site import add_commands as add_site_commands
+    from fourresp.cli._site import add_commands as add_site_commands
 
     add_site_commands(commands)
 
@@ -192,7 +192,7 @@ def _add_demo(commands: argparse._SubParsersAction[_Parser]) -> None:
     demo.add_argument(
         "--out", default="fourresp-demo", metavar="DIR", help="default: ./fourresp-demo"
     )
-    demo.set_defaults(handler=_demo)
+    demo.set_defaults(handler=_demo_command)
 
 
 _OUTPUTS = ("-o", "--output", "--chart", "--save", "--out")
@@ -323,7 +323,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         limits = attrs.evolve(fourresp.DEFAULT_LIMITS, max_problems=args.max_problems)
         problems = fourresp.validate(path, kind=args.kind, limits=limits)
         if args.balance:
-            from fourresp._cli_scenario import balance_summary
+            from fourresp.cli._scenario import balance_summary
 
             extra, summary = balance_summary(path, problems)
             problems += tuple(extra)
@@ -352,7 +352,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
             out.write(terminal_text(line) + "\n")
         for path, summary in balances.items():
             if summary is not None:
-                from fourresp._cli_scenario import balance_text
+                from fourresp.cli._scenario import balance_text
 
                 out.write(terminal_text(f"{path}: {balance_text(summary)}"))
         errors = sum(p.severity == "error" for _, problems in results for p in problems)
@@ -402,8 +402,8 @@ def problem_lines(groups: Iterable[Iterable[Problem]]) -> Iterator[str]:
 # -- demo ------------------------------------------------------------------------
 
 
-def _demo(args: argparse.Namespace, out: TextIO) -> int:
-    from fourresp._demo import build_demo
+def _demo_command(args: argparse.Namespace, out: TextIO) -> int:
+    from fourresp.cli._demo import build_demo
 
     folder = Path(args.out)
     print(f"Writing the demo to {folder}/", file=out)

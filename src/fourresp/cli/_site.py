@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from fourresp._cli_common import EXIT_INTERRUPTED, EXIT_OK
+from fourresp.cli._common import EXIT_INTERRUPTED, EXIT_OK
 from fourresp.errors import ArgumentError, MissingExtraError
 
 __all__ = ["add_commands"]

@@ -16,9 +16,16 @@ import re
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from fourresp._limits import Limits
-from fourresp._paths import Path, PathPart, Positions, format_path
-from fourresp._tree import BadNumber, Capped, Found, TreeProblems, check_tree, number_text_problem
+from fourresp._document._limits import Limits
+from fourresp._document._paths import Path, PathPart, Positions, format_path
+from fourresp._document._tree import (
+    BadNumber,
+    Capped,
+    Found,
+    TreeProblems,
+    check_tree,
+    number_text_problem,
+)
 from fourresp.errors import DocumentError, Problem
 
 __all__ = ["json_locate", "locate_found", "read_json", "read_json_lenient"]

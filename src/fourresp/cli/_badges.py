@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from fourresp._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit, terminal_text
 from fourresp.badges import STYLES, THEMES, badge, bake, emblem, unbake
 from fourresp.badges._png import PNG_SIGNATURE
+from fourresp.cli._common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit, terminal_text
 from fourresp.errors import ArgumentError, DocumentError, Problem
 
 __all__ = ["add_commands"]
@@ -135,8 +135,8 @@ def _badge(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _bake(args: argparse.Namespace, out: TextIO) -> int:
-    from fourresp._json import read_json
-    from fourresp._limits import DEFAULT_LIMITS
+    from fourresp._document._json import read_json
+    from fourresp._document._limits import DEFAULT_LIMITS
 
     if args.json is None and args.verify is None:
         print("fourresp bake: give a JSON FILE, --verify JWS, or both", file=sys.stderr)

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any, TextIO
 
-from fourresp._cli_common import EXIT_OK
+from fourresp.cli._common import EXIT_OK
 from fourresp.content import load_framework
 from fourresp.errors import ArgumentError, NotFoundError
 from fourresp.supporters import PUBLIC_FIELDS, Pledge, SupporterRegistry, open_registry

@@ -243,7 +243,7 @@ def _assessment_section(out: _Folder, framework: Framework) -> tuple[tuple[str, 
 
 def _scenario_section(out: _Folder) -> tuple[tuple[str, str], Scorecard]:
     """The scenario played with :data:`DEMO_CHOICES`: scorecard, run and graphs; the section."""
-    from fourresp._convert import unstructure
+    from fourresp._document._convert import unstructure
     from fourresp.scenario import (
         Runner,
         load_scenario,

@@ -24,8 +24,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from fourresp._limits import Limits
-from fourresp._paths import Path
+from fourresp._document._limits import Limits
+from fourresp._document._paths import Path
 
 __all__ = [
     "MAX_NUMBER_CHARACTERS",

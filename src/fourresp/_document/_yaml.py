@@ -14,7 +14,7 @@ ourselves. That is where the rules live:
 - only the standard JSON-compatible tags (``!!str``, ``!!int``, ...) are accepted, so
   ``!!python/object`` and friends are refused, never constructed;
 - duplicate keys are refused, naming both lines;
-- numbers and text follow the one policy of :mod:`fourresp._tree` (finite numbers
+- numbers and text follow the one policy of :mod:`fourresp._document._tree` (finite numbers
   of bounded length, checked before conversion; no control characters, lone
   surrogates or U+FFFE/U+FFFF in text);
 - aliases are shared, not copied, and each use counts its whole subtree against
@@ -36,9 +36,14 @@ from typing import Any
 
 import yaml
 
-from fourresp._limits import Limits
-from fourresp._paths import Path, Positions, format_path
-from fourresp._tree import integer_problem, number_problem, number_text_problem, text_problem
+from fourresp._document._limits import Limits
+from fourresp._document._paths import Path, Positions, format_path
+from fourresp._document._tree import (
+    integer_problem,
+    number_problem,
+    number_text_problem,
+    text_problem,
+)
 from fourresp.errors import DocumentError, Problem
 
 __all__ = ["Positions", "read_yaml", "read_yaml_lenient", "yaml_positions"]

@@ -9,15 +9,15 @@ import textwrap
 from pathlib import Path
 from typing import Any, TextIO
 
-from fourresp._cli_common import (
+from fourresp._document._convert import unstructure
+from fourresp._files import check_writable, document_text, rescue, write_atomically
+from fourresp.cli._common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PROBLEMS,
     read_line,
     terminal_text,
 )
-from fourresp._convert import unstructure
-from fourresp._files import check_writable, document_text, rescue, write_atomically
 from fourresp.errors import ChoiceError, StorageError
 from fourresp.scenario import (
     Run,
@@ -296,7 +296,7 @@ def balance_summary(
     validation's problems); the report is a JSON-ready mapping, or None when the
     file is not a valid scenario or the report could not be worked out.
     """
-    from fourresp._convert import structure
+    from fourresp._document._convert import structure
     from fourresp._load import _Collector, read
     from fourresp.scenario import Scenario, check_scenario
 

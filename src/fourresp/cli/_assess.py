@@ -11,15 +11,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import fourresp
-from fourresp._cli_common import (
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    EXIT_PROBLEMS,
-    read_line,
-    terminal_text,
-)
-from fourresp._convert import unstructure
 from fourresp._csvsafe import neutralise
+from fourresp._document._convert import unstructure
 from fourresp._files import check_writable, document_text, rescue, write_atomically
 from fourresp.assessment import (
     BatchRow,
@@ -37,6 +30,13 @@ from fourresp.assessment import (
     score,
     score_batch,
     score_rows,
+)
+from fourresp.cli._common import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    read_line,
+    terminal_text,
 )
 from fourresp.errors import StorageError
 
