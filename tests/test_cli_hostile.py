@@ -235,6 +235,12 @@ CASES: dict[str, Case] = {
         codes=frozenset({0}),
         out_never=r'(^|,)"?[=+@]',
     ),
+    "import-surveyjs-infinite-answer": Case(
+        ("import", "surveyjs", "{f}"),
+        body=b'{"client-1": 1e999, "client-2": 4}',
+        suffix=".json",
+        err_says=r"finite",
+    ),
     "serve-port-out-of-range": Case(("serve", "--db", "{f}", "--port", "70000"), names_file=False),
     "import-twee-duplicate-passages": Case(
         ("import", "twee", "{f}"),

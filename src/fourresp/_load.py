@@ -35,6 +35,7 @@ __all__ = [
     "document_kinds",
     "get_kind",
     "load",
+    "read_data",
     "to_document",
     "validate",
 ]
@@ -425,6 +426,19 @@ def _parse(text: str, name: str | None, chosen: Format | None, limits: Limits) -
 
 
 # -- the pipeline --------------------------------------------------------------------
+
+
+def read_data(source: Source, *, format: Format | None = None, limits: Limits | None = None) -> Any:
+    """The plain values of ``source``, for a reader that checks them itself.
+
+    Where :func:`read` goes on past a bad number, bad text or a duplicate key (so a
+    document's later checks still run), this refuses them: a
+    :class:`~fourresp.errors.DocumentError` naming every such problem, located.
+    """
+    found = read(source, format=format, limits=limits)
+    if found.located or found.pending or found.more:
+        raise DocumentError(list(_Collector(found).problems()), source=found.source)
+    return found.data
 
 
 def _resolve_kind(read: _Read, kind: str | None) -> DocumentKind:

@@ -226,13 +226,13 @@ def export_command(args: argparse.Namespace, out: TextIO) -> int:
 
 def import_surveyjs(args: argparse.Namespace, out: TextIO) -> int:
     """``fourresp import surveyjs``: score SurveyJS results (``survey.data`` as JSON)."""
-    from fourresp._load import read
+    from fourresp._load import read_data
     from fourresp.assessment import load_questionnaire, result_markdown, score
     from fourresp.cli._assess import render_result
     from fourresp.exchange import from_surveyjs
 
     questionnaire = load_questionnaire(args.questionnaire)
-    data = read(args.file, format="json").data
+    data = read_data(args.file, format="json")
     imported = from_surveyjs(questionnaire, data, respondent=args.respondent)
     if imported.ignored:
         print(
