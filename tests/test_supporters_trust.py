@@ -405,3 +405,23 @@ def test_an_import_streams_with_flat_memory(tmp_path):
 
     small, large = peak(3_000), peak(12_000)
     assert large < 1.5 * small  # four times the rows, not four times the memory
+
+
+def test_a_csv_row_of_many_cells_is_refused_within_its_budget():
+    # Each cell is small (the csv module's field limit never trips) but the row is
+    # megabytes long: it is refused at its line without being held whole.
+    from fourresp.supporters import open_registry
+
+    huge = "," * 2_000_000
+    pledges = (
+        "name,email,pledged_on,framework_version\n"
+        f"Wide{huge}\n"
+        "Zoe,zoe@example.org,2026-11-29,1.0.0\n"
+    )
+    with open_registry(":memory:") as registry:
+        with pytest.raises(DocumentError) as caught:
+            registry.import_from(io.StringIO(pledges), format="csv")
+        (problem,) = caught.value.problems
+        assert problem.line == 2
+        assert "longer than" in problem.message
+        assert registry.count() == 0  # all or nothing

@@ -36,6 +36,7 @@ from typing import IO, Any, Literal
 import attrs
 
 from fourresp._document._limits import DEFAULT_LIMITS, Limits
+from fourresp._document._lines import BoundedLines, RowTooLarge, jsonl_lines
 from fourresp._document._paths import format_path
 from fourresp._load import load
 from fourresp.assessment._models import Questionnaire, Response
@@ -204,22 +205,12 @@ def _jsonl_rows(
     stream: IO[str], source: str | None, questionnaire: Questionnaire, limits: Limits
 ) -> Iterator[ResponseRow]:
     budget = min(limits.max_bytes, _ROW_BUDGET)
-    line = 0
-    while True:
-        text = stream.readline(budget + 1)
-        if not text:
-            return
-        line += 1
-        if line == 1:  # a stream opened without utf-8-sig keeps the byte-order mark
-            text = text.removeprefix("\ufeff")
-        if len(text) > budget and not text.endswith("\n"):
-            while text and not text.endswith("\n"):  # skip the rest, a budget at a time
-                text = stream.readline(budget + 1)
+    for line, text in jsonl_lines(stream, budget):
+        if text is None:
             yield _too_large(line, source, budget)
-            continue
-        if not text.strip():
-            continue
-        yield _guarded(line, source, partial(_jsonl_row, text, line, source, questionnaire, limits))
+        else:
+            row = partial(_jsonl_row, text, line, source, questionnaire, limits)
+            yield _guarded(line, source, row)
 
 
 def _number(text: str) -> float | int | None:
@@ -274,45 +265,6 @@ def _csv_header(header: list[str], questionnaire: Questionnaire, source: str | N
     return names
 
 
-class _RowTooLarge(Exception):
-    """A CSV row went over its budget; the rest of its last line was skipped."""
-
-
-class _BoundedLines:
-    """The lines of a stream for :func:`csv.reader`, each row within a budget of characters.
-
-    ``start()`` begins a row; a row whose lines (a quoted cell may span several)
-    add up to more than the budget raises :class:`_RowTooLarge` once the rest of
-    its line is skipped, a budget at a time, so memory stays bounded.
-    """
-
-    def __init__(self, stream: IO[str], budget: int) -> None:
-        self.stream = stream
-        self.budget = budget
-        self.left = budget
-        self.lines = 0  # lines read so far
-
-    def start(self) -> None:
-        self.left = self.budget
-
-    def __iter__(self) -> _BoundedLines:
-        return self
-
-    def __next__(self) -> str:
-        text = self.stream.readline(self.left + 1)
-        if not text:
-            raise StopIteration
-        self.lines += 1
-        if self.lines == 1:  # a stream opened without utf-8-sig keeps the byte-order mark
-            text = text.removeprefix("\ufeff")
-        self.left -= len(text)
-        if self.left < 0:
-            while text and not text.endswith("\n"):
-                text = self.stream.readline(self.budget + 1)
-            raise _RowTooLarge
-        return text
-
-
 def _csv_rows(
     stream: IO[str], source: str | None, questionnaire: Questionnaire, limits: Limits
 ) -> Iterator[ResponseRow]:
@@ -322,11 +274,11 @@ def _csv_rows(
     import csv  # only CSV batches need it
 
     budget = min(limits.max_bytes, _ROW_BUDGET)
-    lines = _BoundedLines(stream, budget)
+    lines = BoundedLines(stream, budget)
     reader = csv.reader(lines, strict=True)
     try:
         header = next(reader, None)
-    except (csv.Error, _RowTooLarge) as exc:
+    except (csv.Error, RowTooLarge) as exc:
         message = "not valid CSV: " + (str(exc) if isinstance(exc, csv.Error) else "too long")
         raise DocumentError(
             [Problem(code="csv-syntax", message=message, source=source, line=1)]
@@ -339,7 +291,7 @@ def _csv_rows(
         lines.start()
         try:
             cells = next(reader, None)
-        except _RowTooLarge:
+        except RowTooLarge:
             yield _too_large(start, source, budget)
             continue
         except csv.Error as exc:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import IO, Any, Literal
 
 from fourresp._csvsafe import neutralise, restore
+from fourresp._document._lines import BoundedLines, RowTooLarge, jsonl_lines
 from fourresp.errors import Problem
 from fourresp.supporters._models import Supporter
 from fourresp.supporters._tables import COLUMNS
@@ -51,20 +52,9 @@ def records(
 def _jsonl_records(
     stream: IO[str], name: str | None, problems: list[Problem]
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    line = 0
-    while True:
-        text = stream.readline(MAX_LINE + 1)
-        if not text:
-            return
-        line += 1
-        if line == 1:  # a stream opened without utf-8-sig keeps the byte-order mark
-            text = text.removeprefix("\ufeff")
-        if len(text) > MAX_LINE and not text.endswith("\n"):
-            while (rest := stream.readline(MAX_LINE)) and not rest.endswith("\n"):
-                pass
+    for line, text in jsonl_lines(stream, MAX_LINE):
+        if text is None:
             problems.append(at(f"the line is longer than {MAX_LINE:,} characters", name, line))
-            continue
-        if not text.strip():
             continue
         try:
             record = json.loads(text)
@@ -96,13 +86,22 @@ _TRUE = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0":
 def _csv_records(
     stream: IO[str], name: str | None, problems: list[Problem]
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    reader = csv.reader(stream)
+    lines = BoundedLines(stream, MAX_LINE)  # a row, however many cells, within MAX_LINE
+    reader = csv.reader(lines)
     try:
         header = next(reader, None)
         if header is None:
             return
-        header = [header[0].removeprefix("\ufeff"), *header[1:]]
-        for row in reader:
+        while True:
+            start = lines.lines + 1
+            lines.start()
+            try:
+                row = next(reader, None)
+            except RowTooLarge:
+                problems.append(at(f"the row is longer than {MAX_LINE:,} characters", name, start))
+                continue
+            if row is None:
+                return
             if len(row) > len(header):
                 problems.append(
                     at(f"{len(row)} cells, but {len(header)} columns", name, reader.line_num)
