@@ -21,6 +21,7 @@ import math
 import re
 import zlib
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import attrs
 
@@ -131,11 +132,15 @@ class _Role:
         return font
 
 
-# A label or message ready for its role, as a plain tuple (cheaper to make than an
-# object, and every badge with a new text makes one): (the text cleaned, escaped,
-# its box width in pixels, its textLength x10, its fingerprint for ids, and the
-# tail of its text element, the same in every badge).
-_Part = tuple[str, str, int, int, str, str]
+class _Part(NamedTuple):
+    """One text of a badge, ready to write: what a remembered label or message keeps."""
+
+    plain: str  # cleaned (and upper-cased where the style says so)
+    escaped: str  # escaped for XML
+    box: int  # its box's width in pixels
+    length10: int  # its textLength, in tenths of a pixel
+    crc: str  # eight hex digits, for the ids
+    tail: str  # the end of its <text> element
 
 
 def _make_part(raw: str, role: _Role) -> _Part:
@@ -148,14 +153,13 @@ def _make_part(raw: str, role: _Role) -> _Part:
     width = font.measure_encoded(plain, data) * role.scale + role.spacing * len(plain)
     text = _escaped(plain)
     length10 = round(width * 10)
-    return (
-        plain,
-        text,
-        math.ceil(width),
-        length10,
-        # eight hex digits; to_bytes().hex() is about three times faster than format()
-        zlib.crc32(data).to_bytes(4, "big").hex(),
-        f'textLength="{length10}"{role.extra}>{text}</text>',
+    return _Part(
+        plain=plain,
+        escaped=text,
+        box=math.ceil(width),
+        length10=length10,
+        crc=f"{zlib.crc32(data):08x}",
+        tail=f'textLength="{length10}"{role.extra}>{text}</text>',
     )
 
 
@@ -426,7 +430,7 @@ def _plain_badge(
 ) -> str:
     """The markup of the flat, plastic and for-the-badge styles (all but social)."""
     label_plain, _, label_box, _, _, label_tail = left_part
-    message_tail = right_part[5]
+    message_tail = right_part.tail
     pad, height = chosen.padding, chosen.height
     logo_width = 0 if logo is None else (17 if label_plain else 14)
     width = str(left + right)
