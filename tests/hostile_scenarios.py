@@ -182,10 +182,11 @@ from peak import own_peak  # VmHWM: the child's own peak, not one inherited at f
 peak = own_peak()
 codes = sorted({problem.code for problem in problems})
 # the validator's own share: checking the scenario once it is read
-from fourresp._document._convert import converter
+from fourresp._document._convert import shared_converter
 from fourresp.scenario import Scenario, check_scenario
+from fourresp.scenario._models import scenario_hooks
 document = json.loads(pathlib.Path(sys.argv[1]).read_text(encoding="utf-8"))
-scenario = converter.structure(document, Scenario)
+scenario = shared_converter(scenario_hooks).structure(document, Scenario)
 start = time.perf_counter()
 check_scenario(scenario)
 check = time.perf_counter() - start

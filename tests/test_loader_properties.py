@@ -10,13 +10,14 @@ from hypothesis import strategies as st
 
 import fourresp
 from fourresp import testing
-from fourresp._document._convert import structure, unstructure
+from fourresp._document._convert import shared_converter
 from fourresp.content import Framework
 
 
 @given(testing.frameworks())
 def test_structure_unstructure_structure_is_identity(framework):
-    again = structure(unstructure(framework), Framework)
+    converter = shared_converter()
+    again = converter.structure(converter.unstructure(framework), Framework)
     assert again == framework
     assert hash(again) == hash(framework)
 

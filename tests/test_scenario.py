@@ -108,10 +108,11 @@ def test_score_ranges_per_ending_are_exact_on_a_small_scenario():
         },
         "endings": {"done": {"title": "Done", "verdict": "done", "debrief": "Done."}},
     }
-    from fourresp._document._convert import structure
+    from fourresp._document._convert import shared_converter
     from fourresp.scenario import Scenario
+    from fourresp.scenario._models import scenario_hooks
 
-    scenario = structure(document, Scenario)
+    scenario = shared_converter(scenario_hooks).structure(document, Scenario)
     report = check_scenario(scenario)
     (ending,) = report.endings
     ranges = {r.responsibility: (r.min, r.max) for r in ending.ranges}
@@ -257,11 +258,12 @@ DEFECTS = {
 def test_each_defect_is_reported_with_its_code_and_id(code, tmp_path, capsys):
     change, subject = DEFECTS[code]
     document = _break(change)
-    from fourresp._document._convert import structure
+    from fourresp._document._convert import shared_converter
     from fourresp.scenario import Scenario
+    from fourresp.scenario._models import scenario_hooks
 
     body = {key: value for key, value in document.items() if key != "kind"}
-    scenario = structure(body, Scenario)
+    scenario = shared_converter(scenario_hooks).structure(body, Scenario)
     found = {(d.code, d.subject) for d in check_scenario(scenario).diagnostics}
     assert (code, subject) in found, sorted(found)
     path = tmp_path / "broken.yaml"
@@ -389,12 +391,17 @@ def _saved_run():
 
 
 def _edited(change):
-    from fourresp._document._convert import structure
+    from fourresp._document._convert import shared_converter
     from fourresp.scenario import Scenario
+    from fourresp.scenario._models import scenario_hooks
 
     document = _document()
     change(document)
-    return Runner(structure({k: v for k, v in document.items() if k != "kind"}, Scenario))
+    return Runner(
+        shared_converter(scenario_hooks).structure(
+            {k: v for k, v in document.items() if k != "kind"}, Scenario
+        )
+    )
 
 
 def test_resuming_an_unchanged_path_after_an_edit_elsewhere():
@@ -479,8 +486,9 @@ def test_scorecard_report_and_chart():
 
 
 def test_exports_escape_ids_and_labels():
-    from fourresp._document._convert import structure
+    from fourresp._document._convert import shared_converter
     from fourresp.scenario import Scenario
+    from fourresp.scenario._models import scenario_hooks
 
     document = {
         "id": "tricky",
@@ -497,7 +505,7 @@ def test_exports_escape_ids_and_labels():
         },
         "endings": {"done": {"title": "Done", "verdict": "done", "debrief": "Done."}},
     }
-    scenario = structure(document, Scenario)
+    scenario = shared_converter(scenario_hooks).structure(document, Scenario)
     mermaid = to_mermaid(scenario)
     assert re.search(r"^\s+s_end\[", mermaid, re.M)
     assert "<b>" not in mermaid

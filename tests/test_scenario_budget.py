@@ -13,9 +13,10 @@ import sys
 
 import pytest
 
-from fourresp._document._convert import converter
+from fourresp._document._convert import shared_converter
 from fourresp.content import load_framework
 from fourresp.scenario import Scenario, check_scenario
+from fourresp.scenario._models import scenario_hooks
 from hostile_scenarios import (
     CHILD,
     independent_booleans,
@@ -29,13 +30,15 @@ FRAMEWORK = load_framework()
 
 
 def _check(document: dict) -> tuple[set[str], int | None]:
-    report = check_scenario(converter.structure(document, Scenario), framework=FRAMEWORK)
+    report = check_scenario(
+        shared_converter(scenario_hooks).structure(document, Scenario), framework=FRAMEWORK
+    )
     assert report.ok, report.errors[:3]
     return {d.code for d in report.diagnostics}, report.states
 
 
 def test_wide_states_are_stopped_by_their_size_not_their_number():
-    scenario = converter.structure(independent_booleans(3_000), Scenario)
+    scenario = shared_converter(scenario_hooks).structure(independent_booleans(3_000), Scenario)
     report = check_scenario(scenario, framework=FRAMEWORK)
     (warning,) = [d for d in report.diagnostics if d.code == "state-space-too-large"]
     assert "MiB of states" in warning.message
@@ -66,7 +69,7 @@ def test_many_visited_conditions_are_bounded_with_a_warning():
 
 
 def test_a_long_marked_loop_is_exact_and_fast():
-    scenario = converter.structure(marked_loop(500, 20), Scenario)
+    scenario = shared_converter(scenario_hooks).structure(marked_loop(500, 20), Scenario)
     report = check_scenario(scenario, framework=FRAMEWORK)
     assert report.states == 501
     assert "analysis-skipped" not in {d.code for d in report.diagnostics}

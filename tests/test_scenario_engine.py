@@ -44,9 +44,12 @@ _OPS = {
 
 
 def _structure(document):
-    from fourresp._document._convert import structure
+    from fourresp._document._convert import shared_converter
+    from fourresp.scenario._models import scenario_hooks
 
-    return structure({k: v for k, v in document.items() if k != "kind"}, Scenario)
+    return shared_converter(scenario_hooks).structure(
+        {k: v for k, v in document.items() if k != "kind"}, Scenario
+    )
 
 
 def _holds(condition, runner, run):

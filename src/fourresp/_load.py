@@ -4,8 +4,8 @@
    (``_yaml``, ``_json`` and ``_tree`` in :mod:`fourresp._document`), bounded by
    :class:`~fourresp.Limits`.
 2. **Validate** against the kind's JSON Schema (:mod:`fourresp._document._schemas`).
-3. **Structure** into frozen attrs classes with the one converter
-   (:mod:`fourresp._document._convert`).
+3. **Structure** into frozen attrs classes with the library's converter for the
+   kind's hook sets (:func:`fourresp._document._convert.shared_converter`).
 4. **Check** what a schema cannot say (unique ids across lists, references between
    parts), with the kind's own check function yielding :class:`Finding` values.
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
@@ -26,6 +26,9 @@ from fourresp._document._limits import DEFAULT_LIMITS, Limits
 from fourresp._document._paths import Path, PathPart, Positions, format_path, locate
 from fourresp._document._tree import Found
 from fourresp.errors import ArgumentError, DocumentError, Problem, Severity, UnknownKindError
+
+if TYPE_CHECKING:  # cattrs is imported when the first document is structured
+    from fourresp._document._convert import HookSet
 
 __all__ = [
     "DocumentKind",
@@ -81,6 +84,8 @@ class DocumentKind:
     model: type[Any]
     summary: str
     checks: Callable[[Any], Iterable[Finding]] | None = None
+    #: the hook sets the kind's model needs on top of the strict scalar ones
+    hooks: tuple[HookSet, ...] = ()
 
 
 def document_kinds() -> tuple[str, ...]:
@@ -315,12 +320,7 @@ def _format_for(name: str | None, requested: Format | None) -> Format | None:
     return None  # sniff
 
 
-def read(
-    source: Source,
-    *,
-    format: Format | None = None,
-    limits: Limits | None = None,
-) -> _Read:
+def read(source: Source, *, format: Format | None = None, limits: Limits | None = None) -> _Read:
     """Read ``source`` into plain values, refusing hostile or malformed input."""
     limits = DEFAULT_LIMITS if limits is None else limits
     if not isinstance(limits, Limits):
@@ -476,7 +476,7 @@ def _run(read: _Read, kind: DocumentKind) -> tuple[Any, tuple[Problem, ...]]:
     everything. A later stage's problem at a path an earlier one already reported
     is left out, and the number of problems is capped (``Limits.max_problems``).
     """
-    from fourresp._document._convert import structure, structure_problems
+    from fourresp._document._convert import shared_converter, structure_problems
     from fourresp._document._schemas import schema_problems
 
     collector = _Collector(read)
@@ -499,7 +499,7 @@ def _run(read: _Read, kind: DocumentKind) -> tuple[Any, tuple[Problem, ...]]:
     if isinstance(data, dict) and any(key in data for key in _META_KEYS):
         data = {key: value for key, value in data.items() if key not in _META_KEYS}
     try:
-        obj = structure(data, kind.model)
+        obj = shared_converter(*kind.hooks).structure(data, kind.model)
     except Exception as exc:  # cattrs raises a tree of errors; flatten all of it
         if not earlier:  # otherwise the schema or the reader has said it already
             for path, message in structure_problems(exc):
@@ -592,8 +592,8 @@ def validate(
 
 def to_document(obj: Any) -> dict[str, Any]:
     """The document for a loaded object, with its ``kind`` key: ``load(to_document(x)) == x``."""
-    from fourresp._document._convert import unstructure
+    from fourresp._document._convert import shared_converter
 
     kind = _kind_for_model(type(obj))
-    body: dict[str, Any] = unstructure(obj)
+    body: dict[str, Any] = shared_converter(*kind.hooks).unstructure(obj)
     return {"kind": kind.name, **body}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import ItemsView, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -22,6 +22,9 @@ from fourresp.assessment._results import (
     Score,
 )
 from fourresp.errors import ArgumentError
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = [
     "QUESTIONNAIRE_KIND",
@@ -47,6 +50,7 @@ __all__ = [
     "ScaleLabel",
     "Score",
     "Scoring",
+    "assessment_hooks",
 ]
 
 Number = int | float
@@ -502,31 +506,13 @@ def questionnaire_findings(
     # registry the caller passes, so a questionnaire may name an app's own scorer.
 
 
-QUESTIONNAIRE_KIND = DocumentKind(
-    name="questionnaire",
-    schema="questionnaire",
-    model=Questionnaire,
-    summary="a self-assessment questionnaire: items, scale, scoring, bands and feedback",
-    checks=questionnaire_findings,
-)
-RESPONSE_KIND = DocumentKind(
-    name="response",
-    schema="response",
-    model=Response,
-    summary="one person's answers to a questionnaire",
-)
-RESULT_KIND = DocumentKind(
-    name="result",
-    schema="result",
-    model=Result,
-    summary="the scores, bands and feedback for one response",
-)
+def assessment_hooks(converter: cattrs.Converter) -> None:
+    """The hooks the assessment models need on ``converter`` (a hook set for ``make_converter``).
 
-
-def _register_hooks() -> None:
+    A band's ``from`` key is the ``from_`` field; answers are a mapping; a
+    questionnaire's band sets are a mapping from group to bands.
+    """
     from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
-
-    from fourresp._document._convert import converter
 
     converter.register_structure_hook(
         Band, make_dict_structure_fn(Band, converter, from_=override(rename="from"))
@@ -554,4 +540,25 @@ def _register_hooks() -> None:
     )
 
 
-_register_hooks()
+QUESTIONNAIRE_KIND = DocumentKind(
+    name="questionnaire",
+    schema="questionnaire",
+    model=Questionnaire,
+    summary="a self-assessment questionnaire: items, scale, scoring, bands and feedback",
+    checks=questionnaire_findings,
+    hooks=(assessment_hooks,),
+)
+RESPONSE_KIND = DocumentKind(
+    name="response",
+    schema="response",
+    model=Response,
+    summary="one person's answers to a questionnaire",
+    hooks=(assessment_hooks,),
+)
+RESULT_KIND = DocumentKind(
+    name="result",
+    schema="result",
+    model=Result,
+    summary="the scores, bands and feedback for one response",
+    hooks=(assessment_hooks,),
+)

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 import fourresp
 from fourresp._csvsafe import neutralise
-from fourresp._document._convert import unstructure
+from fourresp._document._convert import shared_converter
 from fourresp._files import check_writable, document_text, rescue, write_atomically
 from fourresp.assessment import (
     BatchRow,
@@ -31,6 +31,7 @@ from fourresp.assessment import (
     score_batch,
     score_rows,
 )
+from fourresp.assessment._models import assessment_hooks
 from fourresp.cli._common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -419,7 +420,7 @@ def assess_batch_command(args: argparse.Namespace, out: TextIO) -> int:
     if accumulator is not None:
         report = accumulator.report()
         if args.format == "json":
-            body = {"kind": "reliability", **unstructure(report)}
+            body = {"kind": "reliability", **shared_converter(assessment_hooks).unstructure(report)}
             out.write(json.dumps(body, ensure_ascii=False) + "\n")
         elif args.format == "csv":
             sys.stderr.write(render_reliability(report))

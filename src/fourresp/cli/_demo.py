@@ -243,7 +243,7 @@ def _assessment_section(out: _Folder, framework: Framework) -> tuple[tuple[str, 
 
 def _scenario_section(out: _Folder) -> tuple[tuple[str, str], Scorecard]:
     """The scenario played with :data:`DEMO_CHOICES`: scorecard, run and graphs; the section."""
-    from fourresp._document._convert import unstructure
+    from fourresp._document._convert import shared_converter
     from fourresp.scenario import (
         Runner,
         load_scenario,
@@ -252,6 +252,7 @@ def _scenario_section(out: _Folder) -> tuple[tuple[str, str], Scorecard]:
         to_dot,
         to_mermaid,
     )
+    from fourresp.scenario._models import scenario_hooks
 
     scenario = load_scenario()
     runner = Runner(scenario)
@@ -261,9 +262,8 @@ def _scenario_section(out: _Folder) -> tuple[tuple[str, str], Scorecard]:
     card = runner.scorecard(run)
     scorecard_svg = scorecard_chart(card)
     out.write("scenario/scorecard.md", scorecard_markdown(card))
-    out.write(
-        "scenario/scorecard.json", json.dumps(unstructure(card), indent=2, ensure_ascii=False)
-    )
+    card_document = shared_converter(scenario_hooks).unstructure(card)
+    out.write("scenario/scorecard.json", json.dumps(card_document, indent=2, ensure_ascii=False))
     out.write("scenario/scorecard.svg", scorecard_svg)
     out.write("scenario/run.json", json.dumps(runner.save(run), indent=2))
     out.write("scenario/graph.dot", to_dot(scenario))

@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 from typing import Any, TextIO
 
-from fourresp._document._convert import unstructure
+from fourresp._document._convert import shared_converter
 from fourresp._files import check_writable, document_text, rescue, write_atomically
 from fourresp.cli._common import (
     EXIT_INTERRUPTED,
@@ -29,6 +29,7 @@ from fourresp.scenario import (
     to_dot,
     to_mermaid,
 )
+from fourresp.scenario._models import scenario_hooks
 
 __all__ = ["add_commands", "render_scorecard"]
 
@@ -137,7 +138,7 @@ def _emit_result(args: argparse.Namespace, runner: Runner, run: Run, out: TextIO
     card = runner.scorecard(run)
     if args.format == "json":
         document = {
-            "scorecard": unstructure(card),
+            "scorecard": shared_converter(scenario_hooks).unstructure(card),
             "run": runner.save(run),
         }
         json.dump(document, out, indent=2, ensure_ascii=False)
@@ -296,7 +297,6 @@ def balance_summary(
     validation's problems); the report is a JSON-ready mapping, or None when the
     file is not a valid scenario or the report could not be worked out.
     """
-    from fourresp._document._convert import structure
     from fourresp._load import _Collector, read
     from fourresp.scenario import Scenario, check_scenario
 
@@ -309,7 +309,7 @@ def balance_summary(
             return [], None
         # already checked: structure it without running the validator a second time
         body = {key: value for key, value in data.items() if key not in ("kind", "$schema")}
-        scenario = structure(body, Scenario)
+        scenario = shared_converter(scenario_hooks).structure(body, Scenario)
     except Exception:  # not a scenario after all: nothing to add
         return [], None
     report = check_scenario(scenario, balance=True)

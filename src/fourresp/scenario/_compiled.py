@@ -32,6 +32,7 @@ from fourresp.scenario._models import (
     VariableIs,
     Variant,
     Visited,
+    scenario_hooks,
 )
 
 __all__ = [
@@ -137,9 +138,12 @@ def fingerprint(scenario: Scenario) -> str:
 
 def choice_digest(choice: Choice) -> str:
     """A short digest of what a choice means: its target and its effects."""
-    from fourresp._document._convert import unstructure
+    # The scenario kind's own converter (built once, shared with the loader), so
+    # the digest reads the effects exactly as a saved scenario document spells them.
+    from fourresp._document._convert import shared_converter
 
-    meaning = {"goto": choice.goto, "effects": unstructure(choice.effects)}
+    effects = shared_converter(scenario_hooks).unstructure(choice.effects)
+    meaning = {"goto": choice.goto, "effects": effects}
     text = json.dumps(meaning, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fourresp._load import DocumentKind, Finding
-from fourresp.scenario._models import Scenario
+from fourresp.scenario._models import Scenario, scenario_hooks
 from fourresp.scenario._validate import check_scenario
 
 __all__ = ["SCENARIO_KIND"]
@@ -28,4 +28,5 @@ SCENARIO_KIND = DocumentKind(
     model=Scenario,
     summary="a branching practice scenario: scenes, choices, conditions, effects and endings",
     checks=scenario_findings,
+    hooks=(scenario_hooks,),
 )

@@ -25,11 +25,14 @@ evaluated as code.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 import attrs
 
 from fourresp.errors import NotFoundError
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = [
     "BY_RULES",
@@ -55,6 +58,7 @@ __all__ = [
     "VariableIs",
     "Variant",
     "Visited",
+    "scenario_hooks",
 ]
 
 Op = Literal["==", "!=", "<", "<=", ">", ">="]
@@ -299,11 +303,14 @@ _CONDITION_KEYS: dict[str, type[Any]] = {
 }
 
 
-def _register_hooks() -> None:
+def scenario_hooks(converter: cattrs.Converter) -> None:
+    """The hooks the scenario models need on ``converter`` (a hook set for ``make_converter``).
+
+    A condition is structured by its key; ``not`` is the ``not_`` field; scenes,
+    endings and variables are mappings keyed by id (or name) in documents.
+    """
     from cattrs.errors import IterableValidationError, IterableValidationNote
     from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
-
-    from fourresp._document._convert import converter
 
     def structure_condition(data: Any, _: Any) -> Condition:
         if not isinstance(data, dict):
@@ -372,6 +379,3 @@ def _register_hooks() -> None:
     keyed(Scene, "id")
     keyed(Ending, "id")
     keyed(Variable, "name")
-
-
-_register_hooks()

@@ -26,7 +26,7 @@ from fourresp.scenario._compiled import (
     fill_placeholders,
     presented_order,
 )
-from fourresp.scenario._models import Choice, Ending, Scenario, Scene
+from fourresp.scenario._models import Choice, Ending, Scenario, Scene, scenario_hooks
 from fourresp.scenario._run import Run, RunDocument, RunMeta, SavedStep, Step, new_run
 from fourresp.scenario._scorecard import (
     AspectScore,
@@ -423,4 +423,5 @@ RUN_KIND = DocumentKind(
     model=RunDocument,
     summary="a saved play-through of a scenario: the scenario's id, version, fingerprint "
     "and the path taken",
+    hooks=(scenario_hooks,),
 )
