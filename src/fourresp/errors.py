@@ -163,8 +163,9 @@ class Problem:
 
 
 def _checked(parts: tuple[PathPart, ...]) -> tuple[PathPart, ...]:
+    """``parts``, once each is known to be a key (str) or a list index (int, not bool)."""
     for part in parts:
-        if type(part) is not str and type(part) is not int:
+        if not isinstance(part, str) and (not isinstance(part, int) or isinstance(part, bool)):
             raise ArgumentError(f"a path part is a str or an int, not {part!r} (in {parts!r})")
     return parts
 
