@@ -123,9 +123,9 @@ publish(__name__, globals())
 
 if TYPE_CHECKING:
     # for type checkers the deprecated alias is Problem itself (at run time, __getattr__)
-    from fourresp.errors import Problem
+    from fourresp.errors import Problem as _Problem
 
-    Diagnostic = Problem
+    Diagnostic = _Problem
 
 
 def __getattr__(name: str) -> Any:
