@@ -255,6 +255,8 @@ def test_validate_pack_reports_duplicate_aspect_ids_with_both_lines(tmp_path):
     first_line = text.splitlines().index("      - id: learners-inspire") + 1
     assert f"(first at line {first_line})" in problem.message
     assert problem.line == first_line + 5 or problem.line > first_line
+    assert problem.parts == ("responsibilities", 1, "aspects", 1, "id")
+    assert problem.first == ("responsibilities", 1, "aspects", 0, "id")
 
 
 def test_default_pack_copy_is_a_valid_pack(tmp_path):

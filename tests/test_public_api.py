@@ -193,7 +193,6 @@ PUBLIC = {
         "BalanceReport",
         "Choice",
         "Condition",
-        "Diagnostic",
         "Effects",
         "Ending",
         "EndingChance",
@@ -309,3 +308,14 @@ def test_exported_names_show_their_public_module(module_name):
             if home.startswith("fourresp"):
                 private = [part for part in home.split(".") if part.startswith("_")]
                 assert private == [], f"{module_name}.{name} shows {home}"
+
+
+def test_scenario_diagnostic_is_problem_with_a_deprecation():
+    import fourresp.scenario
+    from fourresp.errors import Problem
+
+    with pytest.warns(DeprecationWarning, match="diagnostics are fourresp.errors.Problem"):
+        value = fourresp.scenario.Diagnostic
+    assert value is Problem
+    with pytest.raises(AttributeError):
+        fourresp.scenario.Nothing  # noqa: B018

@@ -676,9 +676,7 @@ def test_variant_conditions_are_checked_like_any_other(condition, code, subject)
         "text": "Later.",
         "variants": [{"condition": condition, "text": "x"}],
     }
-    found = {
-        (d.code, d.subject, d.json_path) for d in check_scenario(_structure(document)).diagnostics
-    }
+    found = {(d.code, d.subject, d.path) for d in check_scenario(_structure(document)).diagnostics}
     assert (code, subject, "$.endings.good.epilogue.variants[0].condition") in found, found
 
 

@@ -308,7 +308,7 @@ def test_no_error_the_brute_force_contradicts(scenario):
     report = check_scenario(scenario, framework=FRAMEWORK, state_limit=LIMIT)
     found = Found(scenario)
     for diagnostic in report.errors:
-        where = diagnostic.path
+        where = diagnostic.parts
         if diagnostic.code == "impossible-condition" and where[0] == "scenes":
             scene = where[1]
             assert (scene, where[3]) not in found.offered, diagnostic

@@ -347,7 +347,10 @@ def use_scenario() -> int:
     assert variants is not None
     assert updates is not None
     assert epilogues is not None
-    structure: list[scenario.Diagnostic] = scenario.check_structure(story)
+    structure: list[Problem] = scenario.check_structure(story)
+    places: list[tuple[str | int, ...]] = [d.parts for d in structure]
+    subjects: list[str | None] = [d.subject for d in structure]
+    assert len(places) == len(subjects)
     report: scenario.ScenarioReport = scenario.check_scenario(
         story, state_limit=scenario.DEFAULT_STATE_LIMIT, balance=True
     )

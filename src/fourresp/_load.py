@@ -7,7 +7,8 @@
 3. **Structure** into frozen attrs classes with the library's converter for the
    kind's hook sets (:func:`fourresp._document._convert.shared_converter`).
 4. **Check** what a schema cannot say (unique ids across lists, references between
-   parts), with the kind's own check function yielding :class:`Finding` values.
+   parts), with the kind's own check function yielding unlocated
+   :class:`~fourresp.errors.Problem` values (the loader adds line and column).
 
 Every stage reports *all* it finds as located :class:`~fourresp.errors.Problem`
 values; positions are worked out only when there is something to locate.
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import attrs
 
 from fourresp._document._limits import DEFAULT_LIMITS, Limits
-from fourresp._document._paths import Path, PathPart, Positions, format_path, locate
+from fourresp._document._paths import Path, Positions, format_path, locate
 from fourresp._document._tree import Found
 from fourresp.errors import ArgumentError, DocumentError, Problem, Severity, UnknownKindError
 
@@ -32,7 +33,6 @@ if TYPE_CHECKING:  # cattrs is imported when the first document is structured
 
 __all__ = [
     "DocumentKind",
-    "Finding",
     "Format",
     "Source",
     "document_kinds",
@@ -64,18 +64,6 @@ _QUICK_HOMES: dict[str, str] = {"response": "fourresp.assessment._quick:quick_re
 
 
 @attrs.frozen(kw_only=True)
-class Finding:
-    """A problem found by a kind's own checks, before it is given a line and column."""
-
-    path: tuple[PathPart, ...]
-    code: str
-    message: str
-    severity: Severity = "error"
-    #: where the thing first appeared, for duplicates: the loader adds its line
-    first: tuple[PathPart, ...] | None = None
-
-
-@attrs.frozen(kw_only=True)
 class DocumentKind:
     """What the loader needs to know about one kind of document."""
 
@@ -83,7 +71,8 @@ class DocumentKind:
     schema: str
     model: type[Any]
     summary: str
-    checks: Callable[[Any], Iterable[Finding]] | None = None
+    #: a kind's own checks: problems with parts (and ``first`` for a duplicate), no line
+    checks: Callable[[Any], Iterable[Problem]] | None = None
     #: the hook sets the kind's model needs on top of the strict scalar ones
     hooks: tuple[HookSet, ...] = ()
 
@@ -115,7 +104,8 @@ def _kind_for_model(model: type[Any]) -> DocumentKind:
 # -- reading -----------------------------------------------------------------------
 
 
-_Pending = tuple[Path, str, str, Severity, Path | None]
+# (parts, code, message, severity, the parts of the first occurrence or None, subject)
+_Pending = tuple[Path, str, str, Severity, Path | None, str | None]
 
 
 @attrs.define
@@ -147,9 +137,8 @@ class _Collector:
         self.read = read
         self.cap = read.limits.max_problems
         self.located = list(read.located)
-        # (path, code, message, severity, the path of the first occurrence or None)
         self.pending: list[_Pending] = [
-            (path, code, message, "error", None) for code, message, path in read.pending
+            (path, code, message, "error", None, None) for code, message, path in read.pending
         ]
         self.added = len(self.pending)  # everything offered to add(), kept or not
         self.more_errors = read.more
@@ -171,11 +160,17 @@ class _Collector:
         message: str,
         severity: Severity = "error",
         first: Path | None = None,
+        subject: str | None = None,
     ) -> None:
         self.added += 1
-        self.pending.append((path, code, message, severity, first))
+        self.pending.append((path, code, message, severity, first, subject))
         if len(self.pending) >= 2 * self.cap:
             self._keep_first()
+
+    def add_problem(self, problem: Problem) -> None:
+        """Add a check's problem, to be given its line and column with the rest."""
+        p = problem
+        self.add(p.parts, p.code, p.message, p.severity, p.first, p.subject)
 
     def _keep_first(self) -> None:
         """Keep the pending problems that come first in the document; count the rest."""
@@ -220,7 +215,7 @@ class _Collector:
         found = list(self.located)
         # Document order where nothing else places them (a mapping has no lines).
         in_order = sorted(self.pending, key=lambda entry: self._order(entry[0]))
-        for path, code, message, severity, first in in_order:
+        for path, code, message, severity, first, subject in in_order:
             if first is not None:
                 first_at = locate(positions, first)
                 if first_at is not None:
@@ -230,11 +225,13 @@ class _Collector:
                 Problem(
                     code=code,
                     message=message,
-                    path=format_path(path),
+                    parts=path,
                     source=read.source,
                     line=line,
                     column=column,
                     severity=severity,
+                    subject=subject,
+                    first=first,
                 )
             )
         ordered = list(_sorted(found))
@@ -343,8 +340,7 @@ def _read_mapping(source: Mapping[str, Any], limits: Limits) -> _Read:
         data, found = plain_copy(source, limits=limits)
     except TreeProblems as exc:
         problems = [
-            Problem(code=code, message=message, path=format_path(path))
-            for code, message, path in exc.found
+            Problem(code=code, message=message, parts=path) for code, message, path in exc.found
         ]
         raise DocumentError(problems) from None
     return _Read(
@@ -507,10 +503,8 @@ def _run(read: _Read, kind: DocumentKind) -> tuple[Any, tuple[Problem, ...]]:
         return None, collector.problems()
     if kind.checks is not None:
         try:
-            for finding in kind.checks(obj):
-                collector.add(
-                    finding.path, finding.code, finding.message, finding.severity, finding.first
-                )
+            for problem in kind.checks(obj):
+                collector.add_problem(problem)
         except Exception:
             # A document with schema problems may break what the checks assume; what
             # was found is reported. A clean one that breaks them is a bug: raise it.

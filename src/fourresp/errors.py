@@ -22,10 +22,13 @@ filter them itself.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Any, Literal
 
 import attrs
+
+from fourresp._document._paths import PathPart, format_path, parse_path
 
 __all__ = [
     "ArgumentError",
@@ -45,24 +48,92 @@ __all__ = [
 Severity = Literal["error", "warning"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, init=False)
 class Problem:
     """One thing wrong with a document, and where it is.
 
-    ``path`` is a JSON path into the document (``$.responsibilities[1].aspects[0].id``).
-    ``line`` and ``column`` are 1-based and set only when the document was read from
-    text; ``source`` names the file (or is ``None`` for text, bytes and mappings).
-    ``code`` is a stable, short identifier (``duplicate-key``, ``schema``, ...) that
+    The one problem type of the library: the loader's, every kind's own checks' and
+    the scenario validator's (:attr:`fourresp.scenario.ScenarioReport.diagnostics`).
+
+    ``parts`` is where, as a structured path: the keys and list indexes from the
+    document's root (``("scenes", "lobby", "choices", 1, "goto")``); ``path`` is the
+    same place as a JSON path (``$.scenes.lobby.choices[1].goto``), always worked
+    out from ``parts`` so the two never disagree. ``line`` and ``column`` are
+    1-based and set only when the document was read from text; ``source`` names the
+    file (or is ``None`` for text, bytes and mappings). ``code`` is a stable, short
+    identifier (``duplicate-key``, ``schema``, ``unreachable-scene``, ...) that
     applications may match on; ``message`` is for people and may change wording.
+    ``subject`` is the offending id when there is one (a scene, choice, variable,
+    aspect or ending of a scenario); ``first``, for a duplicate, the parts of where
+    the thing first appears (the loader adds that line to the message).
+
+    Build one from ``parts=`` (preferred) or from a JSON path string, ``path=``, in
+    the dialect above (as before); giving both is allowed only when they agree, and
+    a path in another dialect is an :class:`ArgumentError`. With
+    :func:`attrs.evolve`, change ``parts`` (``path`` follows it).
+
+    >>> problem = Problem(code="x", message="bad", parts=("scenes", "lobby", "choices", 1))
+    >>> problem.path
+    '$.scenes.lobby.choices[1]'
+    >>> Problem(code="x", message="bad", path="$.items[0].id").parts
+    ('items', 0, 'id')
     """
 
     code: str
     message: str
-    path: str = "$"
+    #: the JSON path, worked out from ``parts`` (see the class docstring)
+    path: str = attrs.field(init=False, default="$")
     source: str | None = None
     line: int | None = None
     column: int | None = None
     severity: Severity = "error"
+    parts: tuple[PathPart, ...] = ()
+    subject: str | None = None
+    first: tuple[PathPart, ...] | None = None
+
+    def __init__(
+        self,
+        *,
+        code: str,
+        message: str,
+        path: str | None = None,
+        parts: Iterable[PathPart] | None = None,
+        source: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        severity: Severity = "error",
+        subject: str | None = None,
+        first: Iterable[PathPart] | None = None,
+    ) -> None:
+        given: object = path  # typed str, but a scenario Diagnostic's path was its parts
+        if isinstance(given, tuple):
+            warnings.warn(
+                "Problem(path=<tuple>) is deprecated: pass the tuple as parts=",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            path, parts = None, given if parts is None else parts
+        found = _parts(path, parts)
+        self.__attrs_init__(
+            code=code,
+            message=message,
+            source=source,
+            line=line,
+            column=column,
+            severity=severity,
+            parts=found,
+            subject=subject,
+            first=None if first is None else _checked(tuple(first)),
+        )
+        object.__setattr__(self, "path", format_path(found))
+
+    @property
+    def json_path(self) -> str:
+        """Deprecated: :attr:`path` (a scenario ``Diagnostic`` had the JSON path here)."""
+        warnings.warn(
+            "Problem.json_path is deprecated: use .path", DeprecationWarning, stacklevel=2
+        )
+        return self.path
 
     @property
     def location(self) -> str:
@@ -89,6 +160,35 @@ class Problem:
             "line": self.line,
             "column": self.column,
         }
+
+
+def _checked(parts: tuple[PathPart, ...]) -> tuple[PathPart, ...]:
+    """``parts``, once each is known to be a key (str) or a list index (int, not bool)."""
+    for part in parts:
+        if not isinstance(part, str) and (not isinstance(part, int) or isinstance(part, bool)):
+            raise ArgumentError(f"a path part is a str or an int, not {part!r} (in {parts!r})")
+    return parts
+
+
+def _parts(path: str | None, parts: Iterable[PathPart] | None) -> tuple[PathPart, ...]:
+    """The parts a problem is built with, from ``parts`` or parsed from ``path``."""
+    if parts is not None:
+        found = _checked(tuple(parts))
+        if path is not None and parse_path(path) != found:
+            raise ArgumentError(
+                f"path {path!r} and parts {found!r} name different places: give one of them "
+                "(with attrs.evolve, change parts)"
+            )
+        return found
+    if path is None:
+        return ()
+    parsed = parse_path(path) if isinstance(path, str) else None
+    if parsed is None:
+        raise ArgumentError(
+            f"path {path!r} is not a JSON path such as $.scenes.lobby.choices[1] or "
+            '$["odd key"]: pass the structured path as parts='
+        )
+    return parsed
 
 
 class FourrespError(Exception):

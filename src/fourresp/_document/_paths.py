@@ -44,3 +44,41 @@ def locate(positions: Positions, path: Path) -> tuple[int, int] | None:
         if found is not None:
             return found
     return None
+
+
+_KEY_OR_INDEX = re.compile(r"\.([A-Za-z_$][A-Za-z0-9_$-]*)|\[(-?[0-9]+)\]|\[(?=\")")
+_DECODER = json.JSONDecoder()
+
+
+def parse_path(text: str) -> Path | None:
+    """The parts of a JSON path in the dialect :func:`format_path` writes, or None.
+
+    The inverse of :func:`format_path`: ``parse_path(format_path(parts)) == parts``
+    for every tuple of keys and indexes. Anything else (another dialect, a stray
+    character) gives None, for the caller to report.
+    """
+    if not text.startswith("$"):
+        return None
+    parts: list[PathPart] = []
+    at, end = 1, len(text)
+    while at < end:
+        step = _KEY_OR_INDEX.match(text, at)
+        if step is None:
+            return None
+        key, index = step.group(1), step.group(2)
+        if key is not None:
+            parts.append(key)
+            at = step.end()
+        elif index is not None:
+            parts.append(int(index))
+            at = step.end()
+        else:  # a quoted key: a JSON string, then the closing bracket
+            try:
+                quoted, after = _DECODER.raw_decode(text, step.end())
+            except ValueError:
+                return None
+            if not text.startswith("]", after):
+                return None
+            parts.append(quoted)
+            at = after + 1
+    return tuple(parts)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from typing import NoReturn
 
-from fourresp._document._paths import format_path
 from fourresp.assessment._models import Questionnaire, Response, scale_findings
 from fourresp.assessment._protocols import KeyedAnswer
 from fourresp.errors import DocumentError, Problem
@@ -21,7 +20,7 @@ __all__ = ["Keying", "check_response", "problem"]
 
 def problem(code: str, message: str, *path: str | int) -> Problem:
     """A problem at a JSON path given as its parts."""
-    return Problem(code=code, message=message, path=format_path(path))
+    return Problem(code=code, message=message, parts=path)
 
 
 def check_response(questionnaire: Questionnaire, response: Response) -> tuple[Problem, ...]:
@@ -120,11 +119,9 @@ class Keying:
     def __init__(self, questionnaire: Questionnaire) -> None:
         # The loader runs these checks; a questionnaire built in code has not been
         # through it, and a scale of a billion points must not reach the loop below.
-        findings = scale_findings(questionnaire)
-        if findings:
-            raise DocumentError(
-                [problem(f.code, f.message, *f.path) for f in findings], source=None
-            )
+        problems = scale_findings(questionnaire)
+        if problems:
+            raise DocumentError(problems, source=None)
         self.questionnaire = questionnaire
         self.size = len(questionnaire.items)
         self.lookup: dict[tuple[str, object], tuple[int, int]] = {}

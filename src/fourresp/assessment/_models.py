@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from fourresp._load import DocumentKind, Finding
+from fourresp._load import DocumentKind
 from fourresp.assessment._results import (
     AspectResult,
     BandRef,
@@ -21,7 +21,7 @@ from fourresp.assessment._results import (
     Result,
     Score,
 )
-from fourresp.errors import ArgumentError
+from fourresp.errors import ArgumentError, Problem
 
 if TYPE_CHECKING:
     import cattrs
@@ -379,64 +379,64 @@ MAX_SCALE_POINTS = 101
 MAX_ANSWER_POINTS = 100_000
 
 
-def _scale_findings(scale: Scale, path: tuple[str | int, ...]) -> Iterator[Finding]:
+def _scale_findings(scale: Scale, path: tuple[str | int, ...]) -> Iterator[Problem]:
     if scale.max <= scale.min:
-        yield Finding(path=(*path, "max"), code="bad-scale", message="max must be above min")
+        yield Problem(parts=(*path, "max"), code="bad-scale", message="max must be above min")
         return
     steps = (scale.max - scale.min) / scale.step
     if not math.isfinite(steps) or steps > MAX_SCALE_POINTS - 1 + 1e-9:
-        yield Finding(
-            path=(*path, "step"),
+        yield Problem(
+            parts=(*path, "step"),
             code="bad-scale",
             message=f"{scale.min}..{scale.max} in steps of {scale.step} makes more than "
             f"{MAX_SCALE_POINTS} points, the most a scale may have",
         )
         return
     if not math.isclose(steps, round(steps), abs_tol=1e-9):
-        yield Finding(
-            path=(*path, "step"),
+        yield Problem(
+            parts=(*path, "step"),
             code="bad-scale",
             message=f"the step {scale.step} does not divide {scale.min}..{scale.max} evenly",
         )
     for index, label in enumerate(scale.labels):
         if not scale.allows(label.value):
-            yield Finding(
-                path=(*path, "labels", index, "value"),
+            yield Problem(
+                parts=(*path, "labels", index, "value"),
                 code="bad-scale",
                 message=f"label value {label.value} is not a point of the scale",
             )
 
 
-def _band_findings(bands: tuple[Band, ...], path: tuple[str | int, ...]) -> Iterator[Finding]:
+def _band_findings(bands: tuple[Band, ...], path: tuple[str | int, ...]) -> Iterator[Problem]:
     ordered = sorted(enumerate(bands), key=lambda pair: pair[1].from_)
     expected = 0.0
     for index, band in ordered:
         where = (*path, index)
         if band.to <= band.from_:
-            yield Finding(
-                path=(*where, "to"), code="band-range", message="'to' must be above 'from'"
+            yield Problem(
+                parts=(*where, "to"), code="band-range", message="'to' must be above 'from'"
             )
         if band.from_ > expected:
-            yield Finding(
-                path=(*where, "from"),
+            yield Problem(
+                parts=(*where, "from"),
                 code="band-gap",
                 message=f"a score from {expected:g} to {band.from_:g} falls in no band",
             )
         elif band.from_ < expected:
-            yield Finding(
-                path=(*where, "from"),
+            yield Problem(
+                parts=(*where, "from"),
                 code="band-overlap",
                 message=f"band {band.id!r} starts at {band.from_:g}, inside the band before it "
                 f"(which ends at {expected:g})",
             )
         expected = max(expected, band.to)
     if bands and expected != 100:
-        yield Finding(
-            path=path, code="band-gap", message=f"scores from {expected:g} to 100 fall in no band"
+        yield Problem(
+            parts=path, code="band-gap", message=f"scores from {expected:g} to 100 fall in no band"
         )
 
 
-def scale_findings(questionnaire: Questionnaire) -> list[Finding]:
+def scale_findings(questionnaire: Questionnaire) -> list[Problem]:
     """What is wrong with the questionnaire's scales, their points included (the
     engine refuses to plan for a questionnaire with any of these)."""
     found = list(_scale_findings(questionnaire.scale, ("scale",)))
@@ -448,8 +448,8 @@ def scale_findings(questionnaire: Questionnaire) -> list[Finding]:
     points = sum(questionnaire.scale_of(item).point_count for item in questionnaire.items)
     if points > MAX_ANSWER_POINTS:
         found.append(
-            Finding(
-                path=("items",),
+            Problem(
+                parts=("items",),
                 code="too-large",
                 message=f"the items' scales have {points:,} points in all; the most is "
                 f"{MAX_ANSWER_POINTS:,} (fewer items, or scales with fewer points)",
@@ -460,7 +460,7 @@ def scale_findings(questionnaire: Questionnaire) -> list[Finding]:
 
 def questionnaire_findings(
     questionnaire: Questionnaire, framework: Any = None
-) -> Iterator[Finding]:
+) -> Iterator[Problem]:
     """Every cross-reference problem in a questionnaire (see docs/assessment.md)."""
     from fourresp.content import load_framework
 
@@ -472,8 +472,8 @@ def questionnaire_findings(
     seen: dict[str, int] = {}
     for index, item in enumerate(questionnaire.items):
         if item.id in seen:
-            yield Finding(
-                path=("items", index, "id"),
+            yield Problem(
+                parts=("items", index, "id"),
                 code="duplicate-id",
                 message=f"item id {item.id!r} is already used",
                 first=("items", seen[item.id], "id"),
@@ -481,24 +481,24 @@ def questionnaire_findings(
         else:
             seen[item.id] = index
         if known_aspects is not None and item.aspect not in known_aspects:
-            yield Finding(
-                path=("items", index, "aspect"),
+            yield Problem(
+                parts=("items", index, "aspect"),
                 code="unknown-aspect",
                 message=f"aspect {item.aspect!r} is not in framework {framework.id!r}",
             )
     for band_set in questionnaire.bands:
         group, bands = band_set.group, band_set.bands
         if framework is not None and group != "overall" and group not in {r.id for r in framework}:
-            yield Finding(
-                path=("bands", group),
+            yield Problem(
+                parts=("bands", group),
                 code="unknown-responsibility",
                 message=f"{group!r} is neither 'overall' nor a responsibility of {framework.id!r}",
             )
         yield from _band_findings(tuple(bands), ("bands", group))
     for index, feedback in enumerate(questionnaire.aspect_feedback):
         if known_aspects is not None and feedback.aspect not in known_aspects:
-            yield Finding(
-                path=("aspect_feedback", index, "aspect"),
+            yield Problem(
+                parts=("aspect_feedback", index, "aspect"),
                 code="unknown-aspect",
                 message=f"aspect {feedback.aspect!r} is not in framework {framework.id!r}",
             )

@@ -316,7 +316,7 @@ def balance_summary(
     plain = {(p.code, p.path) for p in reported}
     collector = _Collector(source)  # places each diagnostic at its line, as the loader does
     for diagnostic in report.diagnostics:
-        collector.add(diagnostic.path, diagnostic.code, diagnostic.message, diagnostic.severity)
+        collector.add_problem(diagnostic)
     problems = [p for p in collector.problems() if (p.code, p.path) not in plain]
     if report.balance is None:
         return problems, None

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import attrs
 
-from fourresp._load import DocumentKind, Finding
-from fourresp.errors import NotFoundError
+from fourresp._load import DocumentKind
+from fourresp.errors import NotFoundError, Problem
 
 __all__ = [
     "FRAMEWORK_KIND",
@@ -214,15 +214,15 @@ class Framework:
         )
 
 
-def _framework_checks(framework: Framework) -> Iterator[Finding]:
+def _framework_checks(framework: Framework) -> Iterator[Problem]:
     """Ids must be unique: responsibilities among themselves, aspects across the framework."""
     seen_responsibilities: dict[str, int] = {}
     seen_aspects: dict[str, tuple[int, int]] = {}
     for r_index, item in enumerate(framework.responsibilities):
         if item.id in seen_responsibilities:
             first = seen_responsibilities[item.id]
-            yield Finding(
-                path=("responsibilities", r_index, "id"),
+            yield Problem(
+                parts=("responsibilities", r_index, "id"),
                 code="duplicate-id",
                 message=f"responsibility id {item.id!r} is already used by "
                 f"responsibilities[{first}]; ids must be unique",
@@ -233,8 +233,8 @@ def _framework_checks(framework: Framework) -> Iterator[Finding]:
         for a_index, aspect in enumerate(item.aspects):
             if aspect.id in seen_aspects:
                 first_r, first_a = seen_aspects[aspect.id]
-                yield Finding(
-                    path=("responsibilities", r_index, "aspects", a_index, "id"),
+                yield Problem(
+                    parts=("responsibilities", r_index, "aspects", a_index, "id"),
                     code="duplicate-id",
                     message=f"aspect id {aspect.id!r} is already used by "
                     f"responsibilities[{first_r}].aspects[{first_a}]; aspect ids must be "
@@ -246,8 +246,8 @@ def _framework_checks(framework: Framework) -> Iterator[Finding]:
     seen_formats: set[str] = set()
     for f_index, book_format in enumerate(framework.resources.book.formats):
         if book_format.id in seen_formats:
-            yield Finding(
-                path=("resources", "book", "formats", f_index, "id"),
+            yield Problem(
+                parts=("resources", "book", "formats", f_index, "id"),
                 code="duplicate-id",
                 message=f"book format id {book_format.id!r} is used twice",
             )

@@ -35,7 +35,6 @@ whatever brackets it holds), and a story is read within a byte budget.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -181,16 +180,13 @@ def from_twee(
     return scenario
 
 
-_SCENE_PATH = re.compile(r"""^\$\.scenes(?:\.([A-Za-z0-9_$-]+)|\[["']([^"']+)["']\])""")
-
-
 def _locate(
     problem: Problem, lines: dict[str, int], story: int | None, filename: str | None
 ) -> Problem:
     """``problem`` from the validator, placed at the passage (or story passage) it is about."""
-    match = _SCENE_PATH.match(problem.path)
-    scene = (match.group(1) or match.group(2)) if match else None
-    line = lines.get(scene, story) if scene is not None else story
+    where = problem.parts
+    scene = where[1] if where[:1] == ("scenes",) and len(where) > 1 else None
+    line = lines.get(scene, story) if isinstance(scene, str) else story
     return attrs.evolve(problem, source=filename, line=line, column=None)
 
 

@@ -13,7 +13,14 @@
 >>> scenario = load_scenario()
 >>> check_scenario(scenario).diagnostics
 ()
+
+Each diagnostic is a :class:`fourresp.errors.Problem`. ``Diagnostic``, the type
+they had before, stays importable from here for one release as a deprecated
+alias of :class:`~fourresp.errors.Problem` (with a :class:`DeprecationWarning`).
 """
+
+import warnings
+from typing import TYPE_CHECKING, Any
 
 from fourresp._public import publish
 from fourresp.scenario._balance import BalanceReport, EndingChance, NetRange
@@ -55,7 +62,6 @@ from fourresp.scenario._scorecard import (
 )
 from fourresp.scenario._validate import (
     DEFAULT_STATE_LIMIT,
-    Diagnostic,
     EndingReport,
     ScenarioReport,
     ScoreRange,
@@ -73,7 +79,6 @@ __all__ = [
     "BalanceReport",
     "Choice",
     "Condition",
-    "Diagnostic",
     "Effects",
     "Ending",
     "EndingChance",
@@ -115,3 +120,24 @@ __all__ = [
 ]
 
 publish(__name__, globals())
+
+if TYPE_CHECKING:
+    # for type checkers the deprecated alias is Problem itself (at run time, __getattr__)
+    from fourresp.errors import Problem as _Problem
+
+    Diagnostic = _Problem
+
+
+def __getattr__(name: str) -> Any:
+    """Give the deprecated ``Diagnostic`` (now :class:`fourresp.errors.Problem`), warning."""
+    if name != "Diagnostic":
+        raise AttributeError(f"module 'fourresp.scenario' has no attribute {name!r}")
+    from fourresp.errors import Problem
+
+    warnings.warn(
+        "fourresp.scenario.Diagnostic is deprecated: diagnostics are fourresp.errors.Problem "
+        "values; their path parts are .parts and .path is the JSON path (was .json_path)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return Problem

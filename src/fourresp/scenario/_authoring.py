@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterator
 
 from fourresp.content import Framework
+from fourresp.errors import Problem
 from fourresp.scenario._compiled import PLACEHOLDERS, atoms, conditions
-from fourresp.scenario._findings import Finding
 from fourresp.scenario._models import (
     AspectTotal,
     ResponsibilityPercent,
@@ -27,7 +27,7 @@ __all__ = ["authoring_findings"]
 _PLACEHOLDER = re.compile(r"\{([^{}\s]{1,40})\}")
 
 
-def authoring_findings(scenario: Scenario, framework: Framework) -> Iterator[Finding]:
+def authoring_findings(scenario: Scenario, framework: Framework) -> Iterator[Problem]:
     """Unknown names in variant conditions and percent comparisons; unknown placeholders.
 
     Choice and ending-rule conditions are checked by the structural pass; this
@@ -41,10 +41,10 @@ def authoring_findings(scenario: Scenario, framework: Framework) -> Iterator[Fin
         in_variant = "variants" in path
         for atom in atoms(condition):
             if isinstance(atom, ResponsibilityPercent) and atom.percent not in responsibilities:
-                yield Finding(
+                yield Problem(
                     code="unknown-responsibility",
                     severity="error",
-                    path=path,
+                    parts=path,
                     subject=atom.percent,
                     message=f"the condition reads the percent of {atom.percent!r}; known: "
                     + ", ".join(sorted(responsibilities)),
@@ -52,30 +52,30 @@ def authoring_findings(scenario: Scenario, framework: Framework) -> Iterator[Fin
             if not in_variant:
                 continue
             if isinstance(atom, VariableIs) and atom.var not in declared:
-                yield Finding(
+                yield Problem(
                     code="undeclared-variable",
                     severity="error",
-                    path=path,
+                    parts=path,
                     subject=atom.var,
                     message=f"the variant reads {atom.var!r}, which is not declared: add it "
                     "under 'variables'",
                 )
             elif isinstance(atom, VariableIs) and _mistyped(atom, declared[atom.var].type):
                 kind = declared[atom.var].type
-                yield Finding(
+                yield Problem(
                     code="type-mismatch",
                     severity="error",
-                    path=path,
+                    parts=path,
                     subject=atom.var,
                     message=f"{atom.var!r} is {'a boolean' if kind == 'boolean' else 'an integer'}"
                     f": the variant compares it {atom.op} {atom.value!r}; compare a boolean with "
                     "== or != to true or false, an integer with a whole number",
                 )
             elif isinstance(atom, AspectTotal) and atom.aspect not in aspects:
-                yield Finding(
+                yield Problem(
                     code="unknown-aspect",
                     severity="error",
-                    path=path,
+                    parts=path,
                     subject=atom.aspect,
                     message=f"the variant reads aspect {atom.aspect!r}, which is not an aspect "
                     f"of {framework.id!r}",
@@ -84,19 +84,19 @@ def authoring_findings(scenario: Scenario, framework: Framework) -> Iterator[Fin
                 isinstance(atom, ResponsibilityTotal)
                 and atom.responsibility not in responsibilities
             ):
-                yield Finding(
+                yield Problem(
                     code="unknown-responsibility",
                     severity="error",
-                    path=path,
+                    parts=path,
                     subject=atom.responsibility,
                     message=f"the variant reads responsibility {atom.responsibility!r}; known: "
                     + ", ".join(sorted(responsibilities)),
                 )
             elif isinstance(atom, Visited) and atom.visited not in scenes:
-                yield Finding(
+                yield Problem(
                     code="unknown-scene",
                     severity="error",
-                    path=path,
+                    parts=path,
                     subject=atom.visited,
                     message=f"the variant asks whether {atom.visited!r} was visited, but there "
                     "is no such scene",
@@ -128,7 +128,7 @@ def _texts(scenario: Scenario) -> Iterator[tuple[str, tuple[str | int, ...], str
                 yield variant.text, (*base, "variants", n, "text"), ending.id, True
 
 
-def _placeholders(scenario: Scenario) -> Iterator[Finding]:
+def _placeholders(scenario: Scenario) -> Iterator[Problem]:
     known = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
     for text, path, owner, filled in _texts(scenario):
         for match in _PLACEHOLDER.finditer(text):
@@ -136,10 +136,10 @@ def _placeholders(scenario: Scenario) -> Iterator[Finding]:
             if filled and name in PLACEHOLDERS:
                 continue
             where = "" if filled else " (placeholders are filled in debriefs and epilogues only)"
-            yield Finding(
+            yield Problem(
                 code="unknown-placeholder",
                 severity="error",
-                path=path,
+                parts=path,
                 subject=owner,
                 message=f"{{{name}}} would be shown as it is{where}: the placeholders are {known}",
             )

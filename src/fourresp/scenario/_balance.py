@@ -27,6 +27,7 @@ from typing import Any
 import attrs
 
 from fourresp.content import Framework
+from fourresp.errors import Problem
 from fourresp.scenario._compiled import (
     CompiledChoice,
     CompiledScenario,
@@ -36,7 +37,6 @@ from fourresp.scenario._compiled import (
     responsibility_key,
     worst_key,
 )
-from fourresp.scenario._findings import Finding
 from fourresp.scenario._graphs import reachable, reverse, strongly_connected
 from fourresp.scenario._models import (
     AspectTotal,
@@ -326,17 +326,17 @@ class _Explorer:
         return None
 
 
-def _skipped(scenario: Scenario, explorer: _Explorer, limit: int, what: str) -> Finding:
+def _skipped(scenario: Scenario, explorer: _Explorer, limit: int, what: str) -> Problem:
     reason = (
         f"more than {limit:,} states"
         if not explorer.complete
         else "its states form a loop (a run can come back to the same state), so exact "
         "probabilities need more than one pass"
     )
-    return Finding(
+    return Problem(
         code="exploration-skipped",
         severity="warning",
-        path=(),
+        parts=(),
         subject=scenario.id,
         message=f"{what} skipped: {reason}; bound integer variables with min and max, or "
         "break the loop",
@@ -345,16 +345,16 @@ def _skipped(scenario: Scenario, explorer: _Explorer, limit: int, what: str) -> 
 
 def balance(
     compiled: CompiledScenario, *, limit: int = BALANCE_STATE_LIMIT, report: bool = True
-) -> tuple[BalanceReport | None, list[Finding]]:
-    """The balance report (when ``report``) and the findings of the exploration.
+) -> tuple[BalanceReport | None, list[Problem]]:
+    """The balance report (when ``report``) and the problems the exploration finds.
 
-    Findings: ``unshown-variant`` always (when the scenario has variants); with
+    Problems: ``unshown-variant`` always (when the scenario has variants); with
     ``report``, ``dominant-ending``, ``positional-bias``, ``length-bias`` and
     ``one-choice-aspect``; ``exploration-skipped`` when the state space is too large
     or has a loop.
     """
     scenario = compiled.scenario
-    findings: list[Finding] = []
+    findings: list[Problem] = []
     if report:
         findings.extend(_static_balance(scenario, compiled.framework))
     has_variants = any(scene.variants for scene in scenario.scenes) or any(
@@ -382,10 +382,10 @@ def balance(
     for chance in result.endings:
         if chance.probability > 0.6:
             findings.append(
-                Finding(
+                Problem(
                     code="dominant-ending",
                     severity="warning",
-                    path=("endings", chance.ending),
+                    parts=("endings", chance.ending),
                     subject=chance.ending,
                     message=f"{chance.probability:.0%} of random play ends with "
                     f"{chance.ending!r} (more than 60%): give other endings real routes, or "
@@ -436,7 +436,7 @@ def _report(compiled: CompiledScenario, explorer: _Explorer, order: list[int]) -
     )
 
 
-def _variants(compiled: CompiledScenario, explorer: _Explorer) -> Iterator[Finding]:
+def _variants(compiled: CompiledScenario, explorer: _Explorer) -> Iterator[Problem]:
     """``unshown-variant`` for each variant no run is shown."""
     scenario = compiled.scenario
     shown: set[tuple[str, str, int]] = set()  # (where, id, variant number)
@@ -474,10 +474,10 @@ def _variants(compiled: CompiledScenario, explorer: _Explorer) -> Iterator[Findi
             ]
     for where, owner, n, path in places:
         if (where, owner, n) not in shown:
-            yield Finding(
+            yield Problem(
                 code="unshown-variant",
                 severity="warning",
-                path=path,
+                parts=path,
                 subject=owner,
                 message=f"variant {n} of {owner!r} is never shown: on every way of playing, "
                 "its condition is false where it is read, or an earlier variant holds first; "
@@ -503,7 +503,7 @@ def _decisions(scenario: Scenario, framework: Framework) -> list[tuple[int, list
     return out
 
 
-def _static_balance(scenario: Scenario, framework: Framework) -> Iterator[Finding]:
+def _static_balance(scenario: Scenario, framework: Framework) -> Iterator[Problem]:
     """``positional-bias``, ``length-bias`` and ``one-choice-aspect``: no playing needed."""
     decisions = _decisions(scenario, framework)
     half = len(decisions) / 2
@@ -518,10 +518,10 @@ def _static_balance(scenario: Scenario, framework: Framework) -> Iterator[Findin
                 at["last"] = at.get("last", 0) + 1
         for where, times in sorted(at.items()):
             if times > half:
-                yield Finding(
+                yield Problem(
                     code="positional-bias",
                     severity="warning",
-                    path=("order",),
+                    parts=("order",),
                     subject=scenario.id,
                     message=f"the best-scoring option is {where} in {times} of "
                     f"{len(decisions)} decision scenes (with 'order: authored' players learn "
@@ -530,10 +530,10 @@ def _static_balance(scenario: Scenario, framework: Framework) -> Iterator[Findin
     if decisions:
         longest = sum(1 for _, best, long in decisions if long >= 0 and best == [long])
         if longest > half:
-            yield Finding(
+            yield Problem(
                 code="length-bias",
                 severity="warning",
-                path=("scenes",),
+                parts=("scenes",),
                 subject=scenario.id,
                 message=f"the best-scoring option is the longest in {longest} of "
                 f"{len(decisions)} decision scenes: players learn to pick the longest; "
@@ -549,10 +549,10 @@ def _static_balance(scenario: Scenario, framework: Framework) -> Iterator[Findin
     for aspect in framework.aspects:
         for sign, table in (("+", plus), ("-", minus)):
             if table.get(aspect.id) == 1:
-                yield Finding(
+                yield Problem(
                     code="one-choice-aspect",
                     severity="warning",
-                    path=("scenes",),
+                    parts=("scenes",),
                     subject=aspect.id,
                     message=f"aspect {aspect.id!r} ({aspect.title}) is marked {sign} by a "
                     "single choice: one decision decides it; mark it in another scene too",

@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fourresp._load import DocumentKind, Finding
+from fourresp._load import DocumentKind
+from fourresp.errors import Problem
 from fourresp.scenario._models import Scenario, scenario_hooks
 from fourresp.scenario._validate import check_scenario
 
 __all__ = ["SCENARIO_KIND"]
 
 
-def scenario_findings(scenario: Scenario) -> Iterator[Finding]:
+def scenario_problems(scenario: Scenario) -> Iterator[Problem]:
     """Every diagnostic of :func:`~fourresp.scenario.check_scenario`, for the loader to locate."""
-    for diagnostic in check_scenario(scenario).diagnostics:
-        yield Finding(
-            path=diagnostic.path,
-            code=diagnostic.code,
-            message=diagnostic.message,
-            severity=diagnostic.severity,
-        )
+    yield from check_scenario(scenario).diagnostics
 
 
 SCENARIO_KIND = DocumentKind(
@@ -27,6 +22,6 @@ SCENARIO_KIND = DocumentKind(
     schema="scenario",
     model=Scenario,
     summary="a branching practice scenario: scenes, choices, conditions, effects and endings",
-    checks=scenario_findings,
+    checks=scenario_problems,
     hooks=(scenario_hooks,),
 )

@@ -1,8 +1,9 @@
-"""The validator's findings: diagnostics, score ranges, and what only playing every way shows.
+"""The validator's report: score ranges, and what only playing every way shows.
 
-Result types first (:class:`Diagnostic`, :class:`ScoreRange`, :class:`EndingReport`,
-:class:`ScenarioReport`), then :func:`dynamic_diagnostics`, which turns the
-facts the state exploration gathered into located diagnostics.
+Result types first (:class:`ScoreRange`, :class:`EndingReport`, :class:`ScenarioReport`,
+whose diagnostics are :class:`~fourresp.errors.Problem` values), then
+:func:`dynamic_diagnostics`, which turns the facts the state exploration gathered
+into located problems.
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ from typing import Protocol
 
 import attrs
 
-from fourresp._document._paths import PathPart, format_path
-from fourresp.errors import Severity
+from fourresp._document._paths import PathPart
+from fourresp.errors import Problem
 from fourresp.scenario._balance import BalanceReport
 from fourresp.scenario._explore import Exploration
 
 __all__ = [
-    "Diagnostic",
     "EndingReport",
     "ScenarioReport",
     "ScoreRange",
@@ -30,27 +30,6 @@ __all__ = [
     "ranges_report",
     "scene_path",
 ]
-
-
-@attrs.frozen(kw_only=True)
-class Diagnostic:
-    """One thing wrong (or worth a look) in a scenario.
-
-    ``code`` is stable (see docs/scenario-diagnostics.md); ``subject`` is the
-    offending id (a scene, choice, variable, aspect or ending); ``path`` the JSON
-    path parts of where it is; ``message`` says what is wrong and how to fix it.
-    """
-
-    code: str
-    severity: Severity
-    path: tuple[PathPart, ...]
-    subject: str
-    message: str
-
-    @property
-    def json_path(self) -> str:
-        """``path`` as a JSON path (``$.scenes.lobby.choices[1].goto``)."""
-        return format_path(self.path)
 
 
 @attrs.frozen(kw_only=True)
@@ -78,17 +57,20 @@ class ScenarioReport:
     ``longest_path`` is the most choices a run can take from the start to an ending
     when the scenes form no loop (None when they do); ``states`` the number of
     states explored (None when the exploration hit the limit or was skipped);
-    ``balance`` the balance report, when asked for and worked out.
+    ``balance`` the balance report, when asked for and worked out. Each diagnostic
+    is a :class:`~fourresp.errors.Problem` with its ``code``, ``severity``,
+    ``parts`` (and the JSON ``path`` made from them), ``subject`` and ``message``,
+    and no line: the loader adds lines when it runs the validator on a file.
     """
 
-    diagnostics: tuple[Diagnostic, ...]
+    diagnostics: tuple[Problem, ...]
     endings: tuple[EndingReport, ...]
     longest_path: int | None
     states: int | None
     balance: BalanceReport | None = None
 
     @property
-    def errors(self) -> tuple[Diagnostic, ...]:
+    def errors(self) -> tuple[Problem, ...]:
         """The diagnostics of severity ``error``."""
         return tuple(d for d in self.diagnostics if d.severity == "error")
 
@@ -145,8 +127,8 @@ def ranges_report(exploration: Exploration) -> tuple[EndingReport, ...]:
 
 
 def dynamic_diagnostics(
-    exploration: Exploration, earlier: Sequence[Diagnostic], structural: StructuralFacts
-) -> Iterator[Diagnostic]:
+    exploration: Exploration, earlier: Sequence[Problem], structural: StructuralFacts
+) -> Iterator[Problem]:
     """What only playing every way shows, past what the ``earlier`` diagnostics said."""
     reported = {(d.code, d.subject) for d in earlier}
     yield from _never_reached(exploration, reported, structural)
@@ -154,17 +136,17 @@ def dynamic_diagnostics(
 
 
 def _never_reached(
-    exploration: Exploration, reported: set[tuple[str, str]], structural: StructuralFacts
-) -> Iterator[Diagnostic]:
+    exploration: Exploration, reported: set[tuple[str, str | None]], structural: StructuralFacts
+) -> Iterator[Problem]:
     """Scenes no way of playing reaches, and choices never offered where they are."""
     scenario = exploration.compiled.scenario
     reached_scenes = {state[0] for state in exploration.states}
     for position, scene in enumerate(scenario.scenes):
         if position not in reached_scenes and scene.id not in structural.statically_unreachable:
-            yield Diagnostic(
+            yield Problem(
                 code="unreachable-scene",
                 severity="error",
-                path=scene_path(scene.id),
+                parts=scene_path(scene.id),
                 subject=scene.id,
                 message=f"no way of playing reaches scene {scene.id!r}: the conditions on the "
                 "choices that lead there never all allow it",
@@ -176,10 +158,10 @@ def _never_reached(
             if choice.condition is not None and (position, number) not in exploration.offered:
                 if ("impossible-condition", choice.id) in reported:
                     continue
-                yield Diagnostic(
+                yield Problem(
                     code="impossible-condition",
                     severity="error",
-                    path=(*choice_path(scene.id, number), "condition"),
+                    parts=(*choice_path(scene.id, number), "condition"),
                     subject=choice.id,
                     message=f"choice {choice.id!r} is never offered: whenever a run is in "
                     f"scene {scene.id!r}, its condition is false; fix or remove the condition",
@@ -187,17 +169,17 @@ def _never_reached(
 
 
 def _never_ending(
-    exploration: Exploration, reported: set[tuple[str, str]], structural: StructuralFacts
-) -> Iterator[Diagnostic]:
+    exploration: Exploration, reported: set[tuple[str, str | None]], structural: StructuralFacts
+) -> Iterator[Problem]:
     """Runs that get stuck, find no rule, or can never end; endings nobody reaches."""
     compiled = exploration.compiled
     scenario = compiled.scenario
     stuck_scenes = sorted({compiled.scene_ids[exploration.states[s][0]] for s in exploration.stuck})
     for scene_id in stuck_scenes:
-        yield Diagnostic(
+        yield Problem(
             code="stuck",
             severity="error",
-            path=scene_path(scene_id),
+            parts=scene_path(scene_id),
             subject=scene_id,
             message=f"a run can reach scene {scene_id!r} with no choice available (every "
             "condition false): add a choice without a condition",
@@ -210,10 +192,10 @@ def _never_ending(
         }
     )
     for scene_id in unmatched:
-        yield Diagnostic(
+        yield Problem(
             code="no-rule-matches",
             severity="error",
-            path=("ending_rules",),
+            parts=("ending_rules",),
             subject=scene_id,
             message=f"a run can end at scene {scene_id!r} where no ending rule holds: add a "
             "last rule without a condition",
@@ -229,10 +211,10 @@ def _never_ending(
         - set(stuck_scenes)
     )
     for scene_id in trapped:
-        yield Diagnostic(
+        yield Problem(
             code="no-way-out",
             severity="error",
-            path=scene_path(scene_id),
+            parts=scene_path(scene_id),
             subject=scene_id,
             message=f"some runs that reach scene {scene_id!r} can never end (the conditions "
             "close every way to an ending): open a way out",
@@ -240,10 +222,10 @@ def _never_ending(
     reached_endings = {ending for ending in exploration.endings.values() if ending is not None}
     for ending in scenario.endings:
         if ending.id not in reached_endings and ("unreachable-ending", ending.id) not in reported:
-            yield Diagnostic(
+            yield Problem(
                 code="unreachable-ending",
                 severity="error",
-                path=("endings", ending.id),
+                parts=("endings", ending.id),
                 subject=ending.id,
                 message=f"no way of playing ends with {ending.id!r} (conditions or ending rules "
                 "rule it out): check the rules and conditions that lead there",

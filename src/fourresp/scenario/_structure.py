@@ -16,7 +16,7 @@ from typing import Any
 
 from fourresp._document._paths import PathPart
 from fourresp.content import Framework
-from fourresp.errors import Severity
+from fourresp.errors import Problem, Severity
 from fourresp.scenario._conditions import Domains, Interval, Key, condition_findings
 from fourresp.scenario._graphs import reachable, strongly_connected
 from fourresp.scenario._models import (
@@ -25,7 +25,7 @@ from fourresp.scenario._models import (
     Scenario,
     Scene,
 )
-from fourresp.scenario._reporting import Diagnostic, choice_path, condition_path, scene_path
+from fourresp.scenario._reporting import choice_path, condition_path, scene_path
 
 __all__ = ["Structure"]
 
@@ -36,7 +36,7 @@ class Structure:
     def __init__(self, scenario: Scenario, framework: Framework) -> None:
         self.scenario = scenario
         self.framework = framework
-        self.out: list[Diagnostic] = []
+        self.out: list[Problem] = []
         ids = [scene.id for scene in scenario.scenes]
         self.index = {scene_id: i for i, scene_id in enumerate(ids)}
         self.ids = ids
@@ -81,10 +81,10 @@ class Structure:
         severity: Severity = "error",
     ) -> None:
         self.out.append(
-            Diagnostic(code=code, severity=severity, path=path, subject=subject, message=message)
+            Problem(code=code, severity=severity, parts=path, subject=subject, message=message)
         )
 
-    def run(self) -> list[Diagnostic]:
+    def run(self) -> list[Problem]:
         scenario = self.scenario
         if scenario.start not in self.index:
             self.add(

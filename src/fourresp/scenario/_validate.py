@@ -18,9 +18,8 @@ Every code is documented in ``docs/scenario-diagnostics.md``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fourresp.content import Framework, load_framework
+from fourresp.errors import Problem
 from fourresp.scenario._authoring import authoring_findings
 from fourresp.scenario._balance import balance as balance_report
 from fourresp.scenario._compiled import CompiledScenario, conditions
@@ -28,7 +27,6 @@ from fourresp.scenario._conditions import atoms
 from fourresp.scenario._explore import DEFAULT_MEMORY_BUDGET, DEFAULT_STATE_LIMIT, Exploration
 from fourresp.scenario._models import Scenario, VariableIs
 from fourresp.scenario._reporting import (
-    Diagnostic,
     EndingReport,
     ScenarioReport,
     ScoreRange,
@@ -40,7 +38,6 @@ from fourresp.scenario._structure import Structure
 __all__ = [
     "DEFAULT_MEMORY_BUDGET",
     "DEFAULT_STATE_LIMIT",
-    "Diagnostic",
     "EndingReport",
     "ScenarioReport",
     "ScoreRange",
@@ -73,8 +70,8 @@ def check_scenario(
     structure = Structure(scenario, framework)
     diagnostics = _static_diagnostics(scenario, framework, structure)
     compiled = CompiledScenario(scenario, framework)
-    worked_out, findings = balance_report(compiled, report=balance, limit=state_limit)
-    diagnostics.extend(_diagnostic(f) for f in findings)
+    worked_out, found = balance_report(compiled, report=balance, limit=state_limit)
+    diagnostics.extend(found)
     if compiled.start < 0:
         return ScenarioReport(
             diagnostics=tuple(diagnostics),
@@ -108,10 +105,10 @@ def check_scenario(
 
 def _static_diagnostics(
     scenario: Scenario, framework: Framework, structure: Structure
-) -> list[Diagnostic]:
+) -> list[Problem]:
     """The structural pass's diagnostics and the authoring checks', before any exploration."""
     diagnostics = structure.run()
-    diagnostics.extend(_diagnostic(f) for f in authoring_findings(scenario, framework))
+    diagnostics.extend(authoring_findings(scenario, framework))
     read_in_variants = _variant_variables(scenario)
     if read_in_variants:  # the structural pass reads choice and rule conditions only
         diagnostics = [
@@ -122,22 +119,22 @@ def _static_diagnostics(
     return diagnostics
 
 
-def _incomplete_warning(scenario: Scenario, exploration: Exploration) -> Diagnostic:
+def _incomplete_warning(scenario: Scenario, exploration: Exploration) -> Problem:
     """Why the exploration stopped short: a condition it cannot read exactly, or its size."""
     inexact = exploration.inexact_condition
     if inexact is not None:
-        return Diagnostic(
+        return Problem(
             code="analysis-skipped",
             severity="warning",
-            path=(),
+            parts=(),
             subject=scenario.id,
             message=f"{inexact}: checks that need every way of playing, and the score "
             "ranges, were skipped",
         )
-    return Diagnostic(
+    return Problem(
         code="state-space-too-large",
         severity="warning",
-        path=(),
+        parts=(),
         subject=scenario.id,
         message=f"{exploration.skipped} (scene, variables, what conditions read): "
         "checks that need every way of playing, and the score ranges, were "
@@ -145,13 +142,13 @@ def _incomplete_warning(scenario: Scenario, exploration: Exploration) -> Diagnos
     )
 
 
-def _inexact_loop_warnings(exploration: Exploration) -> list[Diagnostic]:
+def _inexact_loop_warnings(exploration: Exploration) -> list[Problem]:
     """One warning per responsibility whose loops were too large to bound in the budget."""
     return [
-        Diagnostic(
+        Problem(
             code="analysis-skipped",
             severity="warning",
-            path=(),
+            parts=(),
             subject=responsibility,
             message=f"the loops of states are too large to tell within the work budget "
             f"which way they move {responsibility!r}: the ranges of that score through "
@@ -172,16 +169,6 @@ def _variant_variables(scenario: Scenario) -> set[str]:
     }
 
 
-def _diagnostic(finding: Any) -> Diagnostic:
-    return Diagnostic(
-        code=finding.code,
-        severity=finding.severity,
-        path=finding.path,
-        subject=finding.subject,
-        message=finding.message,
-    )
-
-
-def check_structure(scenario: Scenario, *, framework: Framework | None = None) -> list[Diagnostic]:
+def check_structure(scenario: Scenario, *, framework: Framework | None = None) -> list[Problem]:
     """The first pass alone: every structural diagnostic, in time linear in the scenario."""
     return Structure(scenario, framework or load_framework()).run()

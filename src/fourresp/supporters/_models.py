@@ -28,8 +28,7 @@ from typing import Any
 
 import attrs
 
-from fourresp._document._paths import format_path
-from fourresp._load import DocumentKind, Finding
+from fourresp._load import DocumentKind
 from fourresp.errors import DocumentError, Problem
 from fourresp.supporters._countries import COUNTRY_CODES
 
@@ -258,8 +257,7 @@ def cleaned_fields(pledge: Pledge | ImportedPledge) -> tuple[dict[str, Any], lis
     """The cleaned values of the fields cleaning changes, and the problems found."""
     changes, found = _check(pledge)
     problems = [
-        Problem(code="invalid", message=message, path=format_path((field,)))
-        for field, message in found
+        Problem(code="invalid", message=message, parts=(field,)) for field, message in found
     ]
     return changes, problems
 
@@ -276,10 +274,10 @@ def clean_pledge(pledge: Pledge) -> Pledge:
     return attrs.evolve(pledge, **changes)
 
 
-def pledge_findings(pledge: Pledge) -> Iterator[Finding]:
+def pledge_findings(pledge: Pledge) -> Iterator[Problem]:
     """What :func:`clean_pledge` would refuse, for the loader to locate."""
     for field, message in _check(pledge)[1]:
-        yield Finding(path=(field,), code="invalid", message=message)
+        yield Problem(parts=(field,), code="invalid", message=message)
 
 
 PLEDGE_KIND = DocumentKind(
