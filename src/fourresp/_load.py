@@ -23,7 +23,14 @@ from typing import Any, Literal, TypeVar
 import attrs
 
 from fourresp._document._limits import DEFAULT_LIMITS, Limits
-from fourresp._document._paths import Path, PathPart, Positions, format_path, locate
+from fourresp._document._paths import (
+    Path,
+    PathPart,
+    Positions,
+    format_path,
+    locate,
+    located_problem,
+)
 from fourresp._document._tree import Found
 from fourresp.errors import ArgumentError, DocumentError, Problem, Severity, UnknownKindError
 
@@ -220,16 +227,9 @@ class _Collector:
                 first_at = locate(positions, first)
                 if first_at is not None:
                     message += f" (first at line {first_at[0]})"
-            line, column = locate(positions, path) or (None, None)
             found.append(
-                Problem(
-                    code=code,
-                    message=message,
-                    path=format_path(path),
-                    source=read.source,
-                    line=line,
-                    column=column,
-                    severity=severity,
+                located_problem(
+                    code, message, path, positions, source=read.source, severity=severity
                 )
             )
         ordered = list(_sorted(found))

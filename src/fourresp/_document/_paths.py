@@ -6,6 +6,8 @@ import json
 import re
 from collections.abc import Iterable
 
+from fourresp.errors import Problem, Severity
+
 PathPart = str | int
 Path = tuple[PathPart, ...]
 #: JSON path -> (line, column), both 1-based, as the readers record them
@@ -44,3 +46,25 @@ def locate(positions: Positions, path: Path) -> tuple[int, int] | None:
         if found is not None:
             return found
     return None
+
+
+def located_problem(
+    code: str,
+    message: str,
+    path: Path,
+    positions: Positions,
+    *,
+    source: str | None,
+    severity: Severity = "error",
+) -> Problem:
+    """A problem at ``path``, placed where ``positions`` put it or its nearest ancestor."""
+    line, column = locate(positions, path) or (None, None)
+    return Problem(
+        code=code,
+        message=message,
+        path=format_path(path),
+        source=source,
+        line=line,
+        column=column,
+        severity=severity,
+    )
