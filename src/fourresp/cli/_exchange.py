@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -165,16 +166,8 @@ def xapi_command(args: argparse.Namespace, out: TextIO) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
-        result = score(questionnaire, response)
-        statements = questionnaire_statements(
-            questionnaire,
-            response,
-            result,
-            actor=actor,
-            activity_base=args.activity_base,
-            timestamp=when,
-            namespace=args.namespace,
-            registration=args.registration,
+        statements_of = partial(
+            questionnaire_statements, questionnaire, response, score(questionnaire, response)
         )
     else:
         from fourresp.scenario import Runner, load_scenario
@@ -194,15 +187,14 @@ def xapi_command(args: argparse.Namespace, out: TextIO) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
-        statements = scenario_statements(
-            scenario,
-            run,
-            actor=actor,
-            activity_base=args.activity_base,
-            timestamp=when,
-            namespace=args.namespace,
-            registration=args.registration,
-        )
+        statements_of = partial(scenario_statements, scenario, run)
+    statements = statements_of(
+        actor=actor,
+        activity_base=args.activity_base,
+        timestamp=when,
+        namespace=args.namespace,
+        registration=args.registration,
+    )
     json.dump(statements, out, indent=2, ensure_ascii=False)
     out.write("\n")
     return EXIT_OK
