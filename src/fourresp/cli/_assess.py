@@ -7,6 +7,7 @@ import csv
 import json
 import sys
 import textwrap
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -411,9 +412,11 @@ def assess_batch_command(args: argparse.Namespace, out: TextIO) -> int:
     progress = _Progress(sys.stderr)
     try:
         if args.format == "json":
-            scored, refused = _write_json(args, questionnaire, accumulator, out, progress)
+            rows = score_batch(args.file, questionnaire, reliability=accumulator)
+            scored, refused = _write_json(rows, out, progress)
         else:
-            scored, refused = _write_table(args, questionnaire, accumulator, out, progress)
+            light = score_rows(args.file, questionnaire, reliability=accumulator)
+            scored, refused = _write_table(light, args.format == "csv", out, progress)
     finally:
         progress.done()
     if accumulator is not None:
@@ -434,15 +437,10 @@ def _report(problems: tuple[fourresp.Problem, ...]) -> None:
         print(terminal_text(str(problem)), file=sys.stderr)
 
 
-def _write_json(
-    args: argparse.Namespace,
-    questionnaire: Questionnaire,
-    accumulator: ReliabilityAccumulator | None,
-    out: TextIO,
-    progress: _Progress,
-) -> tuple[int, int]:
+def _write_json(rows: Iterable[BatchRow], out: TextIO, progress: _Progress) -> tuple[int, int]:
+    """JSON Lines, a full Result per row."""
     scored = refused = 0
-    for row in score_batch(args.file, questionnaire, reliability=accumulator):
+    for row in rows:
         progress.tick()
         if row.result is None:
             refused += 1
@@ -454,19 +452,15 @@ def _write_json(
 
 
 def _write_table(
-    args: argparse.Namespace,
-    questionnaire: Questionnaire,
-    accumulator: ReliabilityAccumulator | None,
-    out: TextIO,
-    progress: _Progress,
+    rows: Iterable[ScoreRow], as_csv: bool, out: TextIO, progress: _Progress
 ) -> tuple[int, int]:
     """Text or CSV, from light rows: no full Result is built."""
     scored = refused = 0
     columns = _csv_columns()
-    writer = csv.writer(out, lineterminator="\n") if args.format == "csv" else None
+    writer = csv.writer(out, lineterminator="\n") if as_csv else None
     if writer is not None:
         writer.writerow(_csv_header(columns))
-    for row in score_rows(args.file, questionnaire, reliability=accumulator):
+    for row in rows:
         progress.tick()
         if row.overall is None:
             refused += 1
