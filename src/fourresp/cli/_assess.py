@@ -36,6 +36,7 @@ from fourresp.cli._common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PROBLEMS,
+    add_command,
     read_line,
     terminal_text,
 )
@@ -46,17 +47,20 @@ __all__ = ["add_commands", "render_reliability", "render_result"]
 
 def add_commands(commands: Any) -> None:
     """Add ``assess`` and ``assess-batch`` to the ``fourresp`` subcommands."""
-    assess = commands.add_parser(
+    assess = add_command(
+        commands,
         "assess",
         help="take the self-assessment in the terminal, or score an answers file",
-        description="With no --answers, asks each question in the terminal (Enter skips, "
-        "b goes back, q finishes early) and prints your result. Prompts go to standard "
-        "error, the result to standard output.",
-        epilog="examples:\n  fourresp assess\n  fourresp assess --save my-answers.yaml\n"
-        "  fourresp assess --answers answers.yaml\n"
-        "  fourresp assess --answers answers.json --format json\n"
-        "  fourresp assess --answers answers.yaml --format markdown --chart scores.svg",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="With no --answers, asks each question in the terminal (Enter skips, b "
+        "goes back, q finishes early) and prints your result. Prompts go to "
+        "standard error, the result to standard output.",
+        examples=(
+            "fourresp assess",
+            "fourresp assess --save my-answers.yaml",
+            "fourresp assess --answers answers.yaml",
+            "fourresp assess --answers answers.json --format json",
+            "fourresp assess --answers answers.yaml --format markdown --chart scores.svg",
+        ),
     )
     assess.add_argument("--answers", type=Path, help="a response document; omit to be asked")
     assess.add_argument("--questionnaire", type=Path, help="default: the built-in questionnaire")
@@ -68,16 +72,18 @@ def add_commands(commands: Any) -> None:
     assess.add_argument("--respondent", help="when asked: an id to record with the answers")
     assess.set_defaults(handler=assess_command)
 
-    batch = commands.add_parser(
+    batch = add_command(
+        commands,
         "assess-batch",
         help="score a JSON Lines or CSV file of responses, one row per respondent",
-        description="Scores each row as it is read (constant memory). Rows that do not fit "
-        "are reported on standard error with their line, and the rest go on; the exit code "
-        "is 1 when any row was refused.",
-        epilog="examples:\n  fourresp assess-batch responses.csv\n"
-        "  fourresp assess-batch responses.jsonl --format json > results.jsonl\n"
-        "  fourresp assess-batch responses.csv --reliability",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Scores each row as it is read (constant memory). Rows that do not fit are "
+        "reported on standard error with their line, and the rest go on; the exit "
+        "code is 1 when any row was refused.",
+        examples=(
+            "fourresp assess-batch responses.csv",
+            "fourresp assess-batch responses.jsonl --format json > results.jsonl",
+            "fourresp assess-batch responses.csv --reliability",
+        ),
     )
     batch.add_argument("file", type=Path, metavar="FILE.jsonl|FILE.csv")
     batch.add_argument("--questionnaire", type=Path, help="default: the built-in questionnaire")
