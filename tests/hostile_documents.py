@@ -57,6 +57,8 @@ HOSTILE: dict[str, tuple[bytes, str, str, int | None]] = {
     # the one number and text policy
     "yaml-infinite-float": (b"kind: framework\nversion: 1.0e+999\n", ".yaml", "bad-scalar", 2),
     "yaml-long-hex": (b"kind: framework\nid: 0x" + b"f" * 5_000 + b"\n", ".yaml", "bad-scalar", 2),
+    "yaml-flow-map-as-key": (b"kind: framework\n{[a]: 1}: 2\n", ".yaml", "complex-key", 2),
+    "yaml-alias-as-key": (b"kind: &k framework\n*k : 2\n", ".yaml", "complex-key", 2),
     "yaml-control-escape": (b'kind: framework\nid: "\\e[2J"\n', ".yaml", "bad-character", 2),
     "yaml-fffe-escape": (b'kind: framework\nid: "\\uFFFE"\n', ".yaml", "bad-character", 2),
     "json-1e400": (b'{"kind": "framework",\n "version": 1e400}', ".json", "bad-scalar", 2),

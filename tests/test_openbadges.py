@@ -477,6 +477,37 @@ def test_signed_credential_verifies_and_tampering_does_not():
     assert verify_credential(unbake(svg).verify, public) == CREDENTIAL
 
 
+def test_keys_are_taken_as_objects_or_pem_and_anything_else_is_refused():
+    from cryptography.hazmat.primitives import serialization
+
+    from fourresp.badges import sign_credential, verify_credential
+
+    key, public = _keys()
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public_pem = public.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    token = sign_credential(CREDENTIAL, private_pem.decode())
+    assert token == sign_credential(CREDENTIAL, key) == sign_credential(CREDENTIAL, private_pem)
+    assert verify_credential(token, public_pem) == verify_credential(token, public_pem.decode())
+    with pytest.raises(ArgumentError, match=r"^the private key is not an unencrypted PEM key: "):
+        sign_credential(CREDENTIAL, "not a key")
+    with pytest.raises(ArgumentError, match=r"^the public key is not a PEM key: "):
+        verify_credential(token, b"not a key")
+    for wrong in (public, 42):
+        with pytest.raises(ArgumentError) as caught:
+            sign_credential(CREDENTIAL, wrong)
+        assert str(caught.value) == "the signing key is an Ed25519 private key (or its PEM)"
+    for wrong in (key, None):
+        with pytest.raises(ArgumentError) as caught:
+            verify_credential(token, wrong)
+        assert str(caught.value) == "the verifying key is an Ed25519 public key (or its PEM)"
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     st.text(max_size=200)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import operator
 import random
@@ -678,6 +679,78 @@ def test_variant_conditions_are_checked_like_any_other(condition, code, subject)
     }
     found = {(d.code, d.subject, d.path) for d in check_scenario(_structure(document)).diagnostics}
     assert (code, subject, "$.endings.good.epilogue.variants[0].condition") in found, found
+
+
+_KNOWN = "known: client, learners, peers, self"
+_BY_TYPE = "compare a boolean with == or != to true or false, an integer with a whole number"
+
+
+@pytest.mark.parametrize(
+    ("condition", "in_choice", "in_variant"),
+    [
+        (
+            {"var": "mood", "op": "==", "value": 1},
+            "the condition reads 'mood', which is not declared: add it under 'variables' "
+            "with its type and initial value",
+            "the variant reads 'mood', which is not declared: add it under 'variables'",
+        ),
+        (
+            {"var": "flag", "op": "<", "value": 1},
+            "'flag' is a boolean: compare it with == or != to true or false, not < 1",
+            f"'flag' is a boolean: the variant compares it < 1; {_BY_TYPE}",
+        ),
+        (
+            {"var": "count", "op": "==", "value": True},
+            "'count' is an integer: compare it with a whole number, not True",
+            f"'count' is an integer: the variant compares it == True; {_BY_TYPE}",
+        ),
+        (
+            {"aspect": "client-magic", "op": ">=", "value": 1},
+            "the condition reads aspect 'client-magic', which is not an aspect of "
+            "'four-responsibilities'",
+            "the variant reads aspect 'client-magic', which is not an aspect of "
+            "'four-responsibilities'",
+        ),
+        (
+            {"responsibility": "family", "op": ">=", "value": 1},
+            f"the condition reads responsibility 'family'; {_KNOWN}",
+            f"the variant reads responsibility 'family'; {_KNOWN}",
+        ),
+        (
+            {"percent": "family", "op": ">=", "value": 50},
+            f"the condition reads the percent of 'family'; {_KNOWN}",
+            f"the condition reads the percent of 'family'; {_KNOWN}",
+        ),
+        (
+            {"visited": "nowhere"},
+            "the condition asks whether 'nowhere' was visited, but there is no such scene",
+            "the variant asks whether 'nowhere' was visited, but there is no such scene",
+        ),
+    ],
+)
+def test_reference_and_type_problems_are_worded_for_where_the_condition_is(
+    condition, in_choice, in_variant
+):
+    def messages(document):
+        return [d.message for d in check_scenario(_structure(document)).diagnostics]
+
+    document = _tiny()
+    document["variables"] = {
+        "flag": {"type": "boolean", "initial": False},
+        "count": {"type": "integer", "initial": 0},
+    }
+    document["scenes"]["ask"]["choices"][0]["effects"]["set"] = [
+        {"var": "flag", "to": True},
+        {"var": "count", "add": 1},
+    ]
+    variant = copy.deepcopy(document)
+    variant["endings"]["good"]["epilogue"] = {
+        "text": "Later.",
+        "variants": [{"condition": condition, "text": "x"}],
+    }
+    document["scenes"]["ask"]["choices"][0]["condition"] = condition
+    assert in_choice in messages(document)
+    assert in_variant in messages(variant)
 
 
 def test_a_variable_read_only_by_a_variant_is_not_unused():

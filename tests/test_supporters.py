@@ -368,3 +368,20 @@ def test_a_byte_order_mark_in_an_open_stream_is_not_part_of_the_first_column(
     with open_registry(str(tmp_path / "supporters.db")) as registry:
         assert registry.import_from(io.StringIO(text), format=format) == 1
         assert [s.name for s in registry.supporters()] == ["Ada"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("name,public\nA\rda,yes\nBob,no\n", 2),  # the rest of the file is not read
+        ("na\rme,public\nAda,yes\n", 1),  # the header
+    ],
+)
+def test_an_import_that_is_not_valid_csv_is_refused_at_its_line(text, line):
+    with open_registry() as registry:
+        with pytest.raises(DocumentError) as caught:
+            registry.import_from(io.StringIO(text), format="csv")
+        assert registry.count() == 0
+    [problem] = caught.value.problems
+    assert (problem.code, problem.line) == ("csv-syntax", line)
+    assert problem.message.startswith("not valid CSV: new-line character seen")

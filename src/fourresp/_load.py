@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import attrs
 
 from fourresp._document._limits import DEFAULT_LIMITS, Limits
+from fourresp._document._located import located_problem
 from fourresp._document._paths import Path, Positions, format_path, locate
 from fourresp._document._tree import Found
 from fourresp.errors import ArgumentError, DocumentError, Problem, Severity, UnknownKindError
@@ -220,15 +221,13 @@ class _Collector:
                 first_at = locate(positions, first)
                 if first_at is not None:
                     message += f" (first at line {first_at[0]})"
-            line, column = locate(positions, path) or (None, None)
             found.append(
-                Problem(
-                    code=code,
-                    message=message,
-                    parts=path,
+                located_problem(
+                    code,
+                    message,
+                    path,
+                    positions,
                     source=read.source,
-                    line=line,
-                    column=column,
                     severity=severity,
                     subject=subject,
                     first=first,
@@ -520,19 +519,11 @@ def load(
     format: Format | None = None,
     limits: Limits | None = None,
 ) -> Any:
-    """Load a document of any kind the library knows and return its typed object.
+    """:func:`fourresp.load`, untyped, for the modules below the top level.
 
-    ``source`` is a path (any :class:`os.PathLike`, e.g. :class:`pathlib.Path`), text
-    (``str``), ``bytes`` (UTF-8) or an already parsed mapping. YAML and JSON are both
-    read; the format comes from ``format``, a file's suffix, or the text itself.
-    ``kind`` overrides the document's own ``kind`` key.
-
-    Raises :class:`~fourresp.errors.DocumentError` listing every problem found (with
-    its JSON path, and ``file:line:column`` for text and files), and
-    :class:`~fourresp.errors.UnknownKindError` for a ``kind`` argument the library
-    does not know, :class:`~fourresp.errors.ArgumentError` for a ``source``,
-    ``format`` or ``limits`` of a type it cannot use. Warnings from a kind's
-    checks do not stop loading; see :func:`validate` to see them.
+    Read, the kind's schema, structure, the kind's checks; raises what
+    :func:`fourresp.load` says, and :class:`~fourresp.errors.ArgumentError` for a
+    ``source``, ``format`` or ``limits`` of a type it cannot use.
     """
     quick = _quick_load(source, kind, limits)
     if quick is not None:

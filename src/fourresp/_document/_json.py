@@ -17,6 +17,7 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from fourresp._document._limits import Limits
+from fourresp._document._located import located_problem
 from fourresp._document._paths import Path, PathPart, Positions, format_path
 from fourresp._document._tree import (
     BadNumber,
@@ -123,28 +124,10 @@ def locate_found(text: str, found: Iterable[Found], *, source: str | None) -> li
     """Problems for ``(code, message, path)`` triples, placed in ``text`` in one pass."""
     found = list(found)
     positions = json_locate(text, [path for _, _, path in found], source=source)[0]
-    problems = []
-    for code, message, path in found:
-        line, column = _nearest(positions, path) or (None, None)
-        problems.append(
-            Problem(
-                code=code,
-                message=message,
-                path=format_path(path),
-                source=source,
-                line=line,
-                column=column,
-            )
-        )
-    return problems
-
-
-def _nearest(positions: Positions, path: Path) -> tuple[int, int] | None:
-    for cut in range(len(path), -1, -1):
-        found = positions.get(path[:cut])
-        if found is not None:
-            return found
-    return None
+    return [
+        located_problem(code, message, path, positions, source=source)
+        for code, message, path in found
+    ]
 
 
 _SPACE = re.compile(r"[ \t\n\r]*")

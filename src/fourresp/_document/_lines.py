@@ -9,9 +9,12 @@ start (Excel writes one) is dropped, also from a stream opened without utf-8-sig
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-__all__ = ["BoundedLines", "RowTooLarge", "jsonl_lines"]
+if TYPE_CHECKING:
+    import csv
+
+__all__ = ["BoundedLines", "RowTooLarge", "csv_rows", "jsonl_lines"]
 
 
 def jsonl_lines(stream: IO[str], budget: int) -> Iterator[tuple[int, str | None]]:
@@ -72,3 +75,25 @@ class BoundedLines:
                 text = self.stream.readline(self.budget + 1)
             raise RowTooLarge
         return text
+
+
+def csv_rows(
+    lines: BoundedLines, reader: Iterator[list[str]]
+) -> Iterator[tuple[int, list[str] | RowTooLarge | csv.Error]]:
+    """``(first line, cells)`` of each row ``reader`` reads from ``lines`` from here on,
+    each row within the budget of ``lines``. In place of the cells: the
+    :class:`RowTooLarge` of a row over the budget, or the :class:`csv.Error` of a row
+    that is not valid CSV; the next row starts on the next line either way."""
+    import csv  # only CSV files need it
+
+    while True:
+        start = lines.lines + 1
+        lines.start()
+        try:
+            cells = next(reader, None)
+        except (RowTooLarge, csv.Error) as exc:
+            yield start, exc
+            continue
+        if cells is None:
+            return
+        yield start, cells

@@ -275,9 +275,7 @@ class _Builder:
                 f"nesting is deeper than {self.limits.max_depth} levels",
                 event.start_mark,
             )
-        parent = self.stack[-1] if self.stack else None
-        if parent is not None and parent.is_map and parent.key is None:
-            raise self.fatal("complex-key", "mapping keys must be plain strings", event.start_mark)
+        self._refuse_as_key(event)
         self._count(1, event)
         container: dict[str, Any] | list[Any] = {} if is_map else []
         path = self._path()
@@ -308,12 +306,16 @@ class _Builder:
                 f"alias *{event.anchor} refers to a value that contains it",
                 event.start_mark,
             )
-        top = self.stack[-1] if self.stack else None
-        if top is not None and top.is_map and top.key is None:
-            raise self.fatal("complex-key", "mapping keys must be plain strings", event.start_mark)
+        self._refuse_as_key(event)
         value, size = target
         self._count(size, event)
         self._attach(value, size, event)
+
+    def _refuse_as_key(self, event: Any) -> None:
+        """A container or an alias where a mapping's key is due is refused."""
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.is_map and top.key is None:
+            raise self.fatal("complex-key", "mapping keys must be plain strings", event.start_mark)
 
     def _scalar(self, event: Any) -> None:
         top = self.stack[-1] if self.stack else None

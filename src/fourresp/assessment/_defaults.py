@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import functools
 import os
-from importlib import resources
 from pathlib import Path
 
+from fourresp._bundled import Bundled
 from fourresp._document._limits import Limits
-from fourresp._load import load
 from fourresp.assessment._models import Questionnaire
 
 __all__ = ["default_questionnaire_path", "load_questionnaire"]
 
+_QUESTIONNAIRE: Bundled[Questionnaire] = Bundled(
+    "fourresp.assessment", "questionnaire.yaml", "questionnaire"
+)
+
 
 def default_questionnaire_path() -> Path:
     """Where the default questionnaire document is inside the installed package."""
-    return Path(str(resources.files("fourresp.assessment").joinpath("data", "questionnaire.yaml")))
-
-
-@functools.cache
-def _default() -> Questionnaire:
-    questionnaire: Questionnaire = load(default_questionnaire_path(), kind="questionnaire")
-    return questionnaire
+    return _QUESTIONNAIRE.path
 
 
 def load_questionnaire(
@@ -32,8 +28,4 @@ def load_questionnaire(
 
     Raises :class:`~fourresp.errors.DocumentError` listing every problem.
     """
-    if path is None and limits is None:
-        return _default()
-    source = default_questionnaire_path() if path is None else Path(path)
-    questionnaire: Questionnaire = load(source, kind="questionnaire", limits=limits)
-    return questionnaire
+    return _QUESTIONNAIRE.load(path, limits)

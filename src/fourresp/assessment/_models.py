@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from fourresp._load import DocumentKind
+from fourresp._lookup import find
 from fourresp.assessment._results import (
     AspectResult,
     BandRef,
@@ -257,12 +258,9 @@ class Questionnaire:
 
     def item(self, item_id: str) -> Item:
         """The item with ``item_id``; :class:`~fourresp.errors.NotFoundError` if absent."""
-        from fourresp.errors import NotFoundError
-
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise NotFoundError(f"questionnaire {self.id!r} has no item {item_id!r}")
+        return find(
+            self.items, item_id, lambda: f"questionnaire {self.id!r} has no item {item_id!r}"
+        )
 
     def scale_of(self, item: Item) -> Scale:
         """The scale that applies to ``item``."""

@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
+from fourresp._lookup import find
 from fourresp.assessment._keying import Keying
 from fourresp.assessment._models import Questionnaire, Response
 from fourresp.content import Framework, load_framework
@@ -96,12 +98,12 @@ class Reliability:
 
     def group(self, name: str) -> GroupReliability:
         """The figures of one group; :class:`~fourresp.errors.NotFoundError` if absent."""
-        from fourresp.errors import NotFoundError
-
-        for group in self.groups:
-            if group.group == name:
-                return group
-        raise NotFoundError(f"no reliability figures for {name!r}")
+        return find(
+            self.groups,
+            name,
+            lambda: f"no reliability figures for {name!r}",
+            key=attrgetter("group"),
+        )
 
 
 def _exact(value: float) -> Exact:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Literal
 
 import attrs
+
+from fourresp._lookup import find
 
 __all__ = [
     "AspectResult",
@@ -100,18 +103,18 @@ class Result:
 
     def responsibility(self, responsibility_id: str) -> ResponsibilityResult:
         """The result for one responsibility."""
-        from fourresp.errors import NotFoundError
-
-        for item in self.responsibilities:
-            if item.responsibility == responsibility_id:
-                return item
-        raise NotFoundError(f"no result for responsibility {responsibility_id!r}")
+        return find(
+            self.responsibilities,
+            responsibility_id,
+            lambda: f"no result for responsibility {responsibility_id!r}",
+            key=attrgetter("responsibility"),
+        )
 
     def aspect(self, aspect_id: str) -> AspectResult:
         """The result for one aspect."""
-        from fourresp.errors import NotFoundError
-
-        for item in self.aspects:
-            if item.aspect == aspect_id:
-                return item
-        raise NotFoundError(f"no result for aspect {aspect_id!r}")
+        return find(
+            self.aspects,
+            aspect_id,
+            lambda: f"no result for aspect {aspect_id!r}",
+            key=attrgetter("aspect"),
+        )

@@ -36,7 +36,7 @@ from typing import IO, Any, Literal
 import attrs
 
 from fourresp._document._limits import DEFAULT_LIMITS, Limits
-from fourresp._document._lines import BoundedLines, RowTooLarge, jsonl_lines
+from fourresp._document._lines import BoundedLines, RowTooLarge, csv_rows, jsonl_lines
 from fourresp._document._paths import format_path
 from fourresp._load import load
 from fourresp.assessment._models import Questionnaire, Response
@@ -286,21 +286,15 @@ def _csv_rows(
     if header is None:
         return
     names = _csv_header(header, questionnaire, source)
-    while True:
-        start = lines.lines + 1
-        lines.start()
-        try:
-            cells = next(reader, None)
-        except RowTooLarge:
+    for start, cells in csv_rows(lines, reader):
+        if isinstance(cells, RowTooLarge):
             yield _too_large(start, source, budget)
             continue
-        except csv.Error as exc:
+        if isinstance(cells, csv.Error):
             # The reader starts afresh on the next line, so the rows after go on.
-            problem = Problem(code="csv-syntax", message=f"not valid CSV: {exc}")
+            problem = Problem(code="csv-syntax", message=f"not valid CSV: {cells}")
             yield ResponseRow(line=start, response=None, problems=at((problem,), source, start))
             continue
-        if cells is None:
-            return
         if not any(cell.strip() for cell in cells):
             continue
         yield _guarded(

@@ -36,6 +36,7 @@ import attrs
 
 from fourresp._document._tree import text_problem
 from fourresp.badges._png import PNG_SIGNATURE, bake_png, read_png
+from fourresp.badges._shields import escape
 from fourresp.errors import ArgumentError, DocumentError, Problem
 
 __all__ = ["OB2_NAMESPACE", "OB3_NAMESPACE", "BakedBadge", "bake", "unbake"]
@@ -271,16 +272,12 @@ def _json_text(payload: Any) -> str:
     return text.replace(">", "\\u003e").replace("openbadges:", "openbadges\\u003a")
 
 
+# in an attribute, XML turns these into spaces unless they are character references
+_WHITESPACE = str.maketrans({"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
 def _attribute(value: str) -> str:
-    return (
-        value.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("\n", "&#10;")
-        .replace("\r", "&#13;")
-        .replace("\t", "&#9;")
-    )
+    return escape(value).translate(_WHITESPACE)
 
 
 @overload

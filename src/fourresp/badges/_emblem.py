@@ -97,6 +97,14 @@ def _segment(start: float, end: float) -> str:
     )
 
 
+def _span(index: int) -> tuple[float, float]:
+    """The angles (degrees, clockwise from 3 o'clock) where segment ``index`` starts and
+    ends: a quarter each, the client's at the top, a gap between neighbours."""
+    middle = -90 + 90 * index
+    half_gap = _GAP_DEGREES / 2
+    return middle - 45 + half_gap, middle + 45 - half_gap
+
+
 def _arc(radius: float, start: float, end: float, clockwise: bool) -> str:
     (x1, y1), (x2, y2) = _point(radius, start), _point(radius, end)
     sweep = 1 if clockwise else 0
@@ -205,23 +213,19 @@ def _emblem_ring(chosen: Theme, ids: str, size: int, description: str) -> list[s
         f'<circle cx="256" cy="256" r="254" fill="{chosen.background}"/>',
         f'<circle cx="256" cy="256" r="246" fill="none" stroke="{chosen.rim}" stroke-width="8"/>',
     ]
-    half_gap = _GAP_DEGREES / 2
     for index, colour in enumerate(chosen.segments):
-        middle = -90 + 90 * index
-        start, end = middle - 45 + half_gap, middle + 45 - half_gap
+        start, end = _span(index)
         out.append(f'<path d="{_segment(start, end)}" fill="{colour}"/>')
     return out
 
 
 def _segment_words(chosen: Theme, ids: str) -> list[str]:
     """Each segment's word, set along an arc through the middle of the segment."""
-    half_gap = _GAP_DEGREES / 2
     out = ["<defs>"]
     cap = 0.73 * 30  # cap height of the segment words, in canvas units
     middle_radius = (_OUTER + _INNER) / 2
     for index in range(4):
-        middle = -90 + 90 * index
-        start, end = middle - 45 + half_gap, middle + 45 - half_gap
+        start, end = _span(index)
         if index == 2:  # the bottom: run the path the other way so the word is upright
             path = _arc(middle_radius + cap / 2, end, start, clockwise=False)
         else:

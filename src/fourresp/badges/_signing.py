@@ -20,8 +20,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fourresp.errors import ArgumentError, MissingExtraError
 
@@ -90,36 +91,55 @@ def _claims(credential: dict[str, Any]) -> dict[str, Any]:
     return claims
 
 
+_Key = TypeVar("_Key")
+
+
 def _private(key: Any) -> Ed25519PrivateKey:
-    ed25519 = _crypto()
-    if isinstance(key, ed25519.Ed25519PrivateKey):
-        return key  # type: ignore[no-any-return]
-    if isinstance(key, str | bytes):
+    def read(data: bytes) -> object:
         from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-        try:
-            loaded = load_pem_private_key(key.encode() if isinstance(key, str) else key, None)
-        except (ValueError, TypeError) as exc:
-            raise ArgumentError(f"the private key is not an unencrypted PEM key: {exc}") from None
-        if isinstance(loaded, ed25519.Ed25519PrivateKey):
-            return loaded  # type: ignore[no-any-return]
-    raise ArgumentError("the signing key is an Ed25519 private key (or its PEM)")
+        return load_pem_private_key(data, None)
+
+    wanted: type[Ed25519PrivateKey] = _crypto().Ed25519PrivateKey
+    return _key(
+        key,
+        wanted,
+        read,
+        "the private key is not an unencrypted PEM key",
+        "the signing key is an Ed25519 private key (or its PEM)",
+    )
 
 
 def _public(key: Any) -> Ed25519PublicKey:
-    ed25519 = _crypto()
-    if isinstance(key, ed25519.Ed25519PublicKey):
-        return key  # type: ignore[no-any-return]
-    if isinstance(key, str | bytes):
+    def read(data: bytes) -> object:
         from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
+        return load_pem_public_key(data)
+
+    wanted: type[Ed25519PublicKey] = _crypto().Ed25519PublicKey
+    return _key(
+        key,
+        wanted,
+        read,
+        "the public key is not a PEM key",
+        "the verifying key is an Ed25519 public key (or its PEM)",
+    )
+
+
+def _key(
+    key: object, wanted: type[_Key], read: Callable[[bytes], object], unreadable: str, wrong: str
+) -> _Key:
+    """``key`` when it is a ``wanted`` key or the PEM of one; :class:`ArgumentError` otherwise."""
+    if isinstance(key, wanted):
+        return key
+    if isinstance(key, str | bytes):
         try:
-            loaded = load_pem_public_key(key.encode() if isinstance(key, str) else key)
+            loaded = read(key.encode() if isinstance(key, str) else key)
         except (ValueError, TypeError) as exc:
-            raise ArgumentError(f"the public key is not a PEM key: {exc}") from None
-        if isinstance(loaded, ed25519.Ed25519PublicKey):
-            return loaded  # type: ignore[no-any-return]
-    raise ArgumentError("the verifying key is an Ed25519 public key (or its PEM)")
+            raise ArgumentError(f"{unreadable}: {exc}") from None
+        if isinstance(loaded, wanted):
+            return loaded
+    raise ArgumentError(wrong)
 
 
 def sign_credential(

@@ -24,6 +24,7 @@ from fourresp.cli._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
+    add_command,
     argv_problem,
     terminal_text,
 )
@@ -106,11 +107,14 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def _add_info(commands: argparse._SubParsersAction[_Parser]) -> None:
     """The ``info`` command: the framework as text or JSON."""
-    info = commands.add_parser(
+    info = add_command(
+        commands,
         "info",
         help="show the framework: responsibilities, aspects and resources",
-        epilog="examples:\n  fourresp info\n  fourresp info --pack ./my-pack --format json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=(
+            "fourresp info",
+            "fourresp info --pack ./my-pack --format json",
+        ),
     )
     info.add_argument("--format", choices=("text", "json"), default="text")
     info.add_argument(
@@ -121,14 +125,17 @@ def _add_info(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 def _add_schema(commands: argparse._SubParsersAction[_Parser]) -> None:
     """The ``schema`` command: list the JSON Schemas or print one."""
-    schema = commands.add_parser(
+    schema = add_command(
+        commands,
         "schema",
         help="print one of the library's JSON Schemas, or list them",
         description="Prints the schema bundled: the definitions it uses from the library's "
-        "other schemas are copied into its $defs, so editors and validators resolve it "
-        "offline, on its own.",
-        epilog="examples:\n  fourresp schema\n  fourresp schema framework > framework.schema.json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "other schemas are copied into its $defs, so editors and validators "
+        "resolve it offline, on its own.",
+        examples=(
+            "fourresp schema",
+            "fourresp schema framework > framework.schema.json",
+        ),
     )
     schema.add_argument("name", nargs="?", help="schema name; omit to list the names")
     schema.set_defaults(handler=_schema)
@@ -136,16 +143,19 @@ def _add_schema(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 def _add_validate(commands: argparse._SubParsersAction[_Parser]) -> None:
     """The ``validate`` command: documents checked against their schema and rules."""
-    validate = commands.add_parser(
+    validate = add_command(
+        commands,
         "validate",
         help="check documents against their schema and rules (exit 1 on any problem)",
         description="Text output: one line per problem, FILE:LINE:COLUMN: SEVERITY CODE: "
-        "MESSAGE (JSON PATH), errors first; a warning repeated with the same code in a file "
-        "is shown once, then '... and N more like this'. The codes are stable.",
-        epilog="examples:\n  fourresp validate pack/framework.yaml\n"
-        "  fourresp validate --errors-only my-scenario.yaml\n"
-        "  fourresp validate --kind framework --format json a.json b.yaml",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "MESSAGE (JSON PATH), errors first; a warning repeated with the same code "
+        "in a file is shown once, then '... and N more like this'. The codes are "
+        "stable.",
+        examples=(
+            "fourresp validate pack/framework.yaml",
+            "fourresp validate --errors-only my-scenario.yaml",
+            "fourresp validate --kind framework --format json a.json b.yaml",
+        ),
     )
     validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
     validate.add_argument(
@@ -183,11 +193,14 @@ def _add_validate(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 def _add_demo(commands: argparse._SubParsersAction[_Parser]) -> None:
     """The ``demo`` command: the library's work on its built-in content."""
-    demo = commands.add_parser(
+    demo = add_command(
+        commands,
         "demo",
         help="write the library's work on its built-in content to a folder, with an index.html",
-        epilog="examples:\n  fourresp demo\n  fourresp demo --out /tmp/fourresp-demo",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=(
+            "fourresp demo",
+            "fourresp demo --out /tmp/fourresp-demo",
+        ),
     )
     demo.add_argument(
         "--out", default="fourresp-demo", metavar="DIR", help="default: ./fourresp-demo"

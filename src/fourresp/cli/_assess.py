@@ -7,6 +7,7 @@ import csv
 import json
 import sys
 import textwrap
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -36,6 +37,7 @@ from fourresp.cli._common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PROBLEMS,
+    add_command,
     read_line,
     terminal_text,
 )
@@ -46,17 +48,20 @@ __all__ = ["add_commands", "render_reliability", "render_result"]
 
 def add_commands(commands: Any) -> None:
     """Add ``assess`` and ``assess-batch`` to the ``fourresp`` subcommands."""
-    assess = commands.add_parser(
+    assess = add_command(
+        commands,
         "assess",
         help="take the self-assessment in the terminal, or score an answers file",
-        description="With no --answers, asks each question in the terminal (Enter skips, "
-        "b goes back, q finishes early) and prints your result. Prompts go to standard "
-        "error, the result to standard output.",
-        epilog="examples:\n  fourresp assess\n  fourresp assess --save my-answers.yaml\n"
-        "  fourresp assess --answers answers.yaml\n"
-        "  fourresp assess --answers answers.json --format json\n"
-        "  fourresp assess --answers answers.yaml --format markdown --chart scores.svg",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="With no --answers, asks each question in the terminal (Enter skips, b "
+        "goes back, q finishes early) and prints your result. Prompts go to "
+        "standard error, the result to standard output.",
+        examples=(
+            "fourresp assess",
+            "fourresp assess --save my-answers.yaml",
+            "fourresp assess --answers answers.yaml",
+            "fourresp assess --answers answers.json --format json",
+            "fourresp assess --answers answers.yaml --format markdown --chart scores.svg",
+        ),
     )
     assess.add_argument("--answers", type=Path, help="a response document; omit to be asked")
     assess.add_argument("--questionnaire", type=Path, help="default: the built-in questionnaire")
@@ -68,16 +73,18 @@ def add_commands(commands: Any) -> None:
     assess.add_argument("--respondent", help="when asked: an id to record with the answers")
     assess.set_defaults(handler=assess_command)
 
-    batch = commands.add_parser(
+    batch = add_command(
+        commands,
         "assess-batch",
         help="score a JSON Lines or CSV file of responses, one row per respondent",
-        description="Scores each row as it is read (constant memory). Rows that do not fit "
-        "are reported on standard error with their line, and the rest go on; the exit code "
-        "is 1 when any row was refused.",
-        epilog="examples:\n  fourresp assess-batch responses.csv\n"
-        "  fourresp assess-batch responses.jsonl --format json > results.jsonl\n"
-        "  fourresp assess-batch responses.csv --reliability",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Scores each row as it is read (constant memory). Rows that do not fit are "
+        "reported on standard error with their line, and the rest go on; the exit "
+        "code is 1 when any row was refused.",
+        examples=(
+            "fourresp assess-batch responses.csv",
+            "fourresp assess-batch responses.jsonl --format json > results.jsonl",
+            "fourresp assess-batch responses.csv --reliability",
+        ),
     )
     batch.add_argument("file", type=Path, metavar="FILE.jsonl|FILE.csv")
     batch.add_argument("--questionnaire", type=Path, help="default: the built-in questionnaire")
@@ -412,9 +419,11 @@ def assess_batch_command(args: argparse.Namespace, out: TextIO) -> int:
     progress = _Progress(sys.stderr)
     try:
         if args.format == "json":
-            scored, refused = _write_json(args, questionnaire, accumulator, out, progress)
+            rows = score_batch(args.file, questionnaire, reliability=accumulator)
+            scored, refused = _write_json(rows, out, progress)
         else:
-            scored, refused = _write_table(args, questionnaire, accumulator, out, progress)
+            light = score_rows(args.file, questionnaire, reliability=accumulator)
+            scored, refused = _write_table(light, args.format == "csv", out, progress)
     finally:
         progress.done()
     if accumulator is not None:
@@ -435,15 +444,10 @@ def _report(problems: tuple[fourresp.Problem, ...]) -> None:
         print(terminal_text(str(problem)), file=sys.stderr)
 
 
-def _write_json(
-    args: argparse.Namespace,
-    questionnaire: Questionnaire,
-    accumulator: ReliabilityAccumulator | None,
-    out: TextIO,
-    progress: _Progress,
-) -> tuple[int, int]:
+def _write_json(rows: Iterable[BatchRow], out: TextIO, progress: _Progress) -> tuple[int, int]:
+    """JSON Lines, a full Result per row."""
     scored = refused = 0
-    for row in score_batch(args.file, questionnaire, reliability=accumulator):
+    for row in rows:
         progress.tick()
         if row.result is None:
             refused += 1
@@ -455,19 +459,15 @@ def _write_json(
 
 
 def _write_table(
-    args: argparse.Namespace,
-    questionnaire: Questionnaire,
-    accumulator: ReliabilityAccumulator | None,
-    out: TextIO,
-    progress: _Progress,
+    rows: Iterable[ScoreRow], as_csv: bool, out: TextIO, progress: _Progress
 ) -> tuple[int, int]:
     """Text or CSV, from light rows: no full Result is built."""
     scored = refused = 0
     columns = _csv_columns()
-    writer = csv.writer(out, lineterminator="\n") if args.format == "csv" else None
+    writer = csv.writer(out, lineterminator="\n") if as_csv else None
     if writer is not None:
         writer.writerow(_csv_header(columns))
-    for row in score_rows(args.file, questionnaire, reliability=accumulator):
+    for row in rows:
         progress.tick()
         if row.overall is None:
             refused += 1

@@ -11,7 +11,14 @@ from typing import Any, TextIO
 
 from fourresp.badges import STYLES, THEMES, badge, bake, emblem, unbake
 from fourresp.badges._png import PNG_SIGNATURE
-from fourresp.cli._common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit, terminal_text
+from fourresp.cli._common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    add_command,
+    emit,
+    terminal_text,
+)
 from fourresp.errors import ArgumentError, DocumentError, Problem
 
 __all__ = ["add_commands"]
@@ -19,16 +26,18 @@ __all__ = ["add_commands"]
 
 def add_commands(commands: Any) -> None:
     """Add ``badge``, ``bake`` and ``unbake`` to the ``fourresp`` subcommands."""
-    make = commands.add_parser(
+    make = add_command(
+        commands,
         "badge",
         help="make a shields-style badge, or the emblem (badge emblem)",
-        description="fourresp badge LABEL MESSAGE makes a shields-style badge; "
-        "fourresp badge emblem makes the Four Responsibilities emblem. The SVG goes to "
-        "standard output, or to -o FILE.",
-        epilog="examples:\n  fourresp badge questionnaire established --color blue\n"
-        "  fourresp badge scenario 'true professional' --style for-the-badge -o b.svg\n"
-        "  fourresp badge emblem --name 'Ada Lovelace' --year 2026 --size 512 -o ada.svg",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="fourresp badge LABEL MESSAGE makes a shields-style badge; fourresp badge "
+        "emblem makes the Four Responsibilities emblem. The SVG goes to standard "
+        "output, or to -o FILE.",
+        examples=(
+            "fourresp badge questionnaire established --color blue",
+            "fourresp badge scenario 'true professional' --style for-the-badge -o b.svg",
+            "fourresp badge emblem --name 'Ada Lovelace' --year 2026 --size 512 -o ada.svg",
+        ),
     )
     make.add_argument("words", nargs="+", metavar="LABEL MESSAGE | emblem")
     make.add_argument("--style", choices=STYLES, default="flat")
@@ -42,16 +51,19 @@ def add_commands(commands: Any) -> None:
     make.add_argument("-o", "--output", type=Path, help="write to FILE (default: stdout)")
     make.set_defaults(handler=_badge)
 
-    bake_parser = commands.add_parser(
+    bake_parser = add_command(
+        commands,
         "bake",
         help="bake an Open Badges assertion or credential (JSON) into an SVG or a PNG",
         description="Bakes IMAGE (an SVG or a PNG) with the JSON in FILE, or with a signed "
-        "badge's JWS/JWT (--verify). The payload must be an Open Badges 2.0 Assertion or a "
-        "3.0 credential, as --version says. A PNG goes to -o FILE (or to a pipe).",
-        epilog="examples:\n  fourresp bake badge.svg assertion.json -o baked.svg\n"
-        "  fourresp bake badge.png credential.json --version 3.0 -o baked.png\n"
-        '  fourresp bake badge.svg --verify "$(cat credential.jwt)" -o baked.svg',
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "badge's JWS/JWT (--verify). The payload must be an Open Badges 2.0 "
+        "Assertion or a 3.0 credential, as --version says. A PNG goes to -o FILE "
+        "(or to a pipe).",
+        examples=(
+            "fourresp bake badge.svg assertion.json -o baked.svg",
+            "fourresp bake badge.png credential.json --version 3.0 -o baked.png",
+            'fourresp bake badge.svg --verify "$(cat credential.jwt)" -o baked.svg',
+        ),
     )
     bake_parser.add_argument("svg", type=Path, metavar="IMAGE")
     bake_parser.add_argument("json", type=Path, nargs="?", metavar="FILE")
@@ -60,13 +72,17 @@ def add_commands(commands: Any) -> None:
     bake_parser.add_argument("-o", "--output", type=Path, help="write to FILE (default: stdout)")
     bake_parser.set_defaults(handler=_bake)
 
-    unbake_parser = commands.add_parser(
+    unbake_parser = add_command(
+        commands,
         "unbake",
         help="print the Open Badges assertion or credential baked into an SVG or a PNG",
         description="Prints the baked JSON (or, for a signed badge, its JWS or JWT) on "
-        "standard output, and what was found on standard error; exit 1 if nothing is baked.",
-        epilog="examples:\n  fourresp unbake baked.svg\n  fourresp unbake baked.png",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "standard output, and what was found on standard error; exit 1 if nothing "
+        "is baked.",
+        examples=(
+            "fourresp unbake baked.svg",
+            "fourresp unbake baked.png",
+        ),
     )
     unbake_parser.add_argument("svg", type=Path, metavar="IMAGE")
     unbake_parser.set_defaults(handler=_unbake)

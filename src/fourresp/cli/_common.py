@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from fourresp._files import write_atomically
 
@@ -16,6 +17,7 @@ __all__ = [
     "EXIT_PROBLEMS",
     "EXIT_USAGE",
     "MAX_INPUT_LINE",
+    "add_command",
     "argv_problem",
     "emit",
     "read_line",
@@ -31,6 +33,26 @@ EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 #: stopped with Ctrl-C
 EXIT_INTERRUPTED = 130
+
+
+def add_command(
+    commands: Any,
+    name: str,
+    *,
+    help: str,
+    examples: Sequence[str],
+    description: str | None = None,
+) -> argparse.ArgumentParser:
+    """Add the subcommand ``name`` to ``commands``; its help ends with ``examples``, one a
+    line, as written."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog="examples:\n" + "\n".join(f"  {example}" for example in examples),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
 
 
 def emit(text: str, output: Path | None, out: TextIO) -> None:

@@ -6,12 +6,13 @@ import argparse
 import json
 import sys
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
 import fourresp
 from fourresp._files import document_text
-from fourresp.cli._common import EXIT_OK, EXIT_USAGE, emit
+from fourresp.cli._common import EXIT_OK, EXIT_USAGE, add_command, emit
 
 __all__ = ["add_commands"]
 
@@ -25,21 +26,23 @@ def add_commands(commands: Any) -> None:
 
 def _add_xapi(commands: Any) -> None:
     """``xapi``: the xAPI statements of a questionnaire attempt or a scenario run."""
-    xapi = commands.add_parser(
+    xapi = add_command(
+        commands,
         "xapi",
         help="print xAPI statements for a questionnaire attempt or a scenario run",
         description="Print the xAPI 1.0.3 statements of one attempt as a JSON array, for the "
-        "app to send to its LRS. Activity ids are made under --activity-base, an IRI the app "
-        "owns. With --namespace, ids are deterministic (UUID 5 of the namespace, the actor, "
-        "the registration and the statement's place) and a resend is byte-identical; "
-        "timestamps then come from the answers' completed_at or --timestamp.",
-        epilog="examples:\n"
-        "  fourresp xapi questionnaire --answers answers.yaml --actor-mbox ada@example.org "
-        "--activity-base https://lms.example.org/xapi\n"
-        "  fourresp xapi scenario --run run.json --actor-account https://lms.example.org ada "
-        "--activity-base https://lms.example.org/xapi "
-        "--namespace 6ba7b810-9dad-11d1-80b4-00c04fd430c8 --timestamp 2026-11-29T09:30:00Z",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "app to send to its LRS. Activity ids are made under --activity-base, an "
+        "IRI the app owns. With --namespace, ids are deterministic (UUID 5 of the "
+        "namespace, the actor, the registration and the statement's place) and a "
+        "resend is byte-identical; timestamps then come from the answers' "
+        "completed_at or --timestamp.",
+        examples=(
+            "fourresp xapi questionnaire --answers answers.yaml --actor-mbox ada@example.org "
+            "--activity-base https://lms.example.org/xapi",
+            "fourresp xapi scenario --run run.json --actor-account https://lms.example.org ada "
+            "--activity-base https://lms.example.org/xapi --namespace "
+            "6ba7b810-9dad-11d1-80b4-00c04fd430c8 --timestamp 2026-11-29T09:30:00Z",
+        ),
     )
     xapi.add_argument("what", choices=("questionnaire", "scenario"))
     xapi.add_argument("--answers", type=Path, help="questionnaire: a response document")
@@ -82,12 +85,14 @@ def _add_xapi(commands: Any) -> None:
 
 def _add_export(commands: Any) -> None:
     """``export``: a questionnaire as SurveyJS JSON or a scenario as Twee."""
-    export = commands.add_parser(
+    export = add_command(
+        commands,
         "export",
         help="a questionnaire as SurveyJS JSON, or a scenario as Twine (Twee 3)",
-        epilog="examples:\n  fourresp export surveyjs > survey.json\n"
-        "  fourresp export twee my-scenario.yaml -o my-scenario.twee",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=(
+            "fourresp export surveyjs > survey.json",
+            "fourresp export twee my-scenario.yaml -o my-scenario.twee",
+        ),
     )
     export.add_argument("format", choices=("surveyjs", "twee"))
     export.add_argument("file", nargs="?", type=Path, help="default: the built-in document")
@@ -97,13 +102,15 @@ def _add_export(commands: Any) -> None:
 
 def _add_import(commands: Any) -> None:
     """``import``: a Twee story as a scenario, or SurveyJS results scored."""
-    importing = commands.add_parser(
+    importing = add_command(
+        commands,
         "import",
         help="a Twine (Twee 3) story back as a scenario document, checked; or SurveyJS "
         "results, scored",
-        epilog="examples:\n  fourresp import twee story.twee -o scenario.yaml\n"
-        "  fourresp import surveyjs survey-data.json --format json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=(
+            "fourresp import twee story.twee -o scenario.yaml",
+            "fourresp import surveyjs survey-data.json --format json",
+        ),
     )
     importing.add_argument("format", choices=("twee", "surveyjs"))
     importing.add_argument("file", type=Path)
@@ -165,16 +172,8 @@ def xapi_command(args: argparse.Namespace, out: TextIO) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
-        result = score(questionnaire, response)
-        statements = questionnaire_statements(
-            questionnaire,
-            response,
-            result,
-            actor=actor,
-            activity_base=args.activity_base,
-            timestamp=when,
-            namespace=args.namespace,
-            registration=args.registration,
+        statements_of = partial(
+            questionnaire_statements, questionnaire, response, score(questionnaire, response)
         )
     else:
         from fourresp.scenario import Runner, load_scenario
@@ -194,15 +193,14 @@ def xapi_command(args: argparse.Namespace, out: TextIO) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
-        statements = scenario_statements(
-            scenario,
-            run,
-            actor=actor,
-            activity_base=args.activity_base,
-            timestamp=when,
-            namespace=args.namespace,
-            registration=args.registration,
-        )
+        statements_of = partial(scenario_statements, scenario, run)
+    statements = statements_of(
+        actor=actor,
+        activity_base=args.activity_base,
+        timestamp=when,
+        namespace=args.namespace,
+        registration=args.registration,
+    )
     json.dump(statements, out, indent=2, ensure_ascii=False)
     out.write("\n")
     return EXIT_OK

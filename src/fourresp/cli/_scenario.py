@@ -15,6 +15,7 @@ from fourresp.cli._common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PROBLEMS,
+    add_command,
     read_line,
     terminal_text,
 )
@@ -36,19 +37,23 @@ __all__ = ["add_commands", "render_scorecard"]
 
 def add_commands(commands: Any) -> None:
     """Add ``play`` and ``graph`` to the ``fourresp`` subcommands."""
-    play = commands.add_parser(
+    play = add_command(
+        commands,
         "play",
         help="play a practice scenario in the terminal, or replay a list of choices",
         description="Plays SCENARIO (default: the built-in day in the life of an L&D "
-        "specialist). Type a choice's number; 'u' undoes the last choice, 's' saves and "
-        "quits, 'q' quits. With --choices, plays without asking and prints the scorecard. "
-        "A shuffled scenario presents each scene's choices in an order derived from the "
-        "run's seed (--seed, or a new one each run; a resumed run keeps its own).",
-        epilog="examples:\n  fourresp play\n  fourresp play my-scenario.yaml --seed 42\n"
-        "  fourresp play --resume run.json\n"
-        "  fourresp play --choices ask-about-results,ask-what-changes --format json\n"
-        "  fourresp play --choices ... --format markdown --chart scorecard.svg",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "specialist). Type a choice's number; 'u' undoes the last choice, 's' "
+        "saves and quits, 'q' quits. With --choices, plays without asking and "
+        "prints the scorecard. A shuffled scenario presents each scene's choices "
+        "in an order derived from the run's seed (--seed, or a new one each run; a "
+        "resumed run keeps its own).",
+        examples=(
+            "fourresp play",
+            "fourresp play my-scenario.yaml --seed 42",
+            "fourresp play --resume run.json",
+            "fourresp play --choices ask-about-results,ask-what-changes --format json",
+            "fourresp play --choices ... --format markdown --chart scorecard.svg",
+        ),
     )
     play.add_argument("scenario", nargs="?", type=Path, help="a scenario document")
     play.add_argument("--resume", type=Path, metavar="FILE", help="carry on from a saved run")
@@ -68,12 +73,14 @@ def add_commands(commands: Any) -> None:
     )
     play.set_defaults(handler=play_command)
 
-    graph = commands.add_parser(
+    graph = add_command(
+        commands,
         "graph",
         help="print a scenario's graph as Graphviz DOT or a Mermaid flowchart",
-        epilog="examples:\n  fourresp graph --format mermaid\n"
-        "  fourresp graph my-scenario.yaml --format dot | dot -Tsvg > graph.svg",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=(
+            "fourresp graph --format mermaid",
+            "fourresp graph my-scenario.yaml --format dot | dot -Tsvg > graph.svg",
+        ),
     )
     graph.add_argument("scenario", nargs="?", type=Path, help="a scenario document")
     graph.add_argument("--format", choices=("dot", "mermaid"), default="mermaid")

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any, TextIO
 
-from fourresp.cli._common import EXIT_OK
+from fourresp.cli._common import EXIT_OK, add_command
 from fourresp.content import load_framework
 from fourresp.errors import ArgumentError, NotFoundError
 from fourresp.supporters import PUBLIC_FIELDS, Pledge, SupporterRegistry, open_registry
@@ -21,19 +21,20 @@ __all__ = ["add_commands"]
 
 def add_commands(commands: Any) -> None:
     """Add ``supporters`` and its actions to the ``fourresp`` subcommands."""
-    parser = commands.add_parser(
+    parser = add_command(
+        commands,
         "supporters",
         help="the list of supporters: add, list, count, search, withdraw, export, import",
         description="--db is a file path (SQLite, created if need be) or a postgresql:// URL; "
         "without --db, the FOURRESP_DB environment variable gives it.",
-        epilog="examples:\n"
-        "  fourresp supporters add --db supporters.db --name 'Ada Lovelace' "
-        "--email ada@example.org --public\n"
-        "  fourresp supporters list --db supporters.db\n"
-        "  fourresp supporters withdraw --db supporters.db 12\n"
-        "  fourresp supporters export --db supporters.db > backup.jsonl\n"
-        "  fourresp supporters import --db postgresql://localhost/site backup.jsonl",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=(
+            "fourresp supporters add --db supporters.db --name 'Ada Lovelace' --email "
+            "ada@example.org --public",
+            "fourresp supporters list --db supporters.db",
+            "fourresp supporters withdraw --db supporters.db 12",
+            "fourresp supporters export --db supporters.db > backup.jsonl",
+            "fourresp supporters import --db postgresql://localhost/site backup.jsonl",
+        ),
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 

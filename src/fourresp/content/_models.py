@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import attrs
 
 from fourresp._load import DocumentKind
+from fourresp._lookup import find
 from fourresp.errors import NotFoundError, Problem
 
 __all__ = [
@@ -63,12 +64,13 @@ class Responsibility:
 
     def aspect(self, aspect_id: str) -> Aspect:
         """The aspect with ``aspect_id``; :class:`~fourresp.errors.NotFoundError` if absent."""
-        for aspect in self.aspects:
-            if aspect.id == aspect_id:
-                return aspect
-        known = ", ".join(aspect.id for aspect in self.aspects)
-        raise NotFoundError(
-            f"responsibility {self.id!r} has no aspect {aspect_id!r}; it has {known}"
+        return find(
+            self.aspects,
+            aspect_id,
+            lambda: (
+                f"responsibility {self.id!r} has no aspect {aspect_id!r}; it has "
+                + ", ".join(aspect.id for aspect in self.aspects)
+            ),
         )
 
 
@@ -190,11 +192,14 @@ class Framework:
 
     def responsibility(self, responsibility_id: str) -> Responsibility:
         """The responsibility with ``responsibility_id`` (e.g. ``"client"``)."""
-        for item in self.responsibilities:
-            if item.id == responsibility_id:
-                return item
-        known = ", ".join(item.id for item in self.responsibilities)
-        raise NotFoundError(f"no responsibility {responsibility_id!r}; known: {known}")
+        return find(
+            self.responsibilities,
+            responsibility_id,
+            lambda: (
+                f"no responsibility {responsibility_id!r}; known: "
+                + ", ".join(item.id for item in self.responsibilities)
+            ),
+        )
 
     def aspect(self, aspect_id: str) -> Aspect:
         """The aspect with ``aspect_id``, whichever responsibility holds it."""

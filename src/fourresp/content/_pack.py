@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import os
-from importlib import resources
 from pathlib import Path
 
+from fourresp._bundled import Bundled
 from fourresp._document._limits import Limits
 from fourresp._document._paths import format_path
-from fourresp._load import load, validate
+from fourresp._load import validate
 from fourresp.content._models import Framework
 from fourresp.errors import DocumentError, Problem
 
@@ -18,9 +17,12 @@ __all__ = ["check_translation", "default_pack_path", "load_framework", "validate
 _PACK_FILES = ("framework.yaml", "framework.yml", "framework.json")
 
 
+_FRAMEWORK: Bundled[Framework] = Bundled("fourresp.content", "framework.yaml", "framework")
+
+
 def default_pack_path() -> Path:
     """Where the default content pack's framework document is inside the installed package."""
-    return Path(str(resources.files("fourresp.content").joinpath("data", "framework.yaml")))
+    return _FRAMEWORK.path
 
 
 def _pack_file(path: str | os.PathLike[str]) -> Path:
@@ -38,12 +40,6 @@ def _pack_file(path: str | os.PathLike[str]) -> Path:
     return candidate
 
 
-@functools.cache
-def _default_framework() -> Framework:
-    framework: Framework = load(default_pack_path(), kind="framework")
-    return framework
-
-
 def load_framework(
     path: str | os.PathLike[str] | None = None, *, limits: Limits | None = None
 ) -> Framework:
@@ -56,11 +52,7 @@ def load_framework(
     Raises :class:`~fourresp.errors.DocumentError` listing every problem, each with
     its JSON path and ``file:line:column``.
     """
-    if path is None and limits is None:
-        return _default_framework()
-    source = default_pack_path() if path is None else _pack_file(path)
-    framework: Framework = load(source, kind="framework", limits=limits)
-    return framework
+    return _FRAMEWORK.load(None if path is None else _pack_file(path), limits)
 
 
 def validate_pack(

@@ -234,27 +234,18 @@ def _calculated_values(
         *((g, _enough(items, questionnaire), items) for g, _, items in groups),
         ("overall", overall_enough, all_items),
     ]:
-        calculated.append(
-            {
-                "name": f"{group_id}-raw",
-                "expression": f"iif({enough}, {_raw(items, questionnaire)}, '')",
-                "includeIntoResult": True,
-            }
-        )
+        # (which value, its expression): a band only where there is a percent
+        expressions = [("raw", f"iif({enough}, {_raw(items, questionnaire)}, '')")]
         percent = _percent(items, questionnaire)
         if percent is not None:
-            calculated.append(
-                {
-                    "name": f"{group_id}-percent",
-                    "expression": f"iif({enough}, {percent}, '')",
-                    "includeIntoResult": True,
-                }
-            )
+            expressions.append(("percent", f"iif({enough}, {percent}, '')"))
             band = _band(group_id, questionnaire)
             if band is not None:
-                calculated.append(
-                    {"name": f"{group_id}-band", "expression": band, "includeIntoResult": True}
-                )
+                expressions.append(("band", band))
+        calculated += [
+            {"name": f"{group_id}-{value}", "expression": expression, "includeIntoResult": True}
+            for value, expression in expressions
+        ]
     return calculated
 
 

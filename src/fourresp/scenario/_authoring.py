@@ -13,14 +13,8 @@ from collections.abc import Iterator
 from fourresp.content import Framework
 from fourresp.errors import Problem
 from fourresp.scenario._compiled import PLACEHOLDERS, atoms, conditions
-from fourresp.scenario._models import (
-    AspectTotal,
-    ResponsibilityPercent,
-    ResponsibilityTotal,
-    Scenario,
-    VariableIs,
-    Visited,
-)
+from fourresp.scenario._conditions import VARIANT_WORDING, References
+from fourresp.scenario._models import ResponsibilityPercent, Scenario
 
 __all__ = ["authoring_findings"]
 
@@ -33,10 +27,14 @@ def authoring_findings(scenario: Scenario, framework: Framework) -> Iterator[Pro
     Choice and ending-rule conditions are checked by the structural pass; this
     covers what it does not read: variants, epilogues, and ``percent`` anywhere.
     """
-    declared = {v.name: v for v in scenario.variables}
-    scenes = {s.id for s in scenario.scenes}
-    aspects = {a.id for a in framework.aspects}
     responsibilities = {r.id for r in framework}
+    references = References(
+        variables={v.name: v for v in scenario.variables},
+        aspects={a.id for a in framework.aspects},
+        responsibilities=responsibilities,
+        scenes={s.id for s in scenario.scenes},
+        framework=framework.id,
+    )
     for condition, path in conditions(scenario):
         in_variant = "variants" in path
         for atom in atoms(condition):
@@ -51,64 +49,13 @@ def authoring_findings(scenario: Scenario, framework: Framework) -> Iterator[Pro
                 )
             if not in_variant:
                 continue
-            if isinstance(atom, VariableIs) and atom.var not in declared:
+            problem = references.finding(atom, VARIANT_WORDING)
+            if problem is not None:
+                code, subject, message = problem
                 yield Problem(
-                    code="undeclared-variable",
-                    severity="error",
-                    parts=path,
-                    subject=atom.var,
-                    message=f"the variant reads {atom.var!r}, which is not declared: add it "
-                    "under 'variables'",
-                )
-            elif isinstance(atom, VariableIs) and _mistyped(atom, declared[atom.var].type):
-                kind = declared[atom.var].type
-                yield Problem(
-                    code="type-mismatch",
-                    severity="error",
-                    parts=path,
-                    subject=atom.var,
-                    message=f"{atom.var!r} is {'a boolean' if kind == 'boolean' else 'an integer'}"
-                    f": the variant compares it {atom.op} {atom.value!r}; compare a boolean with "
-                    "== or != to true or false, an integer with a whole number",
-                )
-            elif isinstance(atom, AspectTotal) and atom.aspect not in aspects:
-                yield Problem(
-                    code="unknown-aspect",
-                    severity="error",
-                    parts=path,
-                    subject=atom.aspect,
-                    message=f"the variant reads aspect {atom.aspect!r}, which is not an aspect "
-                    f"of {framework.id!r}",
-                )
-            elif (
-                isinstance(atom, ResponsibilityTotal)
-                and atom.responsibility not in responsibilities
-            ):
-                yield Problem(
-                    code="unknown-responsibility",
-                    severity="error",
-                    parts=path,
-                    subject=atom.responsibility,
-                    message=f"the variant reads responsibility {atom.responsibility!r}; known: "
-                    + ", ".join(sorted(responsibilities)),
-                )
-            elif isinstance(atom, Visited) and atom.visited not in scenes:
-                yield Problem(
-                    code="unknown-scene",
-                    severity="error",
-                    parts=path,
-                    subject=atom.visited,
-                    message=f"the variant asks whether {atom.visited!r} was visited, but there "
-                    "is no such scene",
+                    code=code, severity="error", parts=path, subject=subject, message=message
                 )
     yield from _placeholders(scenario)
-
-
-def _mistyped(atom: VariableIs, kind: str) -> bool:
-    """Whether a comparison does not fit its variable's type (as for choice conditions)."""
-    if kind == "boolean":
-        return not isinstance(atom.value, bool) or atom.op not in ("==", "!=")
-    return isinstance(atom.value, bool)
 
 
 def _texts(scenario: Scenario) -> Iterator[tuple[str, tuple[str | int, ...], str, bool]]:

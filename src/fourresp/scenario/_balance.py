@@ -326,6 +326,11 @@ class _Explorer:
         return None
 
 
+def _warning(code: str, path: tuple[str | int, ...], subject: str, message: str) -> Problem:
+    """A balance warning (every balance finding is one)."""
+    return Problem(code=code, severity="warning", parts=path, subject=subject, message=message)
+
+
 def _skipped(scenario: Scenario, explorer: _Explorer, limit: int, what: str) -> Problem:
     reason = (
         f"more than {limit:,} states"
@@ -333,13 +338,11 @@ def _skipped(scenario: Scenario, explorer: _Explorer, limit: int, what: str) -> 
         else "its states form a loop (a run can come back to the same state), so exact "
         "probabilities need more than one pass"
     )
-    return Problem(
-        code="exploration-skipped",
-        severity="warning",
-        parts=(),
-        subject=scenario.id,
-        message=f"{what} skipped: {reason}; bound integer variables with min and max, or "
-        "break the loop",
+    return _warning(
+        "exploration-skipped",
+        (),
+        scenario.id,
+        f"{what} skipped: {reason}; bound integer variables with min and max, or break the loop",
     )
 
 
@@ -382,12 +385,11 @@ def balance(
     for chance in result.endings:
         if chance.probability > 0.6:
             findings.append(
-                Problem(
-                    code="dominant-ending",
-                    severity="warning",
-                    parts=("endings", chance.ending),
-                    subject=chance.ending,
-                    message=f"{chance.probability:.0%} of random play ends with "
+                _warning(
+                    "dominant-ending",
+                    ("endings", chance.ending),
+                    chance.ending,
+                    f"{chance.probability:.0%} of random play ends with "
                     f"{chance.ending!r} (more than 60%): give other endings real routes, or "
                     "make this one harder to reach",
                 )
@@ -474,12 +476,11 @@ def _variants(compiled: CompiledScenario, explorer: _Explorer) -> Iterator[Probl
             ]
     for where, owner, n, path in places:
         if (where, owner, n) not in shown:
-            yield Problem(
-                code="unshown-variant",
-                severity="warning",
-                parts=path,
-                subject=owner,
-                message=f"variant {n} of {owner!r} is never shown: on every way of playing, "
+            yield _warning(
+                "unshown-variant",
+                path,
+                owner,
+                f"variant {n} of {owner!r} is never shown: on every way of playing, "
                 "its condition is false where it is read, or an earlier variant holds first; "
                 "fix its condition or move it up",
             )
@@ -518,24 +519,22 @@ def _static_balance(scenario: Scenario, framework: Framework) -> Iterator[Proble
                 at["last"] = at.get("last", 0) + 1
         for where, times in sorted(at.items()):
             if times > half:
-                yield Problem(
-                    code="positional-bias",
-                    severity="warning",
-                    parts=("order",),
-                    subject=scenario.id,
-                    message=f"the best-scoring option is {where} in {times} of "
+                yield _warning(
+                    "positional-bias",
+                    ("order",),
+                    scenario.id,
+                    f"the best-scoring option is {where} in {times} of "
                     f"{len(decisions)} decision scenes (with 'order: authored' players learn "
                     "the pattern): vary where it sits, or use 'order: shuffled'",
                 )
     if decisions:
         longest = sum(1 for _, best, long in decisions if long >= 0 and best == [long])
         if longest > half:
-            yield Problem(
-                code="length-bias",
-                severity="warning",
-                parts=("scenes",),
-                subject=scenario.id,
-                message=f"the best-scoring option is the longest in {longest} of "
+            yield _warning(
+                "length-bias",
+                ("scenes",),
+                scenario.id,
+                f"the best-scoring option is the longest in {longest} of "
                 f"{len(decisions)} decision scenes: players learn to pick the longest; "
                 "give tempting wrong options their full reasoning, and trim the best",
             )
@@ -549,11 +548,10 @@ def _static_balance(scenario: Scenario, framework: Framework) -> Iterator[Proble
     for aspect in framework.aspects:
         for sign, table in (("+", plus), ("-", minus)):
             if table.get(aspect.id) == 1:
-                yield Problem(
-                    code="one-choice-aspect",
-                    severity="warning",
-                    parts=("scenes",),
-                    subject=aspect.id,
-                    message=f"aspect {aspect.id!r} ({aspect.title}) is marked {sign} by a "
+                yield _warning(
+                    "one-choice-aspect",
+                    ("scenes",),
+                    aspect.id,
+                    f"aspect {aspect.id!r} ({aspect.title}) is marked {sign} by a "
                     "single choice: one decision decides it; mark it in another scene too",
                 )

@@ -31,11 +31,15 @@ from fourresp.scenario._models import (
 )
 
 __all__ = [
+    "CONDITION_WORDING",
+    "VARIANT_WORDING",
     "Domains",
     "Inexact",
     "Interval",
     "Key",
+    "References",
     "StateTest",
+    "Wording",
     "all_conditions",
     "atoms",
     "compile_condition",
@@ -146,15 +150,93 @@ def tracked_scenes(scenario: Scenario) -> frozenset[str]:
     )
 
 
+@attrs.frozen
+class Wording:
+    """How reference and type problems are worded where a condition stands.
+
+    Each is a :meth:`str.format` template over ``var``, ``op``, ``value``, ``aspect``,
+    ``framework``, ``responsibility``, ``known`` and ``scene``.
+    """
+
+    undeclared: str
+    boolean: str
+    integer: str
+    aspect: str
+    responsibility: str
+    scene: str
+
+
+#: The wording for a choice's or an ending rule's condition.
+CONDITION_WORDING = Wording(
+    undeclared="the condition reads {var!r}, which is not declared: add it under "
+    "'variables' with its type and initial value",
+    boolean="{var!r} is a boolean: compare it with == or != to true or false, not {op} {value!r}",
+    integer="{var!r} is an integer: compare it with a whole number, not {value!r}",
+    aspect="the condition reads aspect {aspect!r}, which is not an aspect of {framework!r}",
+    responsibility="the condition reads responsibility {responsibility!r}; known: {known}",
+    scene="the condition asks whether {scene!r} was visited, but there is no such scene",
+)
+
+_COMPARE_BY_TYPE = (
+    "the variant compares it {op} {value!r}; compare a boolean with == or != to true or "
+    "false, an integer with a whole number"
+)
+
+#: The wording for a variant's condition (of a scene, a debrief or an epilogue).
+VARIANT_WORDING = Wording(
+    undeclared="the variant reads {var!r}, which is not declared: add it under 'variables'",
+    boolean="{var!r} is a boolean: " + _COMPARE_BY_TYPE,
+    integer="{var!r} is an integer: " + _COMPARE_BY_TYPE,
+    aspect="the variant reads aspect {aspect!r}, which is not an aspect of {framework!r}",
+    responsibility="the variant reads responsibility {responsibility!r}; known: {known}",
+    scene="the variant asks whether {scene!r} was visited, but there is no such scene",
+)
+
+
+@attrs.frozen
+class References:
+    """What a scenario's conditions may name: for the reference and type checks."""
+
+    variables: Mapping[str, Variable]
+    aspects: Container[str]
+    responsibilities: Collection[str]
+    scenes: Container[str]
+    framework: str
+
+    def finding(self, atom: Condition, wording: Wording) -> tuple[str, str, str] | None:
+        """(code, subject, message) for a leaf condition naming what does not exist or
+        comparing a variable against its type; None when it is sound."""
+        if isinstance(atom, VariableIs):
+            variable = self.variables.get(atom.var)
+            if variable is None:
+                template, code = wording.undeclared, "undeclared-variable"
+            elif variable.type == "boolean" and (
+                not isinstance(atom.value, bool) or atom.op not in ("==", "!=")
+            ):
+                template, code = wording.boolean, "type-mismatch"
+            elif variable.type == "integer" and isinstance(atom.value, bool):
+                template, code = wording.integer, "type-mismatch"
+            else:
+                return None
+            return code, atom.var, template.format(var=atom.var, op=atom.op, value=atom.value)
+        if isinstance(atom, AspectTotal) and atom.aspect not in self.aspects:
+            message = wording.aspect.format(aspect=atom.aspect, framework=self.framework)
+            return "unknown-aspect", atom.aspect, message
+        if (
+            isinstance(atom, ResponsibilityTotal)
+            and atom.responsibility not in self.responsibilities
+        ):
+            message = wording.responsibility.format(
+                responsibility=atom.responsibility, known=", ".join(sorted(self.responsibilities))
+            )
+            return "unknown-responsibility", atom.responsibility, message
+        if isinstance(atom, Visited) and atom.visited not in self.scenes:
+            return "unknown-scene", atom.visited, wording.scene.format(scene=atom.visited)
+        return None
+
+
 def condition_findings(
-    condition: Condition,
-    *,
-    variables: Mapping[str, Variable],
-    aspects: Container[str],
-    responsibilities: Collection[str],
-    scenes: Container[str],
-    framework: str,
-    used: set[str],
+    condition: Condition, references: References, used: set[str]
 ) -> list[tuple[str, str, str]]:
     """(code, subject, message) for every reference or type problem in ``condition``.
 
@@ -164,63 +246,9 @@ def condition_findings(
     for atom in atoms(condition):
         if isinstance(atom, VariableIs):
             used.add(atom.var)
-            variable = variables.get(atom.var)
-            if variable is None:
-                found.append(
-                    (
-                        "undeclared-variable",
-                        atom.var,
-                        f"the condition reads {atom.var!r}, which is not declared: add "
-                        "it under 'variables' with its type and initial value",
-                    )
-                )
-            elif variable.type == "boolean" and (
-                not isinstance(atom.value, bool) or atom.op not in ("==", "!=")
-            ):
-                found.append(
-                    (
-                        "type-mismatch",
-                        atom.var,
-                        f"{atom.var!r} is a boolean: compare it with == or != to true or "
-                        f"false, not {atom.op} {atom.value!r}",
-                    )
-                )
-            elif variable.type == "integer" and isinstance(atom.value, bool):
-                found.append(
-                    (
-                        "type-mismatch",
-                        atom.var,
-                        f"{atom.var!r} is an integer: compare it with a whole number, "
-                        f"not {atom.value!r}",
-                    )
-                )
-        elif isinstance(atom, AspectTotal) and atom.aspect not in aspects:
-            found.append(
-                (
-                    "unknown-aspect",
-                    atom.aspect,
-                    f"the condition reads aspect {atom.aspect!r}, which is not an aspect "
-                    f"of {framework!r}",
-                )
-            )
-        elif isinstance(atom, ResponsibilityTotal) and atom.responsibility not in responsibilities:
-            found.append(
-                (
-                    "unknown-responsibility",
-                    atom.responsibility,
-                    f"the condition reads responsibility {atom.responsibility!r}; known: "
-                    + ", ".join(sorted(responsibilities)),
-                )
-            )
-        elif isinstance(atom, Visited) and atom.visited not in scenes:
-            found.append(
-                (
-                    "unknown-scene",
-                    atom.visited,
-                    f"the condition asks whether {atom.visited!r} was visited, but there "
-                    "is no such scene",
-                )
-            )
+        problem = references.finding(atom, CONDITION_WORDING)
+        if problem is not None:
+            found.append(problem)
     return found
 
 

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import functools
 import os
-from importlib import resources
 from pathlib import Path
 
+from fourresp._bundled import Bundled
 from fourresp._document._limits import Limits
-from fourresp._load import load
 from fourresp.scenario._models import Scenario
 
 __all__ = ["default_scenario_path", "load_scenario"]
 
+_SCENARIO: Bundled[Scenario] = Bundled("fourresp.scenario", "day-in-the-life.yaml", "scenario")
+
 
 def default_scenario_path() -> Path:
     """Where the default scenario document is inside the installed package."""
-    return Path(str(resources.files("fourresp.scenario").joinpath("data", "day-in-the-life.yaml")))
-
-
-@functools.cache
-def _default() -> Scenario:
-    scenario: Scenario = load(default_scenario_path(), kind="scenario")
-    return scenario
+    return _SCENARIO.path
 
 
 def load_scenario(
@@ -32,8 +26,4 @@ def load_scenario(
 
     Raises :class:`~fourresp.errors.DocumentError` listing every error, located.
     """
-    if path is None and limits is None:
-        return _default()
-    source = default_scenario_path() if path is None else Path(path)
-    scenario: Scenario = load(source, kind="scenario", limits=limits)
-    return scenario
+    return _SCENARIO.load(path, limits)

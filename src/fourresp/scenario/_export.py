@@ -78,16 +78,14 @@ def to_dot(scenario: Scenario) -> str:
 _MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 
 
+# Mermaid labels in quotes: entity codes for what would end or break them.
+_MERMAID_ESCAPES = str.maketrans(
+    {"&": "#amp;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "|": "#124;", "\n": "<br/>"}
+)
+
+
 def _mermaid_text(text: str) -> str:
-    # Mermaid labels in quotes: entity codes for what would end or break them.
-    return (
-        text.replace("&", "#amp;")
-        .replace('"', "#quot;")
-        .replace("<", "#lt;")
-        .replace(">", "#gt;")
-        .replace("|", "#124;")
-        .replace("\n", "<br/>")
-    )
+    return text.translate(_MERMAID_ESCAPES)
 
 
 def to_mermaid(scenario: Scenario) -> str:

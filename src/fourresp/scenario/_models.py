@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, Union
 
 import attrs
 
-from fourresp.errors import NotFoundError
+from fourresp._lookup import find
 
 if TYPE_CHECKING:
     import cattrs
@@ -228,10 +228,9 @@ class Scene:
 
     def choice(self, choice_id: str) -> Choice:
         """The choice with ``choice_id``; :class:`~fourresp.errors.NotFoundError` if absent."""
-        for choice in self.choices:
-            if choice.id == choice_id:
-                return choice
-        raise NotFoundError(f"scene {self.id!r} has no choice {choice_id!r}")
+        return find(
+            self.choices, choice_id, lambda: f"scene {self.id!r} has no choice {choice_id!r}"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -278,17 +277,15 @@ class Scenario:
 
     def scene(self, scene_id: str) -> Scene:
         """The scene with ``scene_id``; :class:`~fourresp.errors.NotFoundError` if absent."""
-        for scene in self.scenes:
-            if scene.id == scene_id:
-                return scene
-        raise NotFoundError(f"scenario {self.id!r} has no scene {scene_id!r}")
+        return find(
+            self.scenes, scene_id, lambda: f"scenario {self.id!r} has no scene {scene_id!r}"
+        )
 
     def ending(self, ending_id: str) -> Ending:
         """The ending with ``ending_id``; :class:`~fourresp.errors.NotFoundError` if absent."""
-        for ending in self.endings:
-            if ending.id == ending_id:
-                return ending
-        raise NotFoundError(f"scenario {self.id!r} has no ending {ending_id!r}")
+        return find(
+            self.endings, ending_id, lambda: f"scenario {self.id!r} has no ending {ending_id!r}"
+        )
 
 
 _CONDITION_KEYS: dict[str, type[Any]] = {

@@ -80,6 +80,11 @@ class ScenarioReport:
         return not self.errors
 
 
+def _error(code: str, path: tuple[PathPart, ...], subject: str, message: str) -> Problem:
+    """An error the exploration found (every one this module reports is an error)."""
+    return Problem(code=code, severity="error", parts=path, subject=subject, message=message)
+
+
 def scene_path(scene: str) -> tuple[PathPart, ...]:
     return ("scenes", scene)
 
@@ -143,12 +148,11 @@ def _never_reached(
     reached_scenes = {state[0] for state in exploration.states}
     for position, scene in enumerate(scenario.scenes):
         if position not in reached_scenes and scene.id not in structural.statically_unreachable:
-            yield Problem(
-                code="unreachable-scene",
-                severity="error",
-                parts=scene_path(scene.id),
-                subject=scene.id,
-                message=f"no way of playing reaches scene {scene.id!r}: the conditions on the "
+            yield _error(
+                "unreachable-scene",
+                scene_path(scene.id),
+                scene.id,
+                f"no way of playing reaches scene {scene.id!r}: the conditions on the "
                 "choices that lead there never all allow it",
             )
     for position, scene in enumerate(scenario.scenes):
@@ -158,12 +162,11 @@ def _never_reached(
             if choice.condition is not None and (position, number) not in exploration.offered:
                 if ("impossible-condition", choice.id) in reported:
                     continue
-                yield Problem(
-                    code="impossible-condition",
-                    severity="error",
-                    parts=(*choice_path(scene.id, number), "condition"),
-                    subject=choice.id,
-                    message=f"choice {choice.id!r} is never offered: whenever a run is in "
+                yield _error(
+                    "impossible-condition",
+                    (*choice_path(scene.id, number), "condition"),
+                    choice.id,
+                    f"choice {choice.id!r} is never offered: whenever a run is in "
                     f"scene {scene.id!r}, its condition is false; fix or remove the condition",
                 )
 
@@ -176,12 +179,11 @@ def _never_ending(
     scenario = compiled.scenario
     stuck_scenes = sorted({compiled.scene_ids[exploration.states[s][0]] for s in exploration.stuck})
     for scene_id in stuck_scenes:
-        yield Problem(
-            code="stuck",
-            severity="error",
-            parts=scene_path(scene_id),
-            subject=scene_id,
-            message=f"a run can reach scene {scene_id!r} with no choice available (every "
+        yield _error(
+            "stuck",
+            scene_path(scene_id),
+            scene_id,
+            f"a run can reach scene {scene_id!r} with no choice available (every "
             "condition false): add a choice without a condition",
         )
     unmatched = sorted(
@@ -192,12 +194,11 @@ def _never_ending(
         }
     )
     for scene_id in unmatched:
-        yield Problem(
-            code="no-rule-matches",
-            severity="error",
-            parts=("ending_rules",),
-            subject=scene_id,
-            message=f"a run can end at scene {scene_id!r} where no ending rule holds: add a "
+        yield _error(
+            "no-rule-matches",
+            ("ending_rules",),
+            scene_id,
+            f"a run can end at scene {scene_id!r} where no ending rule holds: add a "
             "last rule without a condition",
         )
     can_end = exploration.can_end()
@@ -211,22 +212,20 @@ def _never_ending(
         - set(stuck_scenes)
     )
     for scene_id in trapped:
-        yield Problem(
-            code="no-way-out",
-            severity="error",
-            parts=scene_path(scene_id),
-            subject=scene_id,
-            message=f"some runs that reach scene {scene_id!r} can never end (the conditions "
+        yield _error(
+            "no-way-out",
+            scene_path(scene_id),
+            scene_id,
+            f"some runs that reach scene {scene_id!r} can never end (the conditions "
             "close every way to an ending): open a way out",
         )
     reached_endings = {ending for ending in exploration.endings.values() if ending is not None}
     for ending in scenario.endings:
         if ending.id not in reached_endings and ("unreachable-ending", ending.id) not in reported:
-            yield Problem(
-                code="unreachable-ending",
-                severity="error",
-                parts=("endings", ending.id),
-                subject=ending.id,
-                message=f"no way of playing ends with {ending.id!r} (conditions or ending rules "
+            yield _error(
+                "unreachable-ending",
+                ("endings", ending.id),
+                ending.id,
+                f"no way of playing ends with {ending.id!r} (conditions or ending rules "
                 "rule it out): check the rules and conditions that lead there",
             )

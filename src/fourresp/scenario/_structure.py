@@ -17,7 +17,13 @@ from typing import Any
 from fourresp._document._paths import PathPart
 from fourresp.content import Framework
 from fourresp.errors import Problem, Severity
-from fourresp.scenario._conditions import Domains, Interval, Key, condition_findings
+from fourresp.scenario._conditions import (
+    Domains,
+    Interval,
+    Key,
+    References,
+    condition_findings,
+)
 from fourresp.scenario._graphs import reachable, strongly_connected
 from fourresp.scenario._models import (
     BY_RULES,
@@ -510,18 +516,17 @@ class Structure:
     def _check_conditions(self) -> None:
         """Reference and type problems, once per distinct condition, reported where each is."""
         findings: dict[Condition, list[tuple[str, str, str]]] = {}
+        references = References(
+            variables=self.declared,
+            aspects=self.aspects,
+            responsibilities=self.responsibilities,
+            scenes=self.index,
+            framework=self.framework.id,
+        )
         for condition, scene, number, _ in self.conditions():
             found = findings.get(condition)
             if found is None:
-                found = findings[condition] = condition_findings(
-                    condition,
-                    variables=self.declared,
-                    aspects=self.aspects,
-                    responsibilities=self.responsibilities,
-                    scenes=self.index,
-                    framework=self.framework.id,
-                    used=self.used,
-                )
+                found = findings[condition] = condition_findings(condition, references, self.used)
             for code, subject, message in found:
                 self.add(code, condition_path(scene, number), subject, message)
 

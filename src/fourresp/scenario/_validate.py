@@ -123,23 +123,18 @@ def _incomplete_warning(scenario: Scenario, exploration: Exploration) -> Problem
     """Why the exploration stopped short: a condition it cannot read exactly, or its size."""
     inexact = exploration.inexact_condition
     if inexact is not None:
-        return Problem(
-            code="analysis-skipped",
-            severity="warning",
-            parts=(),
-            subject=scenario.id,
-            message=f"{inexact}: checks that need every way of playing, and the score "
-            "ranges, were skipped",
+        code = "analysis-skipped"
+        message = (
+            f"{inexact}: checks that need every way of playing, and the score ranges, were skipped"
         )
-    return Problem(
-        code="state-space-too-large",
-        severity="warning",
-        parts=(),
-        subject=scenario.id,
-        message=f"{exploration.skipped} (scene, variables, what conditions read): "
-        "checks that need every way of playing, and the score ranges, were "
-        "skipped; bound integer variables with min and max, or raise the limit",
-    )
+    else:
+        code = "state-space-too-large"
+        message = (
+            f"{exploration.skipped} (scene, variables, what conditions read): checks that "
+            "need every way of playing, and the score ranges, were skipped; bound integer "
+            "variables with min and max, or raise the limit"
+        )
+    return Problem(code=code, severity="warning", parts=(), subject=scenario.id, message=message)
 
 
 def _inexact_loop_warnings(exploration: Exploration) -> list[Problem]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import IO, Any, Literal
 
 from fourresp._csvsafe import neutralise, restore
-from fourresp._document._lines import BoundedLines, RowTooLarge, jsonl_lines
+from fourresp._document._lines import BoundedLines, RowTooLarge, csv_rows, jsonl_lines
 from fourresp.errors import Problem
 from fourresp.supporters._models import Supporter
 from fourresp.supporters._tables import COLUMNS
@@ -59,15 +59,8 @@ def _jsonl_records(
         try:
             record = json.loads(text)
         except json.JSONDecodeError as exc:
-            problems.append(
-                Problem(
-                    code="json-syntax",
-                    message=f"not valid JSON: {exc.msg}",
-                    source=name,
-                    line=line,
-                    column=exc.colno,
-                )
-            )
+            message = f"not valid JSON: {exc.msg}"
+            problems.append(_syntax("json-syntax", message, name, line, exc.colno))
             continue
         except RecursionError:
             problems.append(at("the JSON is nested too deeply", name, line))
@@ -90,41 +83,39 @@ def _csv_records(
     reader = csv.reader(lines)
     try:
         header = next(reader, None)
-        if header is None:
-            return
-        while True:
-            start = lines.lines + 1
-            lines.start()
-            try:
-                row = next(reader, None)
-            except RowTooLarge:
-                problems.append(at(f"the row is longer than {MAX_LINE:,} characters", name, start))
-                continue
-            if row is None:
-                return
-            if len(row) > len(header):
-                problems.append(
-                    at(f"{len(row)} cells, but {len(header)} columns", name, reader.line_num)
-                )
-                continue
-            cells: dict[str, Any] = {
-                column: restore(value)
-                for column, value in zip(header, row, strict=False)
-                if column and value
-            }
-            if "public" in cells:
-                public = _TRUE.get(cells["public"].strip().lower())
-                if public is None:
-                    problems.append(at("public must be true or false", name, reader.line_num))
-                    continue
-                cells["public"] = public
-            yield reader.line_num, cells
     except csv.Error as exc:
-        problems.append(
-            Problem(
-                code="csv-syntax",
-                message=f"not valid CSV: {exc}",
-                source=name,
-                line=reader.line_num,
+        problems.append(_syntax("csv-syntax", f"not valid CSV: {exc}", name, reader.line_num))
+        return
+    if header is None:
+        return
+    for start, row in csv_rows(lines, reader):
+        if isinstance(row, RowTooLarge):
+            problems.append(at(f"the row is longer than {MAX_LINE:,} characters", name, start))
+            continue
+        if isinstance(row, csv.Error):  # the rest of the file is not read
+            problems.append(_syntax("csv-syntax", f"not valid CSV: {row}", name, reader.line_num))
+            return
+        if len(row) > len(header):
+            problems.append(
+                at(f"{len(row)} cells, but {len(header)} columns", name, reader.line_num)
             )
-        )
+            continue
+        cells: dict[str, Any] = {
+            column: restore(value)
+            for column, value in zip(header, row, strict=False)
+            if column and value
+        }
+        if "public" in cells:
+            public = _TRUE.get(cells["public"].strip().lower())
+            if public is None:
+                problems.append(at("public must be true or false", name, reader.line_num))
+                continue
+            cells["public"] = public
+        yield reader.line_num, cells
+
+
+def _syntax(
+    code: str, message: str, source: str | None, line: int, column: int | None = None
+) -> Problem:
+    """A file that is not valid JSON or CSV, located."""
+    return Problem(code=code, message=message, source=source, line=line, column=column)

@@ -21,14 +21,20 @@ from fourresp.xapi._values import (
 )
 from fourresp.xapi._vocabulary import ACTIVITY_TYPES, VERBS
 
-__all__ = ["Attempt", "activity_object", "base_iri", "begin_attempt"]
+__all__ = ["Attempt", "activity_object", "base_iri"]
 
 
 class Attempt:
-    """Ids, registration, timestamps and the shared context of one attempt."""
+    """Ids, registration, timestamps and the shared context of one attempt at an activity
+    (its parent, ``activity_id`` under ``base``), grouped under the framework."""
 
     def __init__(
         self,
+        base: str,
+        activity_id: str,
+        title: str,
+        description: str,
+        activity_type: str,
         *,
         actor: Mapping[str, Any],
         attempt: list[Any],
@@ -37,10 +43,18 @@ class Attempt:
         registration: uuid.UUID | str | None,
         timestamp: Timestamp | None,
         platform: str,
-        language: str,
-        parent: dict[str, Any],
-        grouping: dict[str, Any],
     ) -> None:
+        from fourresp.content import load_framework
+
+        framework = load_framework()
+        language = framework.locale
+        self.parent = activity_object(activity_id, title, language, activity_type, description)
+        self.grouping = activity_object(
+            f"{base}/frameworks/{framework.id}/{framework.version}",
+            framework.title,
+            language,
+            ACTIVITY_TYPES["objective"],
+        )
         self.actor = dict(actor)
         self.ifi = actor_ifi(actor)
         self.namespace = None if namespace is None else as_uuid(namespace, "namespace")
@@ -73,8 +87,6 @@ class Attempt:
             self.registration = str(uuid.uuid4())
         self.platform = non_empty_text(platform, "the platform")
         self.language = language_tag(language)
-        self.parent = parent
-        self.grouping = grouping
         self.count = 0
 
     def _timestamp(self) -> str:
@@ -140,42 +152,3 @@ def activity_object(
 
 def base_iri(activity_base: str) -> str:
     return absolute_iri(activity_base, "the activity base").rstrip("/")
-
-
-def begin_attempt(
-    base: str,
-    activity_id: str,
-    title: str,
-    description: str,
-    activity_type: str,
-    *,
-    actor: Mapping[str, Any],
-    attempt: list[Any],
-    own_time: datetime | None,
-    namespace: uuid.UUID | str | None,
-    registration: uuid.UUID | str | None,
-    timestamp: Timestamp | None,
-    platform: str,
-) -> Attempt:
-    """An attempt at one activity (its parent), grouped under the framework."""
-    from fourresp.content import load_framework
-
-    framework = load_framework()
-    language = framework.locale
-    return Attempt(
-        actor=actor,
-        attempt=attempt,
-        own_time=own_time,
-        namespace=namespace,
-        registration=registration,
-        timestamp=timestamp,
-        platform=platform,
-        language=language,
-        parent=activity_object(activity_id, title, language, activity_type, description),
-        grouping=activity_object(
-            f"{base}/frameworks/{framework.id}/{framework.version}",
-            framework.title,
-            language,
-            ACTIVITY_TYPES["objective"],
-        ),
-    )

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from fourresp.xapi._attempt import Attempt, activity_object, base_iri, begin_attempt
+from fourresp.xapi._attempt import Attempt, activity_object, base_iri
 from fourresp.xapi._values import Timestamp, iso_duration, json_number, parse_own_time, score_object
 from fourresp.xapi._vocabulary import ACTIVITY_TYPES, EXTENSIONS
 
@@ -52,7 +52,7 @@ def questionnaire_statements(
     """
     base = base_iri(activity_base)
     questionnaire_id = f"{base}/questionnaires/{questionnaire.id}/{questionnaire.version}"
-    attempt = begin_attempt(
+    attempt = Attempt(
         base,
         questionnaire_id,
         questionnaire.title,
@@ -185,7 +185,7 @@ def scenario_statements(
     """
     base = base_iri(activity_base)
     scenario_id = f"{base}/scenarios/{scenario.id}/{scenario.version}"
-    attempt = begin_attempt(
+    attempt = Attempt(
         base,
         scenario_id,
         scenario.title,
