@@ -25,6 +25,7 @@ order mark (as spreadsheet programs write) is accepted.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -35,8 +36,9 @@ from typing import IO, Any, Literal
 
 import attrs
 
+from fourresp._document._inputs import open_input
 from fourresp._document._limits import DEFAULT_LIMITS, Limits
-from fourresp._document._lines import BoundedLines, RowTooLarge, jsonl_lines
+from fourresp._document._lines import BoundedLines, RowTooLarge, jsonl_lines, undecodable
 from fourresp._document._paths import format_path
 from fourresp._load import load
 from fourresp.assessment._models import Questionnaire, Response
@@ -184,9 +186,21 @@ def _parsed(text: str, limits: Limits, source: str | None) -> Any:
         return read_json(text, limits=limits, source=source)
 
 
+def _undecodable_row(text: str, line: int, source: str | None) -> ResponseRow | None:
+    """The row's problem when ``text`` holds bytes that are not UTF-8, else None."""
+    reason = undecodable(text)
+    if reason is None:
+        return None
+    problem = Problem(code="encoding", message=reason)
+    return ResponseRow(line=line, response=None, problems=at((problem,), source, line))
+
+
 def _jsonl_row(
     text: str, line: int, source: str | None, questionnaire: Questionnaire, limits: Limits
 ) -> ResponseRow:
+    bad = _undecodable_row(text, line, source)
+    if bad is not None:
+        return bad
     try:
         found = _response(_parsed(text, limits, source), questionnaire, limits)
     except DocumentError as exc:
@@ -205,7 +219,7 @@ def _jsonl_rows(
     stream: IO[str], source: str | None, questionnaire: Questionnaire, limits: Limits
 ) -> Iterator[ResponseRow]:
     budget = min(limits.max_bytes, _ROW_BUDGET)
-    for line, text in jsonl_lines(stream, budget):
+    for line, text in jsonl_lines(stream, budget, source):
         if text is None:
             yield _too_large(line, source, budget)
         else:
@@ -274,7 +288,7 @@ def _csv_rows(
     import csv  # only CSV batches need it
 
     budget = min(limits.max_bytes, _ROW_BUDGET)
-    lines = BoundedLines(stream, budget)
+    lines = BoundedLines(stream, budget, source)
     reader = csv.reader(lines, strict=True)
     try:
         header = next(reader, None)
@@ -285,6 +299,10 @@ def _csv_rows(
         ) from None
     if header is None:
         return
+    reason = undecodable(",".join(header))
+    if reason is not None:
+        problem = Problem(code="encoding", message=reason, source=source, line=1)
+        raise DocumentError([problem], source=source)
     names = _csv_header(header, questionnaire, source)
     while True:
         start = lines.lines + 1
@@ -302,6 +320,10 @@ def _csv_rows(
         if cells is None:
             return
         if not any(cell.strip() for cell in cells):
+            continue
+        bad = _undecodable_row(",".join(cells), start, source)
+        if bad is not None:
+            yield bad
             continue
         yield _guarded(
             start, source, partial(_csv_row, cells, names, start, source, questionnaire, limits)
@@ -368,8 +390,10 @@ def read_responses(
     ``source`` is a path or an open text file; the format comes from ``format`` or
     the file's suffix (``.jsonl``, ``.ndjson``, ``.csv``). Each row is checked
     against the response schema; one that fails carries its problems (file, line,
-    JSON path) instead of a response, and reading goes on. A CSV header that names
-    unknown columns, or a file that cannot be decoded, raises
+    JSON path) instead of a response, and reading goes on; so does a row with bytes
+    that are not UTF-8 (a file opened here is read with ``errors="surrogateescape"``).
+    A CSV header that names unknown columns or is not UTF-8, a line that never ends,
+    or a stream of the caller's that cannot be decoded, raises
     :class:`~fourresp.errors.DocumentError`. ``limits.max_bytes`` bounds each line.
     """
     limits = limits if limits is not None else DEFAULT_LIMITS
@@ -378,7 +402,11 @@ def read_responses(
         assert name is not None
         chosen = _format_of(name, format)
         try:
-            stream: IO[str] = open(name, encoding="utf-8-sig", newline="")  # noqa: SIM115
+            # a byte that is not UTF-8 is its row's problem (see undecodable), and a
+            # FIFO without a writer reads as empty (see open_input)
+            stream: IO[str] = io.TextIOWrapper(
+                open_input(name), encoding="utf-8-sig", errors="surrogateescape", newline=""
+            )
         except OSError as exc:
             raise DocumentError(
                 [

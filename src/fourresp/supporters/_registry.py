@@ -23,6 +23,7 @@ import binascii
 import csv
 import datetime
 import functools
+import io
 import json
 import os
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ from typing import IO, Any, Literal
 
 import attrs
 
+from fourresp._document._inputs import open_input
 from fourresp.errors import ArgumentError, DocumentError, NotFoundError, Problem, StorageError
 from fourresp.supporters._identity import EmailHasher, identity_of, is_hex, is_withdrawn, name_key
 from fourresp.supporters._models import (
@@ -301,7 +303,8 @@ class SQLRegistry(StorageBase):
             name = os.fspath(source)
             chosen = format or ("csv" if name.lower().endswith(".csv") else "jsonl")
             try:
-                stream = open(name, encoding="utf-8-sig", newline="")  # noqa: SIM115
+                # not a FIFO's writer to wait for (see open_input)
+                stream = io.TextIOWrapper(open_input(name), encoding="utf-8-sig", newline="")
             except OSError as exc:
                 raise StorageError(f"cannot read {name}: {exc.strerror or exc}") from None
             with stream:
