@@ -595,3 +595,41 @@ def test_wrong_typed_loader_arguments_are_library_errors(args, kwargs, error):
     with pytest.raises(fourresp.FourrespError) as caught:
         fourresp.validate(*args, **kwargs)
     assert type(caught.value).__name__ == error
+
+
+@pytest.mark.parametrize(
+    "verify",
+    [" h.p.s", "h.p.s\n", "{abc", "[1]", "a b", "\u009b[2J", "\u202eh.p.s", "h\u200b.p.s"],
+    ids=["space", "newline", "brace", "bracket", "inner-space", "c1", "bidi", "zero-width"],
+)
+@pytest.mark.parametrize("image", ["svg", "png"])
+def test_bake_refuses_a_verify_value_that_would_not_read_back(verify, image):
+    from fourresp.badges import badge, bake, to_png
+    from fourresp.errors import ArgumentError
+
+    picture = badge("a", "b") if image == "svg" else to_png(badge("a", "b"))
+    with pytest.raises(ArgumentError, match="verify"):
+        bake(picture, verify=verify)
+
+
+@pytest.mark.parametrize("verify", ["\x1b[2J", "\u009b[2J", "{x", "a b"])
+def test_unbake_refuses_a_baked_verify_value_no_jws_or_url_could_be(verify):
+    import struct
+    import zlib
+
+    from fourresp.badges import badge, bake, to_png, unbake
+    from fourresp.errors import DocumentError
+
+    png = bake(to_png(badge("a", "b")), verify="h.p.s")
+    body = b"openbadgecredential\x00\x00\x00\x00\x00" + verify.encode()
+    chunk = struct.pack(">I", len(body)) + b"iTXt" + body
+    chunk += struct.pack(">I", zlib.crc32(b"iTXt" + body))
+    start = png.index(b"openbadgecredential") - 8  # the chunk bake wrote, replaced
+    end = start + 12 + struct.unpack(">I", png[start : start + 4])[0]
+    with pytest.raises(DocumentError, match="verify|JSON"):  # '{x' reads as broken JSON
+        unbake(png[:start] + chunk + png[end:])
+    if verify == "\x1b[2J":
+        return  # XML cannot carry U+001B at all
+    svg = bake(badge("a", "b"), verify="h.p.s").replace('verify="h.p.s"', f'verify="{verify}"')
+    with pytest.raises(DocumentError, match="verify"):
+        unbake(svg)
