@@ -6,9 +6,12 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from fourresp._files import write_atomically
+
+if TYPE_CHECKING:
+    from fourresp.scenario import Run, Runner
 
 __all__ = [
     "EXIT_INTERRUPTED",
@@ -19,6 +22,7 @@ __all__ = [
     "argv_problem",
     "emit",
     "read_line",
+    "resume_from",
     "say",
     "terminal_text",
 ]
@@ -31,6 +35,16 @@ EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 #: stopped with Ctrl-C
 EXIT_INTERRUPTED = 130
+
+
+def resume_from(runner: Runner, path: Path) -> Run:
+    """``runner.resume(path)``, a save that no longer fits named in the error."""
+    from fourresp.errors import ResumeError
+
+    try:
+        return runner.resume(path)
+    except ResumeError as exc:
+        raise ResumeError(f"{path}: {exc}", step=exc.step) from None
 
 
 def emit(text: str, output: Path | None, out: TextIO) -> None:

@@ -9,9 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+import attrs
+
 import fourresp
 from fourresp._files import document_text
-from fourresp.cli._common import EXIT_OK, EXIT_USAGE, emit
+from fourresp.cli._common import EXIT_OK, EXIT_USAGE, emit, resume_from
 
 __all__ = ["add_commands"]
 
@@ -182,7 +184,7 @@ def xapi_command(args: argparse.Namespace, out: TextIO) -> int:
         scenario = load_scenario(args.scenario)
         runner = Runner(scenario)
         if args.run is not None:
-            run = runner.resume(args.run)
+            run = resume_from(runner, args.run)
         else:
             run = runner.start()
             for choice in (c.strip() for c in (args.choices or "").split(",") if c.strip()):
@@ -229,11 +231,19 @@ def import_surveyjs(args: argparse.Namespace, out: TextIO) -> int:
     from fourresp._load import read_data
     from fourresp.assessment import load_questionnaire, result_markdown, score
     from fourresp.cli._assess import render_result
+    from fourresp.errors import DocumentError
     from fourresp.exchange import from_surveyjs
 
     questionnaire = load_questionnaire(args.questionnaire)
     data = read_data(args.file, format="json")
-    imported = from_surveyjs(questionnaire, data, respondent=args.respondent)
+    try:
+        imported = from_surveyjs(questionnaire, data, respondent=args.respondent)
+        result = score(questionnaire, imported.response)
+    except DocumentError as exc:  # about the data read from the file: name it
+        named = [
+            attrs.evolve(p, source=str(args.file)) if p.source is None else p for p in exc.problems
+        ]
+        raise DocumentError(named, source=str(args.file)) from None
     if imported.ignored:
         print(
             f"{args.file}: ignored {len(imported.ignored)} key(s) that are not items: "
@@ -241,7 +251,6 @@ def import_surveyjs(args: argparse.Namespace, out: TextIO) -> int:
             + (", ..." if len(imported.ignored) > 10 else ""),
             file=sys.stderr,
         )
-    result = score(questionnaire, imported.response)
     if args.result_format == "json":
         text = json.dumps(fourresp.to_document(result), indent=2, ensure_ascii=False)
     elif args.result_format == "markdown":

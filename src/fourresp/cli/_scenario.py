@@ -16,6 +16,7 @@ from fourresp.cli._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     read_line,
+    resume_from,
     terminal_text,
 )
 from fourresp.errors import ChoiceError, StorageError
@@ -155,7 +156,7 @@ def play_command(args: argparse.Namespace, out: TextIO) -> int:
     """``fourresp play``."""
     scenario = load_scenario(args.scenario)
     runner = Runner(scenario, seed=args.seed)
-    run = runner.resume(args.resume) if args.resume is not None else runner.start()
+    run = resume_from(runner, args.resume) if args.resume is not None else runner.start()
     args.resumed = runner.save(run) if args.resume is not None else None
     if args.choices is not None:
         wanted = [part.strip() for part in args.choices.split(",") if part.strip()]
