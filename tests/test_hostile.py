@@ -626,10 +626,23 @@ def test_unbake_refuses_a_baked_verify_value_no_jws_or_url_could_be(verify):
     chunk += struct.pack(">I", zlib.crc32(b"iTXt" + body))
     start = png.index(b"openbadgecredential") - 8  # the chunk bake wrote, replaced
     end = start + 12 + struct.unpack(">I", png[start : start + 4])[0]
-    with pytest.raises(DocumentError, match="verify|JSON"):  # '{x' reads as broken JSON
+    with pytest.raises(DocumentError, match=r"verify|JSON"):  # '{x' reads as broken JSON
         unbake(png[:start] + chunk + png[end:])
     if verify == "\x1b[2J":
         return  # XML cannot carry U+001B at all
     svg = bake(badge("a", "b"), verify="h.p.s").replace('verify="h.p.s"', f'verify="{verify}"')
     with pytest.raises(DocumentError, match="verify"):
         unbake(svg)
+
+
+def test_twee_problems_are_capped_and_the_rest_counted():
+    from fourresp.errors import DocumentError
+    from fourresp.exchange import from_twee
+
+    story = ':: StoryData\n{"start": "start"}\n\n' + "::\n" * 5_000
+    with pytest.raises(DocumentError) as caught:
+        from_twee(story, filename="many.twee")
+    problems = caught.value.problems
+    assert len(problems) == fourresp.DEFAULT_LIMITS.max_problems + 1
+    assert problems[-1].code == "too-many-problems"
+    assert "4,900 more problems" in problems[-1].message
