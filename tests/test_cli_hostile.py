@@ -316,6 +316,15 @@ CASES: dict[str, Case] = {
         body=b'{"name": "A", "email": "a@example.org", "id": ' + b"9" * 5000 + b"}\n",
         suffix=".jsonl",
     ),
+    "assess-interactive-always-back": Case(
+        ("assess",), stdin=b"b\n" * 200_000, codes=frozenset({0}), names_file=False
+    ),
+    "import-twee-400k-unnamed-passages": Case(
+        ("import", "twee", "{f}"),
+        body=b':: StoryData\n{"start": "start"}\n\n' + b"::\n" * 400_000,
+        suffix=".twee",
+        err_says=r"more problems not listed",
+    ),
     "supporters-withdraw-5000-digit-id": Case(
         ("supporters", "withdraw", "--db", "{out}", "9" * 5000), names_file=False
     ),
