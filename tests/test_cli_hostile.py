@@ -325,6 +325,11 @@ CASES: dict[str, Case] = {
         suffix=".twee",
         err_says=r"more problems not listed",
     ),
+    "serve-host-not-a-name": Case(
+        ("serve", "--db", "{out}", "--host", "\u202e::zz", "--port", "8"),
+        codes=frozenset({1, 2}),
+        names_file=False,
+    ),
     "supporters-withdraw-5000-digit-id": Case(
         ("supporters", "withdraw", "--db", "{out}", "9" * 5000), names_file=False
     ),

@@ -106,6 +106,10 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
         raise MissingExtraError('the site needs Flask: pip install "fourresp[site]"') from None
     if not 0 <= args.port < 65536:
         raise ArgumentError(f"--port must be between 0 (any free port) and 65535, not {args.port}")
+    try:  # checked before anything is made: a name no resolver could take
+        args.host.encode("idna")
+    except UnicodeError:
+        raise ArgumentError(f"--host is a host name or address, not {args.host!r}") from None
     app = create_app(db=args.db, secret_key=_secret(args), base_url=args.base_url)
     try:
         server = make_server(args.host, args.port, app, threaded=True)
@@ -113,6 +117,8 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
         raise ArgumentError(
             f"cannot listen on {args.host}:{args.port} ({error.strerror})"
         ) from None
+    except ValueError as error:
+        raise ArgumentError(f"cannot listen on {args.host!r}:{args.port} ({error})") from None
     print(f"serving on http://{args.host}:{server.server_port}/ (Ctrl-C to stop)", file=out)
     out.flush()
     try:
