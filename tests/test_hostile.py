@@ -482,8 +482,58 @@ def _resume_a_path_name(tmp_path):
     runner.resume(str(saved))  # a path given as text, not a document
 
 
+def _questionnaire():
+    from fourresp.assessment import load_questionnaire
+
+    return load_questionnaire()
+
+
+def _score(answers=None, response=None):
+    from fourresp.assessment import Response, score
+
+    questionnaire = _questionnaire()
+    if response is None:
+        response = Response(
+            questionnaire=questionnaire.id, version=questionnaire.version, answers=answers
+        )
+    score(questionnaire, response)
+
+
+def _rows_from(source):
+    from fourresp.assessment import score_rows
+
+    list(score_rows(source, _questionnaire(), format="jsonl"))
+
+
+def _scenario_object(make):
+    from fourresp.scenario import Runner, check_scenario
+
+    (Runner if make == "runner" else check_scenario)({"id": "not-a-scenario"})
+
+
+def _seed_text():
+    from fourresp.scenario import Runner, load_scenario
+
+    Runner(load_scenario(), seed="1")
+
+
+def _load_nul_path():
+    import pathlib
+
+    fourresp.load(pathlib.Path("a\x00b.yaml"))
+
+
 API_CASES = {
     "emblem-name-number": (_emblem_name_number, "emblem(name=5): text arguments checked"),
+    # a fresh corpus: each was an AttributeError, TypeError or ValueError before
+    "answers-key-none": (lambda: _score({None: 3}), "a key that is not text"),
+    "score-a-mapping": (lambda: _score(response={"answers": {}}), "a mapping for a Response"),
+    "rows-binary-stream": (lambda: _rows_from(__import__("io").BytesIO(b"{}\n")), "bytes"),
+    "rows-not-a-stream": (lambda: _rows_from(5), "an int for a stream"),
+    "runner-of-a-mapping": (lambda: _scenario_object("runner"), "a mapping for a Scenario"),
+    "check-a-mapping": (lambda: _scenario_object("check"), "a mapping for a Scenario"),
+    "seed-as-text": (_seed_text, "a seed of '1'"),
+    "load-path-with-nul": (_load_nul_path, "a path holding NUL"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from typing import BinaryIO
 
@@ -15,10 +16,14 @@ def open_input(path: str | os.PathLike[str]) -> BinaryIO:
     that nobody writes to would block ``open`` for ever; opened non-blocking and
     then switched back, it reads as empty instead, while a pipe that has a writer
     (``<(...)`` in a shell) reads as usual. Raises :class:`OSError` as ``open`` does
-    (a directory fails at the first read, with ``EISDIR``).
+    (a directory fails at the first read, with ``EISDIR``), also for a name
+    holding a NUL character.
     """
     nonblocking = getattr(os, "O_NONBLOCK", 0)  # POSIX only; elsewhere a plain open
-    descriptor = os.open(path, os.O_RDONLY | nonblocking | getattr(os, "O_BINARY", 0))
+    try:
+        descriptor = os.open(path, os.O_RDONLY | nonblocking | getattr(os, "O_BINARY", 0))
+    except ValueError:  # a NUL in the name: no file can have it
+        raise OSError(errno.EINVAL, "the name holds a NUL character", os.fspath(path)) from None
     try:
         if nonblocking:
             os.set_blocking(descriptor, True)

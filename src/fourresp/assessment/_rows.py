@@ -32,7 +32,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, cast
 
 import attrs
 
@@ -421,6 +421,12 @@ def read_responses(
         with stream:
             yield from _decoded(_rows(stream, name, chosen, questionnaire, limits), name)
         return
+    given = cast(object, source)  # typed as a text stream, yet checked
+    if isinstance(given, io.RawIOBase | io.BufferedIOBase) or not hasattr(given, "readline"):
+        raise ArgumentError(
+            "a batch is a path or a text stream (open it with encoding='utf-8'), "
+            f"not {type(source).__name__}"
+        )
     chosen = _format_of(name, format)
     yield from _decoded(_rows(source, name, chosen, questionnaire, limits), name)
 

@@ -18,7 +18,7 @@ Every code is documented in ``docs/scenario-diagnostics.md``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from fourresp.content import Framework, load_framework
 from fourresp.scenario._authoring import authoring_findings
@@ -69,6 +69,10 @@ def check_scenario(
     ``_balance``; with ``balance``, the report also has the balance report (each
     ending's probability under random play, positional strategies, net ranges).
     """
+    if not isinstance(cast(object, scenario), Scenario):  # typed, yet checked
+        from fourresp.errors import ArgumentError
+
+        raise ArgumentError(f"check_scenario checks a Scenario, not {type(scenario).__name__}")
     framework = framework or load_framework()
     structure = Structure(scenario, framework)
     diagnostics = _static_diagnostics(scenario, framework, structure)
