@@ -517,6 +517,31 @@ def _seed_text():
     Runner(load_scenario(), seed="1")
 
 
+def _add_supporter(**fields):
+    import tempfile
+
+    from fourresp.supporters import Pledge, open_registry
+
+    pledge = {"name": "A", "pledged_on": "2026-01-01", "framework_version": "1.0"}
+    with tempfile.TemporaryDirectory() as folder:
+        open_registry(f"{folder}/s.db").add(Pledge(**{**pledge, **fields}))
+
+
+def _search_supporters(prefix):
+    import tempfile
+
+    from fourresp.supporters import open_registry
+
+    with tempfile.TemporaryDirectory() as folder:
+        open_registry(f"{folder}/s.db").search(prefix)
+
+
+def _bar(percent, bars=None):
+    from fourresp.charts import Bar, bar_chart
+
+    bar_chart("T", bars if bars is not None else [Bar(label="a", percent=percent)])
+
+
 def _load_nul_path():
     import pathlib
 
@@ -534,6 +559,15 @@ API_CASES = {
     "check-a-mapping": (lambda: _scenario_object("check"), "a mapping for a Scenario"),
     "seed-as-text": (_seed_text, "a seed of '1'"),
     "load-path-with-nul": (_load_nul_path, "a path holding NUL"),
+    "supporter-name-surrogate": (lambda: _add_supporter(name="A\ud800"), "UnicodeEncodeError"),
+    "supporter-email-surrogate": (
+        lambda: _add_supporter(email="\ud800@example.org"),
+        "UnicodeEncodeError",
+    ),
+    "supporters-search-surrogate": (lambda: _search_supporters("\ud800"), "UnicodeEncodeError"),
+    "bar-percent-huge-integer": (lambda: _bar(10**400), "OverflowError"),
+    "bar-percent-text": (lambda: _bar("50"), "TypeError"),
+    "bar-chart-of-mappings": (lambda: _bar(None, bars=[{"label": "a"}]), "AttributeError"),
 }
 
 

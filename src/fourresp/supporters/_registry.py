@@ -32,6 +32,7 @@ from typing import IO, Any, Literal
 import attrs
 
 from fourresp._document._inputs import open_input
+from fourresp._document._tree import text_problem
 from fourresp.errors import ArgumentError, DocumentError, NotFoundError, Problem, StorageError
 from fourresp.supporters._identity import EmailHasher, identity_of, is_hex, is_withdrawn, name_key
 from fourresp.supporters._models import (
@@ -198,6 +199,8 @@ class SQLRegistry(StorageBase):
         """
         if not isinstance(prefix, str):
             raise ArgumentError("the prefix is text")
+        if text_problem(prefix) is not None:
+            raise ArgumentError(f"the prefix: {text_problem(prefix)}")
         folded = name_key(" ".join(prefix.split()))
         if not folded:
             return ()
