@@ -527,13 +527,13 @@ def _add_supporter(**fields):
         open_registry(f"{folder}/s.db").add(Pledge(**{**pledge, **fields}))
 
 
-def _search_supporters(prefix):
+def _search_supporters(prefix, **options):
     import tempfile
 
     from fourresp.supporters import open_registry
 
     with tempfile.TemporaryDirectory() as folder:
-        open_registry(f"{folder}/s.db").search(prefix)
+        open_registry(f"{folder}/s.db").search(prefix, **options)
 
 
 def _bar(percent, bars=None):
@@ -546,6 +546,27 @@ def _load_nul_path():
     import pathlib
 
     fourresp.load(pathlib.Path("a\x00b.yaml"))
+
+
+def _statements_without_actor():
+    from fourresp.assessment import Response, score
+    from fourresp.xapi import questionnaire_statements
+
+    questionnaire = _questionnaire()
+    response = Response(questionnaire=questionnaire.id, version=questionnaire.version, answers={})
+    result = score(questionnaire, response)
+    questionnaire_statements(
+        questionnaire, response, result, actor=None, activity_base="https://example.org/x"
+    )
+
+
+def _import_supporters(source):
+    import tempfile
+
+    from fourresp.supporters import open_registry
+
+    with tempfile.TemporaryDirectory() as folder:
+        open_registry(f"{folder}/s.db").import_from(source)
 
 
 API_CASES = {
@@ -568,6 +589,14 @@ API_CASES = {
     "bar-percent-huge-integer": (lambda: _bar(10**400), "OverflowError"),
     "bar-percent-text": (lambda: _bar("50"), "TypeError"),
     "bar-chart-of-mappings": (lambda: _bar(None, bars=[{"label": "a"}]), "AttributeError"),
+    "agent-mbox-number": (lambda: __import__("fourresp.xapi").xapi.agent(mbox=5), "AttributeError"),
+    "statements-actor-none": (_statements_without_actor, "TypeError"),
+    "surveyjs-of-none": (
+        lambda: __import__("fourresp.exchange").exchange.to_surveyjs(None),
+        "None",
+    ),
+    "supporters-import-bytes": (lambda: _import_supporters(__import__("io").BytesIO(b"")), "bytes"),
+    "supporters-search-limit-none": (lambda: _search_supporters("a", limit=None), "TypeError"),
 }
 
 

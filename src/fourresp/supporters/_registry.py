@@ -27,7 +27,7 @@ import io
 import json
 import os
 from collections.abc import Iterator
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, cast
 
 import attrs
 
@@ -201,6 +201,8 @@ class SQLRegistry(StorageBase):
             raise ArgumentError("the prefix is text")
         if text_problem(prefix) is not None:
             raise ArgumentError(f"the prefix: {text_problem(prefix)}")
+        if isinstance(limit, bool) or not isinstance(limit, int):
+            raise ArgumentError(f"limit is a whole number, not {limit!r}")
         folded = name_key(" ".join(prefix.split()))
         if not folded:
             return ()
@@ -312,6 +314,12 @@ class SQLRegistry(StorageBase):
                 raise StorageError(f"cannot read {name}: {exc.strerror or exc}") from None
             with stream:
                 return self._import(stream, chosen, name, include_withdrawn)
+        given = cast(object, source)  # typed as a text stream, yet checked
+        if isinstance(given, io.RawIOBase | io.BufferedIOBase) or not hasattr(given, "readline"):
+            raise ArgumentError(
+                "import from a path or a text stream (open it with encoding='utf-8'), "
+                f"not {type(source).__name__}"
+            )
         label = getattr(source, "name", None)
         return self._import(
             source, format or "jsonl", label if isinstance(label, str) else None, include_withdrawn
