@@ -160,6 +160,12 @@ def _cli_cases() -> dict[str, tuple[list[str], bytes, bytes, str]]:
             b"b\n" * 200_000,
             "",
         ),
+        "assess-batch: 250,000 refused rows": (
+            ["assess-batch", "{f}"],
+            b"[1]\n" * 250_000,
+            b"",
+            ".jsonl",
+        ),
         "assess-batch of /dev/zero (a line that never ends)": (
             ["assess-batch", "{zero}"],
             b"",

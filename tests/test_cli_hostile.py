@@ -325,6 +325,9 @@ CASES: dict[str, Case] = {
         suffix=".twee",
         err_says=r"more problems not listed",
     ),
+    "assess-batch-250k-refused-rows": Case(
+        ("assess-batch", "{f}"), body=b"[1]\n" * 250_000, suffix=".jsonl", err_says="250000 refused"
+    ),
     "serve-host-not-a-name": Case(
         ("serve", "--db", "{out}", "--host", "\u202e::zz", "--port", "8"),
         codes=frozenset({1, 2}),
