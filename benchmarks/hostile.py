@@ -21,6 +21,7 @@ import pathlib
 import subprocess
 import sys
 import tempfile
+import time
 
 from _common import table
 
@@ -133,6 +134,108 @@ def scenario_budgets() -> None:
     print(f"every hostile scenario within its time and memory bound: {verdict}")
 
 
+# -- commands given hostile files and input ----------------------------------------
+#
+# Each runs the command line in a child process, which reports its own peak memory
+# as it exits (tests/peak.py); a case that blocks is killed after 6x the limit and
+# counted as missed. "{f}" is the hostile file, "{zero}" a .jsonl name for /dev/zero,
+# "{fifo}" a FIFO nobody writes to.
+
+_LAUNCH_CLI = "from fourresp.cli import main\nraise SystemExit(main())\n"
+
+
+def _cli_cases() -> dict[str, tuple[list[str], bytes, bytes, str]]:
+    """name -> (argv, file body, standard input, file suffix)."""
+    story = b':: StoryData\n{"start": "start"}\n\n' + b"::\n" * 400_000
+    return {
+        "import twee: 400,000 passages all named ''": (
+            ["import", "twee", "{f}"],
+            story,
+            b"",
+            ".twee",
+        ),
+        "assess: 200,000 lines of 'b' on the first question": (
+            ["assess"],
+            b"",
+            b"b\n" * 200_000,
+            "",
+        ),
+        "assess-batch: 250,000 refused rows": (
+            ["assess-batch", "{f}"],
+            b"[1]\n" * 250_000,
+            b"",
+            ".jsonl",
+        ),
+        "assess-batch of /dev/zero (a line that never ends)": (
+            ["assess-batch", "{zero}"],
+            b"",
+            b"",
+            "",
+        ),
+        "supporters import of /dev/zero": (
+            ["supporters", "import", "--db", "{db}", "{zero}"],
+            b"",
+            b"",
+            "",
+        ),
+        "validate a FIFO nobody writes to": (["validate", "{fifo}"], b"", b"", ""),
+    }
+
+
+def cli_cases() -> list[str]:
+    """Time and peak memory of each hostile command line; the names of those missed."""
+    import os
+
+    from peak import REPORT_AT_EXIT
+
+    rows = []
+    missed = []
+    for name, (argv, body, stdin, suffix) in _cli_cases().items():
+        with tempfile.TemporaryDirectory() as folder:
+            here = pathlib.Path(folder)
+            (here / f"hostile{suffix}").write_bytes(body)
+            (here / "zero.jsonl").symlink_to("/dev/zero")
+            os.mkfifo(here / "fifo.yaml")
+            places = {
+                "{f}": str(here / f"hostile{suffix}"),
+                "{zero}": str(here / "zero.jsonl"),
+                "{fifo}": str(here / "fifo.yaml"),
+                "{db}": str(here / "s.db"),
+            }
+            env = {**os.environ, "FOURRESP_PEAK_FILE": str(here / ".peak")}
+            started = time.perf_counter()
+            try:
+                subprocess.run(
+                    [sys.executable, "-c", REPORT_AT_EXIT + _LAUNCH_CLI]
+                    + [places.get(part, part) for part in argv],
+                    input=stdin,
+                    capture_output=True,
+                    env=env,
+                    timeout=TIME_LIMIT * 6,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
+                missed.append(f"{name}: blocked")
+                rows.append((name, "blocked", f"{TIME_LIMIT:.0f} s", ""))
+                continue
+            seconds = time.perf_counter() - started
+            peak = int((here / ".peak").read_text()) if (here / ".peak").exists() else 0
+        size = len(body) + len(stdin)
+        if seconds >= TIME_LIMIT or peak >= bound_for(size):
+            missed.append(f"{name}: {seconds:.1f} s, {peak / MiB:.0f} MB")
+        rows.append(
+            (
+                f"{name} ({size:,} bytes)",
+                f"{seconds:.2f} s, {peak / MiB:.0f} MB peak",
+                f"{TIME_LIMIT:.0f} s, {bound_for(size) / MiB:.0f} MB",
+                "",
+            )
+        )
+    print(table(rows))
+    print("commands given hostile files and input, each in a child process (startup included)")
+    return missed
+
+
 def main() -> int:
     from fourresp.content import default_pack_path
 
@@ -175,6 +278,7 @@ def main() -> int:
     print(table(rows))
     print("baseline: validating the default content pack, in a fresh interpreter")
     scenario_budgets()
+    missed += cli_cases()
     if missed:
         print("bounds MISSED: " + "; ".join(missed))
         return 1

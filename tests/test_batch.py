@@ -217,13 +217,16 @@ def test_the_format_must_be_known():
         list(read_responses("answers.txt", QUESTIONNAIRE))
 
 
-def test_unreadable_and_undecodable_files_are_document_errors(tmp_path):
+def test_an_unreadable_file_is_a_document_error_and_an_undecodable_row_its_own(tmp_path):
     with pytest.raises(DocumentError, match="cannot read"):
         list(read_responses(tmp_path / "missing.csv", QUESTIONNAIRE))
     path = tmp_path / "latin1.jsonl"
-    path.write_bytes(b'{"answers": {}}\n{"respondent": "Jos\xe9"}\n')
-    with pytest.raises(DocumentError, match="UTF-8"):
-        list(read_responses(path, QUESTIONNAIRE))
+    path.write_bytes(b'{"answers": {}}\n{"respondent": "Jos\xe9"}\n{"answers": {}}\n')
+    rows = list(read_responses(path, QUESTIONNAIRE))
+    assert [row.response is not None for row in rows] == [True, False, True]
+    (problem,) = rows[1].problems
+    assert (problem.code, problem.line) == ("encoding", 2)
+    assert "byte 0xE9" in problem.message
 
 
 def test_an_overlong_line_is_refused_and_reading_goes_on():

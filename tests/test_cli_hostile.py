@@ -73,6 +73,22 @@ _WRONG_ANSWERS = (
 _LONG_STRING = json.dumps({"kind": "framework", "id": "x" * 9_000_000}).encode()
 _ESCAPES = b"\x1b[2J\x1b]0;owned\x07"
 
+
+def _tampered_run(**step: str) -> bytes:
+    """A save of the built-in scenario, its first step changed as ``step`` says."""
+    from fourresp.scenario import Runner, load_scenario
+
+    runner = Runner(load_scenario(), seed=1)
+    document = runner.save(runner.choose(runner.start(), "ask-about-results"))
+    document["steps"][0].update(step)
+    return json.dumps(document).encode()
+
+
+_BAD_UTF8_ROW = b"".join(
+    b'{"respondent": "r\xe9", "answers": {}}\n' if i == 4 else b'{"answers": {}}\n'
+    for i in range(10)
+)
+
 CASES: dict[str, Case] = {
     # the loader, through validate
     **{
@@ -267,6 +283,60 @@ CASES: dict[str, Case] = {
         ).encode(),
     ),
     "demo-out-is-a-file": Case(("demo", "--out", "{f}"), body=b"x", suffix=".txt"),
+    # a fresh corpus: saves that no longer fit name the file; so does SurveyJS data
+    "play-resume-changed-digest": Case(
+        ("play", "--resume", "{f}"), body=_tampered_run(digest="0" * 16), suffix=".json"
+    ),
+    "play-resume-missing-scene": Case(
+        ("play", "--resume", "{f}"), body=_tampered_run(scene="nowhere"), suffix=".json"
+    ),
+    "xapi-run-changed-goto": Case(
+        (
+            "xapi",
+            "scenario",
+            "--run",
+            "{f}",
+            "--activity-base",
+            "https://example.org/x",
+            "--actor-mbox",
+            "mailto:a@example.org",
+        ),
+        body=_tampered_run(goto="nowhere"),
+        suffix=".json",
+    ),
+    "import-surveyjs-nested-answer": Case(
+        ("import", "surveyjs", "{f}"), body=b'{"client-1": {"a": [1]}}', suffix=".json"
+    ),
+    "import-surveyjs-array": Case(("import", "surveyjs", "{f}"), body=b"[1, 2]", suffix=".json"),
+    "assess-batch-row-not-utf8": Case(
+        ("assess-batch", "{f}"), body=_BAD_UTF8_ROW, suffix=".jsonl", err_says=r"\b9 scored"
+    ),
+    "supporters-import-5000-digit-id": Case(
+        ("supporters", "import", "--db", "{out}", "{f}"),
+        body=b'{"name": "A", "email": "a@example.org", "id": ' + b"9" * 5000 + b"}\n",
+        suffix=".jsonl",
+    ),
+    "assess-interactive-always-back": Case(
+        ("assess",), stdin=b"b\n" * 200_000, codes=frozenset({0}), names_file=False
+    ),
+    "import-twee-400k-unnamed-passages": Case(
+        ("import", "twee", "{f}"),
+        body=b':: StoryData\n{"start": "start"}\n\n' + b"::\n" * 400_000,
+        suffix=".twee",
+        err_says=r"more problems not listed",
+    ),
+    # 600 KB of refused rows, each reported on its line (1 MB: benchmarks/hostile.py)
+    "assess-batch-150k-refused-rows": Case(
+        ("assess-batch", "{f}"), body=b"[1]\n" * 150_000, suffix=".jsonl", err_says="150000 refused"
+    ),
+    "serve-host-not-a-name": Case(
+        ("serve", "--db", "{out}", "--host", "\u202e::zz", "--port", "8"),
+        codes=frozenset({1, 2}),
+        names_file=False,
+    ),
+    "supporters-withdraw-5000-digit-id": Case(
+        ("supporters", "withdraw", "--db", "{out}", "9" * 5000), names_file=False
+    ),
 }
 
 

@@ -482,8 +482,121 @@ def _resume_a_path_name(tmp_path):
     runner.resume(str(saved))  # a path given as text, not a document
 
 
+def _questionnaire():
+    from fourresp.assessment import load_questionnaire
+
+    return load_questionnaire()
+
+
+def _score(answers=None, response=None):
+    from fourresp.assessment import Response, score
+
+    questionnaire = _questionnaire()
+    if response is None:
+        response = Response(
+            questionnaire=questionnaire.id, version=questionnaire.version, answers=answers
+        )
+    score(questionnaire, response)
+
+
+def _rows_from(source):
+    from fourresp.assessment import score_rows
+
+    list(score_rows(source, _questionnaire(), format="jsonl"))
+
+
+def _scenario_object(make):
+    from fourresp.scenario import Runner, check_scenario
+
+    (Runner if make == "runner" else check_scenario)({"id": "not-a-scenario"})
+
+
+def _seed_text():
+    from fourresp.scenario import Runner, load_scenario
+
+    Runner(load_scenario(), seed="1")
+
+
+def _add_supporter(**fields):
+    import tempfile
+
+    from fourresp.supporters import Pledge, open_registry
+
+    pledge = {"name": "A", "pledged_on": "2026-01-01", "framework_version": "1.0"}
+    with tempfile.TemporaryDirectory() as folder:
+        open_registry(f"{folder}/s.db").add(Pledge(**{**pledge, **fields}))
+
+
+def _search_supporters(prefix, **options):
+    import tempfile
+
+    from fourresp.supporters import open_registry
+
+    with tempfile.TemporaryDirectory() as folder:
+        open_registry(f"{folder}/s.db").search(prefix, **options)
+
+
+def _bar(percent, bars=None):
+    from fourresp.charts import Bar, bar_chart
+
+    bar_chart("T", bars if bars is not None else [Bar(label="a", percent=percent)])
+
+
+def _load_nul_path():
+    import pathlib
+
+    fourresp.load(pathlib.Path("a\x00b.yaml"))
+
+
+def _statements_without_actor():
+    from fourresp.assessment import Response, score
+    from fourresp.xapi import questionnaire_statements
+
+    questionnaire = _questionnaire()
+    response = Response(questionnaire=questionnaire.id, version=questionnaire.version, answers={})
+    result = score(questionnaire, response)
+    questionnaire_statements(
+        questionnaire, response, result, actor=None, activity_base="https://example.org/x"
+    )
+
+
+def _import_supporters(source):
+    import tempfile
+
+    from fourresp.supporters import open_registry
+
+    with tempfile.TemporaryDirectory() as folder:
+        open_registry(f"{folder}/s.db").import_from(source)
+
+
 API_CASES = {
     "emblem-name-number": (_emblem_name_number, "emblem(name=5): text arguments checked"),
+    # a fresh corpus: each was an AttributeError, TypeError or ValueError before
+    "answers-key-none": (lambda: _score({None: 3}), "a key that is not text"),
+    "score-a-mapping": (lambda: _score(response={"answers": {}}), "a mapping for a Response"),
+    "rows-binary-stream": (lambda: _rows_from(__import__("io").BytesIO(b"{}\n")), "bytes"),
+    "rows-not-a-stream": (lambda: _rows_from(5), "an int for a stream"),
+    "runner-of-a-mapping": (lambda: _scenario_object("runner"), "a mapping for a Scenario"),
+    "check-a-mapping": (lambda: _scenario_object("check"), "a mapping for a Scenario"),
+    "seed-as-text": (_seed_text, "a seed of '1'"),
+    "load-path-with-nul": (_load_nul_path, "a path holding NUL"),
+    "supporter-name-surrogate": (lambda: _add_supporter(name="A\ud800"), "UnicodeEncodeError"),
+    "supporter-email-surrogate": (
+        lambda: _add_supporter(email="\ud800@example.org"),
+        "UnicodeEncodeError",
+    ),
+    "supporters-search-surrogate": (lambda: _search_supporters("\ud800"), "UnicodeEncodeError"),
+    "bar-percent-huge-integer": (lambda: _bar(10**400), "OverflowError"),
+    "bar-percent-text": (lambda: _bar("50"), "TypeError"),
+    "bar-chart-of-mappings": (lambda: _bar(None, bars=[{"label": "a"}]), "AttributeError"),
+    "agent-mbox-number": (lambda: __import__("fourresp.xapi").xapi.agent(mbox=5), "AttributeError"),
+    "statements-actor-none": (_statements_without_actor, "TypeError"),
+    "surveyjs-of-none": (
+        lambda: __import__("fourresp.exchange").exchange.to_surveyjs(None),
+        "None",
+    ),
+    "supporters-import-bytes": (lambda: _import_supporters(__import__("io").BytesIO(b"")), "bytes"),
+    "supporters-search-limit-none": (lambda: _search_supporters("a", limit=None), "TypeError"),
 }
 
 
@@ -595,3 +708,54 @@ def test_wrong_typed_loader_arguments_are_library_errors(args, kwargs, error):
     with pytest.raises(fourresp.FourrespError) as caught:
         fourresp.validate(*args, **kwargs)
     assert type(caught.value).__name__ == error
+
+
+@pytest.mark.parametrize(
+    "verify",
+    [" h.p.s", "h.p.s\n", "{abc", "[1]", "a b", "\u009b[2J", "\u202eh.p.s", "h\u200b.p.s"],
+    ids=["space", "newline", "brace", "bracket", "inner-space", "c1", "bidi", "zero-width"],
+)
+@pytest.mark.parametrize("image", ["svg", "png"])
+def test_bake_refuses_a_verify_value_that_would_not_read_back(verify, image):
+    from fourresp.badges import badge, bake, to_png
+    from fourresp.errors import ArgumentError
+
+    picture = badge("a", "b") if image == "svg" else to_png(badge("a", "b"))
+    with pytest.raises(ArgumentError, match="verify"):
+        bake(picture, verify=verify)
+
+
+@pytest.mark.parametrize("verify", ["\x1b[2J", "\u009b[2J", "{x", "a b"])
+def test_unbake_refuses_a_baked_verify_value_no_jws_or_url_could_be(verify):
+    import struct
+    import zlib
+
+    from fourresp.badges import badge, bake, to_png, unbake
+    from fourresp.errors import DocumentError
+
+    png = bake(to_png(badge("a", "b")), verify="h.p.s")
+    body = b"openbadgecredential\x00\x00\x00\x00\x00" + verify.encode()
+    chunk = struct.pack(">I", len(body)) + b"iTXt" + body
+    chunk += struct.pack(">I", zlib.crc32(b"iTXt" + body))
+    start = png.index(b"openbadgecredential") - 8  # the chunk bake wrote, replaced
+    end = start + 12 + struct.unpack(">I", png[start : start + 4])[0]
+    with pytest.raises(DocumentError, match=r"verify|JSON"):  # '{x' reads as broken JSON
+        unbake(png[:start] + chunk + png[end:])
+    if verify == "\x1b[2J":
+        return  # XML cannot carry U+001B at all
+    svg = bake(badge("a", "b"), verify="h.p.s").replace('verify="h.p.s"', f'verify="{verify}"')
+    with pytest.raises(DocumentError, match="verify"):
+        unbake(svg)
+
+
+def test_twee_problems_are_capped_and_the_rest_counted():
+    from fourresp.errors import DocumentError
+    from fourresp.exchange import from_twee
+
+    story = ':: StoryData\n{"start": "start"}\n\n' + "::\n" * 5_000
+    with pytest.raises(DocumentError) as caught:
+        from_twee(story, filename="many.twee")
+    problems = caught.value.problems
+    assert len(problems) == fourresp.DEFAULT_LIMITS.max_problems + 1
+    assert problems[-1].code == "too-many-problems"
+    assert "4,900 more problems" in problems[-1].message

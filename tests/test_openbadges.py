@@ -276,7 +276,10 @@ def test_cli_bakes_and_unbakes_png(tmp_path, capsys):
     capsys.readouterr()
     assert main(["unbake", str(out)]) == 0
     assert json.loads(capsys.readouterr().out) == ASSERTION
-    assert main(["bake", str(png), "--verify", "h.p.s", "-o", str(out)]) == 0
+    # a PNG is written as every file is: an existing one only with --force
+    assert main(["bake", str(png), "--verify", "h.p.s", "-o", str(out)]) == 1
+    assert "add --force" in capsys.readouterr().err
+    assert main(["bake", str(png), "--verify", "h.p.s", "-o", str(out), "--force"]) == 0
     capsys.readouterr()
     assert main(["unbake", str(out)]) == 0
     assert capsys.readouterr().out.strip() == "h.p.s"

@@ -32,7 +32,13 @@ import yaml
 
 from fourresp.errors import StorageError
 
-__all__ = ["check_writable", "document_text", "replacing", "rescue", "write_atomically"]
+__all__ = [
+    "check_writable",
+    "document_text",
+    "replacing",
+    "rescue",
+    "write_atomically",
+]
 
 #: Whether the command line may replace existing files (its ``--force``).
 replacing: contextvars.ContextVar[bool] = contextvars.ContextVar("replacing", default=False)
@@ -51,6 +57,13 @@ def _problem(path: Path, exc: OSError) -> StorageError:
     return StorageError(f"cannot write {path}: {reason}")
 
 
+def _not_a_file(path: Path) -> str:
+    return (
+        f"cannot write {path}: it is not a regular file (a folder, device, FIFO or "
+        "socket is never replaced)"
+    )
+
+
 def check_writable(path: str | os.PathLike[str], *, replace: bool | None = None) -> None:
     """Raise :class:`StorageError` now if writing ``path`` later is bound to fail.
 
@@ -61,6 +74,8 @@ def check_writable(path: str | os.PathLike[str], *, replace: bool | None = None)
     allowed = replacing.get() if replace is None else replace
     if target.exists() and not allowed:
         raise StorageError(f"{path} exists: add --force to replace it")
+    if target.exists() and not target.is_file():
+        raise StorageError(_not_a_file(Path(path)))
     if not target.parent.is_dir():
         raise StorageError(f"cannot write {path}: the folder {target.parent} does not exist")
     if not os.access(target.parent, os.W_OK):
@@ -68,12 +83,13 @@ def check_writable(path: str | os.PathLike[str], *, replace: bool | None = None)
 
 
 def write_atomically(
-    path: str | os.PathLike[str], text: str, *, replace: bool | None = None
+    path: str | os.PathLike[str], text: str | bytes, *, replace: bool | None = None
 ) -> None:
-    """Write ``text`` (UTF-8) to ``path``: all of it or, on any failure, nothing.
+    """Write ``text`` (UTF-8, or bytes as they are) to ``path``: all of it or nothing.
 
     ``replace`` allows replacing an existing file (default: :data:`replacing`).
-    Raises :class:`StorageError` when the file exists and may not be replaced, or
+    Raises :class:`StorageError` when the file exists and may not be replaced, is
+    not a regular file (a folder, device, FIFO or socket is never replaced), or
     cannot be written.
     """
     shown = Path(path)
@@ -87,6 +103,8 @@ def write_atomically(
         raise _problem(shown, exc) from None
     if existing is not None and not allowed:
         raise StorageError(f"{shown} exists: add --force to replace it")
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        raise StorageError(_not_a_file(shown))
     mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()
     try:
         handle, temporary = tempfile.mkstemp(
@@ -95,8 +113,9 @@ def write_atomically(
     except OSError as exc:
         raise _problem(shown, exc) from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fchmod(stream.fileno(), mode)
             os.fsync(stream.fileno())

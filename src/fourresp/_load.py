@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
+from fourresp._document._inputs import open_input
 from fourresp._document._limits import DEFAULT_LIMITS, Limits
 from fourresp._document._located import located_problem
 from fourresp._document._paths import Path, Positions, format_path, locate
@@ -295,7 +296,7 @@ def _too_large(size: int, limits: Limits, source: str | None) -> DocumentError:
 def _read_file(path: os.PathLike[str] | str, limits: Limits) -> tuple[str, str]:
     name = os.fspath(path)
     try:
-        with open(name, "rb") as handle:
+        with open_input(name) as handle:
             raw = handle.read(limits.max_bytes + 1)
     except OSError as exc:
         raise _fail("unreadable", f"cannot read the file: {exc.strerror or exc}", name) from None

@@ -29,6 +29,7 @@ import hashlib
 import math
 import re
 from collections.abc import Sequence
+from typing import cast
 
 import attrs
 
@@ -162,9 +163,24 @@ def bar_chart(
 
 def _check_bars(bars: Sequence[Bar]) -> None:
     """Refuse a percent outside 0-100 or a colour that is not ``#rrggbb``."""
+    given = cast(object, bars)  # typed, yet checked
+    if isinstance(given, str | bytes) or not isinstance(given, Sequence):
+        raise ArgumentError(f"bars are a sequence of Bar, not {type(given).__name__}")
     for bar in bars:
-        if bar.percent is not None and not (math.isfinite(bar.percent) and 0 <= bar.percent <= 100):
-            raise ArgumentError(f"a bar's percent is from 0 to 100, not {bar.percent!r}")
+        if not isinstance(cast(object, bar), Bar):
+            raise ArgumentError(f"bars are a sequence of Bar, not of {type(bar).__name__}")
+        percent = bar.percent
+        # a number first (not text, not a bool), then in range: 10**400 as an int
+        # compares fine but cannot become a float
+        if percent is not None and (
+            isinstance(percent, bool)
+            or not isinstance(percent, int | float)
+            or not 0 <= percent <= 100
+            or not math.isfinite(percent)
+        ):
+            huge = type(percent) is int and abs(percent) > 10**20  # its repr may not exist
+            shown = "a huge integer" if huge else f"{percent!r:.40}"
+            raise ArgumentError(f"a bar's percent is a number from 0 to 100, not {shown}")
         if bar.colour is not None and not _HEX.fullmatch(bar.colour):
             raise ArgumentError(f"a bar's colour is #rrggbb, not {bar.colour!r}")
 

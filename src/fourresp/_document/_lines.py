@@ -8,18 +8,65 @@ start (Excel writes one) is dropped, also from a stream opened without utf-8-sig
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
+
+from fourresp.errors import DocumentError, Problem
 
 if TYPE_CHECKING:
     import csv
 
-__all__ = ["BoundedLines", "RowTooLarge", "csv_rows", "jsonl_lines"]
+__all__ = ["SKIP_LIMIT", "BoundedLines", "RowTooLarge", "csv_rows", "jsonl_lines", "undecodable"]
+
+# what a byte that is not UTF-8 reads as under errors="surrogateescape"
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
-def jsonl_lines(stream: IO[str], budget: int) -> Iterator[tuple[int, str | None]]:
+def undecodable(text: str) -> str | None:
+    """Why ``text`` (read with ``errors="surrogateescape"``) is not UTF-8, or None.
+
+    Batch files are read that way so that a line with a byte that is not UTF-8
+    is that line's problem, and the lines after it are still read.
+    """
+    found = _UNDECODABLE.search(text)
+    if found is None:
+        return None
+    byte = ord(found.group()) - 0xDC00
+    return (
+        f"not UTF-8: byte 0x{byte:02X} at character {found.start() + 1} cannot be "
+        "decoded; save the file as UTF-8"
+    )
+
+
+#: the most of one over-long line that is read and dropped: a line that goes on
+#: past it (``/dev/zero``, an endless pipe) ends the reading, so no file can
+#: keep a reader busy for ever
+SKIP_LIMIT = 16 * 1024 * 1024
+
+
+def _skip_rest(stream: IO[str], text: str, budget: int, line: int, source: str | None) -> None:
+    """Read and drop the rest of the line ``text`` began, at most :data:`SKIP_LIMIT`."""
+    skipped = len(text)
+    while text and not text.endswith("\n"):
+        if skipped > SKIP_LIMIT:
+            message = (
+                f"line {line} goes on past {SKIP_LIMIT:,} characters without ending; "
+                "the rest of the file is not read"
+            )
+            problem = Problem(code="too-large", message=message, source=source, line=line)
+            raise DocumentError([problem], source=source)
+        text = stream.readline(budget + 1)
+        skipped += len(text)
+
+
+def jsonl_lines(
+    stream: IO[str], budget: int, source: str | None = None
+) -> Iterator[tuple[int, str | None]]:
     """``(line number, text)`` of each line that is not blank; ``None`` for a line longer
-    than ``budget`` characters, the rest of which is skipped a budget at a time."""
+    than ``budget`` characters, the rest of which is skipped a budget at a time (a
+    line that never ends raises :class:`~fourresp.errors.DocumentError`, naming
+    ``source``)."""
     line = 0
     while True:
         text = stream.readline(budget + 1)
@@ -29,8 +76,7 @@ def jsonl_lines(stream: IO[str], budget: int) -> Iterator[tuple[int, str | None]
         if line == 1:
             text = text.removeprefix("\ufeff")
         if len(text) > budget and not text.endswith("\n"):
-            while text and not text.endswith("\n"):
-                text = stream.readline(budget + 1)
+            _skip_rest(stream, text, budget, line, source)
             yield line, None
             continue
         if text.strip():
@@ -46,11 +92,13 @@ class BoundedLines:
 
     ``start()`` begins a row; a row whose lines (a quoted cell may span several)
     add up to more than the budget raises :class:`RowTooLarge` once the rest of
-    its line is skipped, a budget at a time. ``lines`` counts the lines read.
+    its line is skipped, a budget at a time (a line that never ends raises
+    :class:`~fourresp.errors.DocumentError`). ``lines`` counts the lines read.
     """
 
-    def __init__(self, stream: IO[str], budget: int) -> None:
+    def __init__(self, stream: IO[str], budget: int, source: str | None = None) -> None:
         self.stream = stream
+        self.source = source
         self.budget = budget
         self.left = budget
         self.lines = 0
@@ -71,8 +119,7 @@ class BoundedLines:
             text = text.removeprefix("\ufeff")
         self.left -= len(text)
         if self.left < 0:
-            while text and not text.endswith("\n"):
-                text = self.stream.readline(self.budget + 1)
+            _skip_rest(self.stream, text, self.budget, self.lines, self.source)
             raise RowTooLarge
         return text
 

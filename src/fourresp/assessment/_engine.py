@@ -578,6 +578,13 @@ def score(
     Scorers must be pure: the engine remembers a group's outcome for a summary of
     its answers it has met before, which keeps scoring a large batch fast.
     """
+    if not isinstance(questionnaire, Questionnaire):
+        raise ArgumentError(f"score takes a Questionnaire, not {type(questionnaire).__name__}")
+    if not isinstance(response, Response):
+        raise ArgumentError(
+            f"score takes a Response, not {type(response).__name__} (fourresp.load(mapping, "
+            "kind='response') makes one from a mapping)"
+        )
     return plan_for(questionnaire, framework=framework, scorers=scorers, scorer=scorer).score(
         response
     )

@@ -347,10 +347,15 @@ class Answers(Mapping[str, Number | None]):
 
 
 def _answers(value: Mapping[str, Number | None] | Answers) -> Answers:
-    if value.__class__ is not Answers and not isinstance(value, Mapping):
+    if value.__class__ is Answers:
+        return Answers.of(value)
+    if not isinstance(value, Mapping):
         raise ArgumentError(
             f"answers are a mapping of item id to a number or None, not {type(value).__name__}"
         )
+    for key in value:  # a key that is not text could not even be named in a problem
+        if not isinstance(key, str):
+            raise ArgumentError(f"answers are keyed by item id (text), not {key!r}")
     return Answers.of(value)
 
 

@@ -34,7 +34,6 @@ from typing import Any, Literal, overload
 
 import attrs
 
-from fourresp._document._tree import text_problem
 from fourresp.badges._png import PNG_SIGNATURE, bake_png, read_png
 from fourresp.badges._shields import escape
 from fourresp.errors import ArgumentError, DocumentError, Problem
@@ -157,6 +156,36 @@ _MAX_NODES = 1_000_000
 _MAX_INT = 10**1000  # integers need fewer digits than this to be baked
 _MAX_TEXT = 4 * 1024 * 1024
 _URL = re.compile(r"https?://", re.IGNORECASE)
+# What no JWS, JWT or URL holds: white space, controls (C0 and C1), invisible
+# format characters (bidirectional controls, zero-width ones, the BOM),
+# surrogates and noncharacters. Refused in what bake writes and in what unbake
+# reads, so a verify value reads back exactly and prints as it is.
+_NOT_IN_VERIFY = re.compile(
+    "[\\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\ufeff\ud800-\udfff\ufffe\uffff]"
+)
+
+
+def verify_problem(verify: str) -> str | None:
+    """Why ``verify`` cannot be a baked JWS, JWT or URL, or None when it can be.
+
+    A PNG carries either the JSON or the verify value as one text, so a value
+    starting with ``{`` or ``[`` would read back as JSON, and one with white space
+    around it would read back trimmed.
+    """
+    if len(verify) > _MAX_TEXT:
+        return f"verify is longer than {_MAX_TEXT} characters"
+    found = _NOT_IN_VERIFY.search(verify)
+    if found is not None:
+        return (
+            f"verify holds U+{ord(found.group()):04X} at character {found.start() + 1}; "
+            "a JWS, a JWT or a URL has no white space, control or invisible characters"
+        )
+    if verify[:1] in ("{", "["):
+        return "verify starts with '{' or '[', so it would read back as JSON, not a JWS or URL"
+    return None
+
+
 _XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -324,11 +353,9 @@ def bake(
     if verify is not None:
         if not isinstance(verify, str) or not verify.strip():
             raise ArgumentError("verify is a non-empty string: a JWS, a JWT or a URL")
-        problem = text_problem(verify)
-        if problem is not None or _XML_CHAR.search(verify):  # it is written into the image
-            raise ArgumentError(f"verify holds a character no image can carry: {problem}")
-        if len(verify) > _MAX_TEXT:
-            raise ArgumentError(f"verify is longer than {_MAX_TEXT} characters")
+        problem = verify_problem(verify)
+        if problem is not None:
+            raise ArgumentError(problem)
     text = None
     if payload is not None:
         check_json(payload)
@@ -426,7 +453,7 @@ def unbake(image: str | bytes) -> BakedBadge | None:
         png_version, png_text = found
         if png_text.lstrip()[:1] in ("{", "["):
             return BakedBadge(version=png_version, payload=_parse(png_text), verify=None)
-        return BakedBadge(version=png_version, payload=None, verify=png_text.strip())
+        return BakedBadge(version=png_version, payload=None, verify=_verify(png_text.strip()))
     if data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] != b"<" or b"\0" in data[:64]:
         raise _problem("the image is neither an SVG nor a PNG, the formats badges are baked in")
     scan = _Scan(data)
@@ -436,7 +463,18 @@ def unbake(image: str | bytes) -> BakedBadge | None:
     version: Version = "2.0" if uri == OB2_NAMESPACE else "3.0"
     text = "".join(texts).strip()
     payload = _parse(text) if text else None
-    return BakedBadge(version=version, payload=payload, verify=attributes.get("verify"))
+    verify = attributes.get("verify")
+    return BakedBadge(
+        version=version, payload=payload, verify=None if verify is None else _verify(verify)
+    )
+
+
+def _verify(verify: str) -> str:
+    """A baked verify value, refused when no JWS, JWT or URL could be it."""
+    problem = verify_problem(verify) if verify else "verify is empty"
+    if problem is not None:
+        raise _problem(f"the baked {problem}", "bad-verify")
+    return verify
 
 
 def _parse(text: str) -> Any:

@@ -229,15 +229,20 @@ def _ask_items(
     """
     answers: dict[str, float | None] = {}
     items = questionnaire.items
+    # Each item's screen is made once: input that keeps going back ("b" on the
+    # first item, 400 KB of it) then costs a write per line, not a re-wrap.
+    screens: dict[int, tuple[str, dict[str, float]]] = {}
     index = 0
     while index < len(items):
         item = items[index]
         scale = questionnaire.scale_of(item)
-        choices = _choices(scale)
-        _say(prompts)
-        _say(prompts, f"[{index + 1}/{len(items)}] {owner.get(item.aspect, '')}".rstrip())
-        _say(prompts, _wrap(item.text))
-        _show_scale(prompts, scale, answers.get(item.id))
+        if index not in screens:
+            heading = f"[{index + 1}/{len(items)}] {owner.get(item.aspect, '')}".rstrip()
+            screen = terminal_text(f"\n{heading}\n{_wrap(item.text)}\n  {_labels(scale)}\n")
+            screens[index] = (screen, _choices(scale))
+        screen, choices = screens[index]
+        prompts.write(screen)
+        _show_earlier(prompts, scale, answers.get(item.id))
         prompts.write("> ")
         prompts.flush()
         line = read_line(answers_in)
@@ -275,12 +280,15 @@ def _choices(scale: Scale) -> dict[str, float]:
     return choices
 
 
-def _show_scale(prompts: TextIO, scale: Scale, earlier: float | None) -> None:
-    """The scale's points with their labels, and the answer given before, if any."""
-    labels = "  ".join(
+def _labels(scale: Scale) -> str:
+    """The scale's points with their labels, on one line."""
+    return "  ".join(
         f"{p} {scale.label_for(p)}" if scale.label_for(p) else str(p) for p in scale.points
     )
-    _say(prompts, f"  {labels}")
+
+
+def _show_earlier(prompts: TextIO, scale: Scale, earlier: float | None) -> None:
+    """The answer given before, if any."""
     if earlier is not None:
         label = scale.label_for(earlier)
         _say(prompts, f"  (your answer: {earlier}{f' {label}' if label else ''}; Enter keeps it)")

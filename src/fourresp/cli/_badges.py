@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from fourresp._document._inputs import open_input
+from fourresp._files import write_atomically
 from fourresp.badges import STYLES, THEMES, badge, bake, emblem, unbake
 from fourresp.badges._png import PNG_SIGNATURE
 from fourresp.cli._common import (
@@ -98,7 +99,7 @@ def _unreadable(path: Path, reason: str, code: str = "unreadable") -> DocumentEr
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        with path.open("rb") as stream:
+        with open_input(path) as stream:
             data = stream.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
         raise _unreadable(path, f"cannot read the file: {exc.strerror}") from None
@@ -196,13 +197,7 @@ def _emit_bytes(data: bytes, output: Path | None, out: TextIO) -> None:
         buffer.write(data)
         buffer.flush()
         return
-    temporary = output.with_name(f".{output.name}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, output)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise _unreadable(output, f"cannot write the file: {exc.strerror}") from None
+    write_atomically(output, data)  # as every file the command line writes
     print(f"wrote {output}", file=sys.stderr)
 
 

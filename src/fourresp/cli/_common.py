@@ -7,9 +7,12 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from fourresp._files import write_atomically
+
+if TYPE_CHECKING:
+    from fourresp.scenario import Run, Runner
 
 __all__ = [
     "EXIT_INTERRUPTED",
@@ -21,6 +24,7 @@ __all__ = [
     "argv_problem",
     "emit",
     "read_line",
+    "resume_from",
     "say",
     "terminal_text",
 ]
@@ -53,6 +57,16 @@ def add_command(
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     return parser
+
+
+def resume_from(runner: Runner, path: Path) -> Run:
+    """``runner.resume(path)``, a save that no longer fits named in the error."""
+    from fourresp.errors import ResumeError
+
+    try:
+        return runner.resume(path)
+    except ResumeError as exc:
+        raise ResumeError(f"{path}: {exc}", step=exc.step) from None
 
 
 def emit(text: str, output: Path | None, out: TextIO) -> None:

@@ -10,9 +10,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
+import attrs
+
 import fourresp
 from fourresp._files import document_text
-from fourresp.cli._common import EXIT_OK, EXIT_USAGE, add_command, emit
+from fourresp.cli._common import EXIT_OK, EXIT_USAGE, add_command, emit, resume_from
 
 __all__ = ["add_commands"]
 
@@ -181,7 +183,7 @@ def xapi_command(args: argparse.Namespace, out: TextIO) -> int:
         scenario = load_scenario(args.scenario)
         runner = Runner(scenario)
         if args.run is not None:
-            run = runner.resume(args.run)
+            run = resume_from(runner, args.run)
         else:
             run = runner.start()
             for choice in (c.strip() for c in (args.choices or "").split(",") if c.strip()):
@@ -227,11 +229,19 @@ def import_surveyjs(args: argparse.Namespace, out: TextIO) -> int:
     from fourresp._load import read_data
     from fourresp.assessment import load_questionnaire, result_markdown, score
     from fourresp.cli._assess import render_result
+    from fourresp.errors import DocumentError
     from fourresp.exchange import from_surveyjs
 
     questionnaire = load_questionnaire(args.questionnaire)
     data = read_data(args.file, format="json")
-    imported = from_surveyjs(questionnaire, data, respondent=args.respondent)
+    try:
+        imported = from_surveyjs(questionnaire, data, respondent=args.respondent)
+        result = score(questionnaire, imported.response)
+    except DocumentError as exc:  # about the data read from the file: name it
+        named = [
+            attrs.evolve(p, source=str(args.file)) if p.source is None else p for p in exc.problems
+        ]
+        raise DocumentError(named, source=str(args.file)) from None
     if imported.ignored:
         print(
             f"{args.file}: ignored {len(imported.ignored)} key(s) that are not items: "
@@ -239,7 +249,6 @@ def import_surveyjs(args: argparse.Namespace, out: TextIO) -> int:
             + (", ..." if len(imported.ignored) > 10 else ""),
             file=sys.stderr,
         )
-    result = score(questionnaire, imported.response)
     if args.result_format == "json":
         text = json.dumps(fourresp.to_document(result), indent=2, ensure_ascii=False)
     elif args.result_format == "markdown":
@@ -262,6 +271,7 @@ def import_command(args: argparse.Namespace, out: TextIO) -> int:
 
 def read_twee_file(path: Path) -> Any:
     """The scenario in a ``.twee`` file, read within its byte budget; warnings go to stderr."""
+    from fourresp._document._inputs import open_input
     from fourresp.errors import DocumentError, Problem
     from fourresp.exchange import from_twee
     from fourresp.exchange._twee import MAX_TWEE_BYTES
@@ -270,7 +280,7 @@ def read_twee_file(path: Path) -> Any:
         return DocumentError([Problem(code="unreadable", message=message, source=str(path))])
 
     try:
-        with path.open("rb") as stream:
+        with open_input(path) as stream:
             data = stream.read(MAX_TWEE_BYTES + 1)
     except OSError as exc:
         raise refuse(f"cannot read the file: {exc.strerror}") from None

@@ -17,6 +17,7 @@ from fourresp.cli._common import (
     EXIT_PROBLEMS,
     add_command,
     read_line,
+    resume_from,
     terminal_text,
 )
 from fourresp.errors import ChoiceError, StorageError
@@ -163,7 +164,7 @@ def play_command(args: argparse.Namespace, out: TextIO) -> int:
     """``fourresp play``."""
     scenario = load_scenario(args.scenario)
     runner = Runner(scenario, seed=args.seed)
-    run = runner.resume(args.resume) if args.resume is not None else runner.start()
+    run = resume_from(runner, args.resume) if args.resume is not None else runner.start()
     args.resumed = runner.save(run) if args.resume is not None else None
     if args.choices is not None:
         wanted = [part.strip() for part in args.choices.split(",") if part.strip()]

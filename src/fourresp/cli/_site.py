@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from fourresp._document._inputs import open_input
 from fourresp.cli._common import EXIT_INTERRUPTED, EXIT_OK
 from fourresp.errors import ArgumentError, MissingExtraError
 
@@ -52,6 +53,21 @@ def add_commands(commands: Any) -> None:
     serve.set_defaults(handler=_serve)
 
 
+#: the longest secret file read; a longer one (or /dev/zero) is refused unread
+MAX_SECRET_BYTES = 4096
+
+
+def _read_secret(path: Path) -> bytes:
+    try:
+        with open_input(path) as stream:
+            key = stream.read(MAX_SECRET_BYTES + 1)
+    except OSError as error:
+        raise ArgumentError(f"{path}: cannot read the secret file ({error.strerror})") from None
+    if len(key) > MAX_SECRET_BYTES:
+        raise ArgumentError(f"{path}: the secret file holds more than {MAX_SECRET_BYTES} bytes")
+    return key.strip()
+
+
 def _secret(args: argparse.Namespace) -> bytes:
     from_env = os.environ.get("FOURRESP_SECRET_KEY")
     if from_env:
@@ -64,7 +80,7 @@ def _secret(args: argparse.Namespace) -> bytes:
             )
         path = Path(args.db + ".secret")
     if path.exists():
-        key = path.read_bytes().strip()
+        key = _read_secret(path)
         if len(key) < 16:
             raise ArgumentError(f"{path}: the secret must be at least 16 characters")
         return key
@@ -90,6 +106,10 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
         raise MissingExtraError('the site needs Flask: pip install "fourresp[site]"') from None
     if not 0 <= args.port < 65536:
         raise ArgumentError(f"--port must be between 0 (any free port) and 65535, not {args.port}")
+    try:  # checked before anything is made: a name no resolver could take
+        args.host.encode("idna")
+    except UnicodeError:
+        raise ArgumentError(f"--host is a host name or address, not {args.host!r}") from None
     app = create_app(db=args.db, secret_key=_secret(args), base_url=args.base_url)
     try:
         server = make_server(args.host, args.port, app, threaded=True)
@@ -97,6 +117,8 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
         raise ArgumentError(
             f"cannot listen on {args.host}:{args.port} ({error.strerror})"
         ) from None
+    except ValueError as error:
+        raise ArgumentError(f"cannot listen on {args.host!r}:{args.port} ({error})") from None
     print(f"serving on http://{args.host}:{server.server_port}/ (Ctrl-C to stop)", file=out)
     out.flush()
     try:

@@ -152,7 +152,9 @@ def _withdraw(registry: SupporterRegistry, args: argparse.Namespace, out: TextIO
     """Erase a supporter, found by id or e-mail."""
     who = args.who
     found = registry.find(email=who) if "@" in who else None
-    number = found.id if found is not None else (int(who) if who.isdigit() else None)
+    # an id is ASCII digits within SQLite's integers; anything longer is no one's
+    plain = who.isascii() and who.isdigit() and len(who) <= 18
+    number = found.id if found is not None else (int(who) if plain else None)
     if number is None or not registry.withdraw(number):
         raise NotFoundError(f"no supporter {who!r}")
     print(f"supporter {number} withdrawn and erased", file=out)

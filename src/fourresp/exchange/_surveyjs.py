@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -175,8 +175,13 @@ def to_surveyjs(
     survey's results. Raises :class:`~fourresp.errors.ArgumentError` when an item
     id is also the name of a calculated value.
     """
+    from fourresp.assessment import Questionnaire
     from fourresp.content import load_framework
 
+    if not isinstance(cast(object, questionnaire), Questionnaire):  # typed, yet checked
+        raise ArgumentError(
+            f"to_surveyjs takes a Questionnaire, not {type(questionnaire).__name__}"
+        )
     framework = framework or load_framework()
     groups = _groups(questionnaire, framework)
     clashes = sorted(

@@ -39,8 +39,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from fourresp._document._limits import DEFAULT_LIMITS
 from fourresp._document._paths import format_path
-from fourresp.errors import DocumentError, Problem
+from fourresp.errors import DocumentError, Problem, Severity
 from fourresp.exchange._twee_format import (
     ENDING_TAG,
     ID_PATTERN,
@@ -97,16 +98,40 @@ class _Import:
         self.filename = filename
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
+        # at most DEFAULT_LIMITS.max_problems of each are kept, the rest counted:
+        # 400,000 passages all named '' must not cost 400,000 messages
+        self.more_problems = 0
+        self.more_warnings = 0
         self.passages = read_passages(source)
 
     def problem(
         self, message: str, line: int | None = None, code: str = "twee", path: str = "$"
     ) -> None:
+        if len(self.problems) >= DEFAULT_LIMITS.max_problems:
+            self.more_problems += 1
+            return
         self.problems.append(
             Problem(code=code, message=message, source=self.filename, line=line, path=path)
         )
 
+    def listed(self, found: list[Problem], more: int, severity: Severity) -> list[Problem]:
+        """``found``, and a last problem saying how many more were not listed."""
+        if not more:
+            return found
+        message = (
+            f"and {more:,} more {'problem' if severity == 'error' else 'warning'}"
+            f"{'s' if more != 1 else ''} not listed (at most {DEFAULT_LIMITS.max_problems} "
+            "are collected)"
+        )
+        last = Problem(
+            code="too-many-problems", message=message, source=self.filename, severity=severity
+        )
+        return [*found, last]
+
     def warn(self, message: str, line: int | None, path: str) -> None:
+        if len(self.warnings) >= DEFAULT_LIMITS.max_problems:
+            self.more_warnings += 1
+            return
         self.warnings.append(
             Problem(
                 code="twee",
@@ -165,9 +190,9 @@ def from_twee(
     run = _Import(source, filename)
     document = _document(run, title)
     if warnings is not None:
-        warnings.extend(run.warnings)
+        warnings.extend(run.listed(run.warnings, run.more_warnings, "warning"))
     if run.problems or document is None:
-        raise DocumentError(run.problems, source=filename)
+        raise DocumentError(run.listed(run.problems, run.more_problems, "error"), source=filename)
     lines: dict[str, int] = document.pop("_lines")
     story_line = document.pop("_story_line")
     try:

@@ -15,7 +15,7 @@ import os
 import secrets
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fourresp._load import DocumentKind
 from fourresp.content import Framework, load_framework
@@ -62,10 +62,16 @@ class Runner:
         seed: int | None = None,
         framework: Framework | None = None,
     ) -> None:
-        if seed is not None and (isinstance(seed, bool) or not 0 <= seed < 2**64):
+        if seed is not None and (
+            isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64
+        ):
             from fourresp.errors import ArgumentError
 
             raise ArgumentError(f"a seed is a whole number from 0 to 2**64 - 1, not {seed!r}")
+        if not isinstance(cast(object, scenario), Scenario):  # typed, yet checked
+            from fourresp.errors import ArgumentError
+
+            raise ArgumentError(f"a Runner plays a Scenario, not {type(scenario).__name__}")
         self.seed = seed
         self.scenario = scenario
         self._compiled = CompiledScenario(scenario, framework or load_framework())

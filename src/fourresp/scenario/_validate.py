@@ -18,6 +18,8 @@ Every code is documented in ``docs/scenario-diagnostics.md``.
 
 from __future__ import annotations
 
+from typing import cast
+
 from fourresp.content import Framework, load_framework
 from fourresp.errors import Problem
 from fourresp.scenario._authoring import authoring_findings
@@ -66,6 +68,10 @@ def check_scenario(
     ``_balance``; with ``balance``, the report also has the balance report (each
     ending's probability under random play, positional strategies, net ranges).
     """
+    if not isinstance(cast(object, scenario), Scenario):  # typed, yet checked
+        from fourresp.errors import ArgumentError
+
+        raise ArgumentError(f"check_scenario checks a Scenario, not {type(scenario).__name__}")
     framework = framework or load_framework()
     structure = Structure(scenario, framework)
     diagnostics = _static_diagnostics(scenario, framework, structure)

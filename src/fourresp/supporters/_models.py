@@ -28,6 +28,7 @@ from typing import Any
 
 import attrs
 
+from fourresp._document._tree import text_problem
 from fourresp._load import DocumentKind
 from fourresp.errors import DocumentError, Problem
 from fourresp.supporters._countries import COUNTRY_CODES
@@ -118,7 +119,8 @@ def _clean_string(value: str, field: str, limit: int) -> tuple[str | None, str |
         text = _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
         for char in text:
             category = unicodedata.category(char)
-            if category == "Cc" or (category == "Cf" and char not in _JOINERS):
+            # Cs: a lone surrogate, which no writer (UTF-8, SQLite, JSON) can take
+            if category in ("Cc", "Cs") or (category == "Cf" and char not in _JOINERS):
                 return None, (
                     f"{field} contains an invisible or control character "
                     f"(U+{ord(char):04X}): remove it"
@@ -147,6 +149,8 @@ def _email(value: Any) -> tuple[str | None, str | None]:
         return None, f"email must be text, not {type(value).__name__}"
     if value.isascii():  # NFC leaves ASCII alone
         address = value.strip().lower()
+    elif text_problem(value) is not None:
+        return None, f"email: {text_problem(value)}"
     else:
         address = unicodedata.normalize("NFC", value).strip().lower()
     if len(address) > MAX_EMAIL:

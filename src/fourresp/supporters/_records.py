@@ -21,6 +21,7 @@ from fourresp.supporters._tables import COLUMNS
 __all__ = ["MAX_LINE", "at", "cell", "record", "records"]
 
 MAX_LINE = 64 * 1024  # characters in one JSON Lines record (a pledge is well under 2 KiB)
+MAX_INTEGER_DIGITS = 20  # every 64-bit integer fits, as in the loader's Limits
 
 
 def at(message: str, source: str | None, line: int | None) -> Problem:
@@ -52,12 +53,15 @@ def records(
 def _jsonl_records(
     stream: IO[str], name: str | None, problems: list[Problem]
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    for line, text in jsonl_lines(stream, MAX_LINE):
+    for line, text in jsonl_lines(stream, MAX_LINE, name):
         if text is None:
             problems.append(at(f"the line is longer than {MAX_LINE:,} characters", name, line))
             continue
         try:
-            record = json.loads(text)
+            record = json.loads(text, parse_int=_integer, parse_constant=_no_constant)
+        except _Refused as exc:
+            problems.append(at(f"not valid JSON: {exc}", name, line))
+            continue
         except json.JSONDecodeError as exc:
             message = f"not valid JSON: {exc.msg}"
             problems.append(_syntax("json-syntax", message, name, line, exc.colno))
@@ -73,21 +77,44 @@ def _jsonl_records(
         yield line, record
 
 
+class _Refused(ValueError):
+    """A number the import does not read (JSON's own rules allow it)."""
+
+
+def _integer(token: str) -> int:
+    # checked before converting: a 5,000-digit integer costs nothing and says why
+    if len(token.lstrip("-")) > MAX_INTEGER_DIGITS:
+        digits = len(token.lstrip("-"))
+        raise _Refused(f"an integer of {digits:,} digits (at most {MAX_INTEGER_DIGITS})")
+    return int(token)
+
+
+def _no_constant(name: str) -> Any:
+    raise _Refused(f"{name} is not a number JSON documents may hold")
+
+
 _TRUE = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
 def _csv_records(
     stream: IO[str], name: str | None, problems: list[Problem]
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    lines = BoundedLines(stream, MAX_LINE)  # a row, however many cells, within MAX_LINE
+    lines = BoundedLines(stream, MAX_LINE, name)  # a row, however many cells, within MAX_LINE
     reader = csv.reader(lines)
     try:
         header = next(reader, None)
+    except RowTooLarge:
+        problems.append(at(f"the header is longer than {MAX_LINE:,} characters", name, 1))
+        return
     except csv.Error as exc:
         problems.append(_syntax("csv-syntax", f"not valid CSV: {exc}", name, reader.line_num))
         return
     if header is None:
         return
+    for column, value in enumerate(header, start=1):
+        if value and value in header[: column - 1]:  # a second value would be lost
+            problems.append(at(f"column {column}: {value!r} is already a column", name, 1))
+            return
     for start, row in csv_rows(lines, reader):
         if isinstance(row, RowTooLarge):
             problems.append(at(f"the row is longer than {MAX_LINE:,} characters", name, start))

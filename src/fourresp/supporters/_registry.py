@@ -23,13 +23,16 @@ import binascii
 import csv
 import datetime
 import functools
+import io
 import json
 import os
 from collections.abc import Iterator
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, cast
 
 import attrs
 
+from fourresp._document._inputs import open_input
+from fourresp._document._tree import text_problem
 from fourresp.errors import ArgumentError, DocumentError, NotFoundError, Problem, StorageError
 from fourresp.supporters._identity import EmailHasher, identity_of, is_hex, is_withdrawn, name_key
 from fourresp.supporters._models import (
@@ -196,6 +199,10 @@ class SQLRegistry(StorageBase):
         """
         if not isinstance(prefix, str):
             raise ArgumentError("the prefix is text")
+        if text_problem(prefix) is not None:
+            raise ArgumentError(f"the prefix: {text_problem(prefix)}")
+        if isinstance(limit, bool) or not isinstance(limit, int):
+            raise ArgumentError(f"limit is a whole number, not {limit!r}")
         folded = name_key(" ".join(prefix.split()))
         if not folded:
             return ()
@@ -301,11 +308,18 @@ class SQLRegistry(StorageBase):
             name = os.fspath(source)
             chosen = format or ("csv" if name.lower().endswith(".csv") else "jsonl")
             try:
-                stream = open(name, encoding="utf-8-sig", newline="")  # noqa: SIM115
+                # not a FIFO's writer to wait for (see open_input)
+                stream = io.TextIOWrapper(open_input(name), encoding="utf-8-sig", newline="")
             except OSError as exc:
                 raise StorageError(f"cannot read {name}: {exc.strerror or exc}") from None
             with stream:
                 return self._import(stream, chosen, name, include_withdrawn)
+        given = cast(object, source)  # typed as a text stream, yet checked
+        if isinstance(given, io.RawIOBase | io.BufferedIOBase) or not hasattr(given, "readline"):
+            raise ArgumentError(
+                "import from a path or a text stream (open it with encoding='utf-8'), "
+                f"not {type(source).__name__}"
+            )
         label = getattr(source, "name", None)
         return self._import(
             source, format or "jsonl", label if isinstance(label, str) else None, include_withdrawn

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from fourresp._checks import absolute_iri, non_empty_text
 from fourresp.errors import ArgumentError
@@ -44,6 +44,8 @@ class Attempt:
         timestamp: Timestamp | None,
         platform: str,
     ) -> None:
+        if not isinstance(cast(object, actor), Mapping):  # typed, yet checked
+            raise ArgumentError(f"the actor is a mapping (see agent()), not {type(actor).__name__}")
         from fourresp.content import load_framework
 
         framework = load_framework()

@@ -7,7 +7,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from fourresp._checks import absolute_iri, non_empty_text
 from fourresp.errors import ArgumentError
@@ -48,6 +48,15 @@ def agent(
     IRI) and ``account_name``. Raises :class:`~fourresp.errors.ArgumentError`
     for none, several, or a malformed one.
     """
+    for label, value in (
+        ("mbox", mbox),
+        ("mbox_sha1sum", mbox_sha1sum),
+        ("account_home_page", account_home_page),
+        ("account_name", account_name),
+        ("name", name),
+    ):
+        if not isinstance(cast(object, value), str | None):  # typed, yet checked
+            raise ArgumentError(f"{label} is text, not {type(value).__name__}")
     given = [
         mbox is not None,
         mbox_sha1sum is not None,
