@@ -385,3 +385,13 @@ def test_an_import_that_is_not_valid_csv_is_refused_at_its_line(text, line):
     [problem] = caught.value.problems
     assert (problem.code, problem.line) == ("csv-syntax", line)
     assert problem.message.startswith("not valid CSV: new-line character seen")
+
+
+def test_a_csv_header_over_the_row_budget_is_refused_at_line_1():
+    with open_registry() as registry:
+        with pytest.raises(DocumentError) as caught:
+            registry.import_from(io.StringIO("x" * 70_000 + ",name\nAda\n"), format="csv")
+        assert registry.count() == 0
+    [problem] = caught.value.problems
+    assert problem.line == 1
+    assert "header is longer than" in problem.message
