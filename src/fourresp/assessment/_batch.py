@@ -5,7 +5,9 @@ budget, a bad row refused on its own) and scored one at a time, so memory does
 not grow with the size of the file. :func:`score_rows` gives light rows (the
 overall and responsibility scores and bands a table needs) and builds a full
 :class:`Result` only when asked; :func:`score_batch` gives a full ``Result`` per
-row.
+row. A plainly well-formed row whose answers fit is taken the quick way (see
+:func:`_fitting`): checked and summed straight from its parsed mapping, and for
+:func:`table_rows` (what ``fourresp assess-batch`` writes) without a response.
 """
 
 from __future__ import annotations

@@ -245,12 +245,10 @@ class Plan:
         self.leftover = tuple(p for p in range(self.size) if p not in covered)
         everything = tuple(p for owner in self.responsibilities for p in owner.group.positions)
         if self.packing is not None:
-            # Plain answers only (see plain_answer): one found there passes the quick check.
+            # Plain answers only (see plain_answer), the leftover items' in the last field.
             field = {p: n for n, o in enumerate(self.responsibilities) for p in o.group.positions}
-            last = len(self.responsibilities)  # the leftover items' field
-            self.spread = spread(
-                self.packing, self.vectors, keying.lookup, field, last, plain_answer
-            )
+            last, lookup = len(self.responsibilities), keying.lookup
+            self.spread = spread(self.packing, self.vectors, lookup, field, last, plain_answer)
         self.overall: _Group[tuple[Score, Band | None]] = _Group(
             everything + self.leftover,
             questionnaire.bands_for("overall"),
@@ -456,14 +454,12 @@ class Plan:
     def light_answers(
         self, answers: dict[str, object]
     ) -> tuple[Score, list[ResponsibilityResult]] | None:
-        """What :meth:`light` gives for these answers when every one is plainly a point of
-        its item's scale (see :meth:`_spread`) and the scorer is additive; else None.
+        """What :meth:`light` gives when every answer is plainly a point of its item's
+        scale (see :func:`plain_answer`) and the scorer is additive; else None.
 
-        The aspects are not needed, so one sum over the answers gives every
-        responsibility's totals (see :class:`Spread`), where walking the aspects' blocks
-        reads every answer twice and looks up a dozen memos. A speed trick, part of
-        the quick rows of a batch (see ``_batch._fitting``): about 1.25x on
-        ``fourresp assess-batch`` on its own (23 against 29 us a row, CPU time).
+        One sum over the answers gives every responsibility's totals (:class:`Spread`);
+        a speed trick, part of a batch's quick rows (``_batch._fitting``): about
+        1.25x on ``fourresp assess-batch`` alone (23 against 29 us a row).
         """
         spread = self.spread
         if spread is None:
