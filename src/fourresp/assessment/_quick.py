@@ -25,7 +25,7 @@ from typing import cast
 
 from fourresp.assessment._models import Response
 
-__all__ = ["MAX_ANSWERS", "quick_response"]
+__all__ = ["MAX_ANSWERS", "plain_answer", "plain_fields", "quick_response", "response_of"]
 
 _KEYS = frozenset(
     ("kind", "questionnaire", "version", "answers", "respondent", "started_at", "completed_at")
@@ -71,35 +71,57 @@ def _matches(pattern: re.Pattern[str], value: object) -> bool:
     return isinstance(value, str) and len(value) <= 64 and pattern.fullmatch(value) is not None
 
 
-def quick_response(document: Mapping[str, object]) -> Response | None:
-    """The response in ``document`` when it is plainly well formed; None to use the loader."""
+def plain_answer(item_id: str, value: object) -> bool:
+    """Whether one answer, alone, is of the shape :func:`quick_response` accepts."""
+    # NaN and the infinities are outside the bounds too.
+    in_bounds = value is None or (
+        value.__class__ in (int, float) and -_MAX_INTEGER <= value <= _MAX_INTEGER
+    )
+    return in_bounds and _ITEMS.fullmatch(item_id + "\n") is not None
+
+
+def plain_fields(document: Mapping[str, object]) -> bool:
+    """Whether everything in ``document`` but its answers' contents is plainly well formed.
+
+    The answers need only be a mapping of at most :data:`MAX_ANSWERS` entries here.
+    """
     if not isinstance(document, dict) or not _KEYS.issuperset(document):
-        return None
-    questionnaire = document.get("questionnaire")
-    version = document.get("version")
+        return False
     answers = document.get("answers")
     respondent = document.get("respondent")
     started_at = document.get("started_at")
     completed_at = document.get("completed_at")
-    if (
-        document.get("kind", "response") != "response"
-        or not isinstance(questionnaire, str)
-        or not _matches(_IDENTIFIER, questionnaire)
-        or not isinstance(version, str)
-        or not _matches(_VERSION, version)
-        or not isinstance(answers, dict)
-        or len(answers) > MAX_ANSWERS
-        or not (respondent is None or _short_text(respondent, 200))
-        or not (started_at is None or _matches(_TIMESTAMP, started_at))
-        or not (completed_at is None or _matches(_TIMESTAMP, completed_at))
-        or not _plain_answers(answers)
-    ):
-        return None
+    return (
+        document.get("kind", "response") == "response"
+        and _matches(_IDENTIFIER, document.get("questionnaire"))
+        and _matches(_VERSION, document.get("version"))
+        and isinstance(answers, dict)
+        and len(answers) <= MAX_ANSWERS
+        and (respondent is None or _short_text(respondent, 200))
+        and (started_at is None or _matches(_TIMESTAMP, started_at))
+        and (completed_at is None or _matches(_TIMESTAMP, completed_at))
+    )
+
+
+def response_of(document: Mapping[str, object]) -> Response:
+    """The response of a document whose fields and answers are plainly well formed."""
+    respondent = document.get("respondent")
+    started_at = document.get("started_at")
+    completed_at = document.get("completed_at")
     return Response(
-        questionnaire=questionnaire,
-        version=version,
-        answers=answers,
+        questionnaire=cast("str", document["questionnaire"]),
+        version=cast("str", document["version"]),
+        answers=cast("dict[str, float | None]", document["answers"]),
         respondent=respondent if isinstance(respondent, str) else None,
         started_at=started_at if isinstance(started_at, str) else None,
         completed_at=completed_at if isinstance(completed_at, str) else None,
     )
+
+
+def quick_response(document: Mapping[str, object]) -> Response | None:
+    """The response in ``document`` when it is plainly well formed; None to use the loader."""
+    if not plain_fields(document):
+        return None
+    if not _plain_answers(cast("dict[str, object]", document["answers"])):
+        return None
+    return response_of(document)

@@ -32,7 +32,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import IO, Any, Literal, cast
+from typing import IO, Any, Literal, Protocol, TypeVar, cast
 
 import attrs
 
@@ -51,7 +51,15 @@ from fourresp.assessment._models import Questionnaire, Response
 from fourresp.assessment._quick import MAX_ANSWERS, quick_response
 from fourresp.errors import ArgumentError, DocumentError, Problem
 
-__all__ = ["BatchFormat", "ResponseRow", "at", "read_responses", "source_name"]
+__all__ = [
+    "BatchFormat",
+    "Quick",
+    "ResponseRow",
+    "at",
+    "read_responses",
+    "read_rows",
+    "source_name",
+]
 
 BatchFormat = Literal["jsonl", "csv"]
 _SUFFIXES: dict[str, BatchFormat] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
@@ -62,6 +70,17 @@ _ROW_BUDGET = 1 << 20  # characters in one row: a response is a few kilobytes at
 _LONGEST_NUMBER = 64  # characters in a CSV cell read as a number
 # What reading one row can raise, however hostile the row: each becomes its problem.
 _ROW_FAILURES = (ValueError, OverflowError, RecursionError, TypeError, MemoryError)
+
+
+class _Lined(Protocol):
+    @property
+    def line(self) -> int: ...
+
+
+R = TypeVar("R", bound=_Lined)
+L = TypeVar("L", bound=_Lined)
+#: Takes a row's document (line, document) on a quick way, or leaves it (None).
+Quick = Callable[[int, dict[str, Any]], R | None]
 
 
 @attrs.frozen(kw_only=True)
@@ -159,7 +178,7 @@ def _encodable(text: str) -> bool:
     return True
 
 
-def _guarded(line: int, source: str | None, read: Callable[[], ResponseRow]) -> ResponseRow:
+def _guarded(line: int, source: str | None, read: Callable[[], ResponseRow | R]) -> ResponseRow | R:
     """``read()``, or a row with the problem when the row makes reading fail."""
     try:
         return read()
@@ -190,6 +209,28 @@ def _no_constant(name: str) -> Any:
 _DECODER = json.JSONDecoder(object_pairs_hook=_unique_pairs, parse_constant=_no_constant)
 
 
+_FLAT = json.JSONDecoder(parse_constant=_no_constant)
+
+
+def _strings(value: object) -> int:
+    """The keys and texts of a mapping and of the mappings in it; -1 for anything else.
+
+    A lower bound of the strings in the JSON text it was read from, equal to it
+    when nothing nested deeper holds a string and no key came twice (the later
+    one replaces the earlier: one string fewer).
+    """
+    if value.__class__ is not dict:
+        return -1
+    assert isinstance(value, dict)
+    count = len(value)
+    for inner in value.values():
+        if inner.__class__ is str:
+            count += 1
+        elif inner.__class__ is dict:
+            count += len(inner)
+    return count
+
+
 def _parsed(text: str, limits: Limits, source: str | None) -> Any:
     """The JSON value of one line.
 
@@ -197,7 +238,29 @@ def _parsed(text: str, limits: Limits, source: str | None) -> Any:
     well-formed row needs no more, and the quick check then accepts only flat
     documents. Anything it refuses goes to the loader's reader, which locates the
     problem, as does a value the quick check does not accept (see :func:`_response`).
+
+    Duplicate keys are found by counting rather than by a hook on every mapping,
+    which would double the cost of parsing a row: in a text without backslashes
+    every quotation mark opens or closes a string, so when the value's strings
+    number half its quotation marks, no key was dropped as a duplicate. Texts with
+    backslashes, and values with strings deeper down, take the hook. A speed
+    trick, part of the quick rows of a batch: a row parses in half the time, which
+    makes ``fourresp assess-batch`` about 1.15x faster on its own (23 against
+    26 us a row, CPU time).
     """
+    if "\\" not in text:
+        try:
+            value = _FLAT.decode(text)
+        except (ValueError, RecursionError):
+            pass  # the hook below says what is wrong
+        else:
+            if 2 * _strings(value) == text.count('"'):
+                return value
+    return _hooked(text, limits, source)
+
+
+def _hooked(text: str, limits: Limits, source: str | None) -> Any:
+    """The JSON value of one line, each mapping checked for duplicate keys as it is read."""
     try:
         return _DECODER.decode(text)
     except (ValueError, RecursionError, _DuplicateKey):
@@ -216,13 +279,41 @@ def _undecodable_row(text: str, line: int, source: str | None) -> ResponseRow | 
 
 
 def _jsonl_row(
-    text: str, line: int, source: str | None, questionnaire: Questionnaire, limits: Limits
-) -> ResponseRow:
+    text: str,
+    line: int,
+    source: str | None,
+    questionnaire: Questionnaire,
+    limits: Limits,
+    quick: Quick[R] | None,
+) -> ResponseRow | R:
     bad = _undecodable_row(text, line, source)
     if bad is not None:
         return bad
     try:
-        found = _response(_parsed(text, limits, source), questionnaire, limits)
+        document = _parsed(text, limits, source)
+    except DocumentError as exc:
+        return ResponseRow(line=line, response=None, problems=at(exc.problems, source, line))
+    return _row_of(document, line, source, questionnaire, limits, quick)
+
+
+def _row_of(
+    document: Any,
+    line: int,
+    source: str | None,
+    questionnaire: Questionnaire,
+    limits: Limits,
+    quick: Quick[R] | None,
+) -> ResponseRow | R:
+    """The row of one document: ``quick``'s when it takes the document, else its response
+    (or its problems)."""
+    if quick is not None and document.__class__ is dict:
+        document.setdefault("questionnaire", questionnaire.id)
+        document.setdefault("version", questionnaire.version)
+        taken = quick(line, document)
+        if taken is not None:
+            return taken
+    try:
+        found = _response(document, questionnaire, limits)
     except DocumentError as exc:
         return ResponseRow(line=line, response=None, problems=at(exc.problems, source, line))
     if isinstance(found, Response):
@@ -236,14 +327,18 @@ def _too_large(line: int, source: str | None, budget: int) -> ResponseRow:
 
 
 def _jsonl_rows(
-    stream: IO[str], source: str | None, questionnaire: Questionnaire, limits: Limits
-) -> Iterator[ResponseRow]:
+    stream: IO[str],
+    source: str | None,
+    questionnaire: Questionnaire,
+    limits: Limits,
+    quick: Quick[R] | None,
+) -> Iterator[ResponseRow | R]:
     budget = min(limits.max_bytes, _ROW_BUDGET)
     for line, text in jsonl_lines(stream, budget, source):
         if text is None:
             yield _too_large(line, source, budget)
         else:
-            row = partial(_jsonl_row, text, line, source, questionnaire, limits)
+            row = partial(_jsonl_row, text, line, source, questionnaire, limits, quick)
             yield _guarded(line, source, row)
 
 
@@ -300,8 +395,12 @@ def _csv_header(header: list[str], questionnaire: Questionnaire, source: str | N
 
 
 def _csv_rows(
-    stream: IO[str], source: str | None, questionnaire: Questionnaire, limits: Limits
-) -> Iterator[ResponseRow]:
+    stream: IO[str],
+    source: str | None,
+    questionnaire: Questionnaire,
+    limits: Limits,
+    quick: Quick[R] | None,
+) -> Iterator[ResponseRow | R]:
     # csv.field_size_limit is left alone (it is process-wide): the default of
     # 131,072 characters is far above any cell of a response, and a row's budget
     # bounds the memory a row can take.
@@ -339,9 +438,8 @@ def _csv_rows(
         if bad is not None:
             yield bad
             continue
-        yield _guarded(
-            start, source, partial(_csv_row, cells, names, start, source, questionnaire, limits)
-        )
+        row = partial(_csv_row, cells, names, start, source, questionnaire, limits, quick)
+        yield _guarded(start, source, row)
 
 
 def _csv_row(
@@ -351,7 +449,8 @@ def _csv_row(
     source: str | None,
     questionnaire: Questionnaire,
     limits: Limits,
-) -> ResponseRow:
+    quick: Quick[R] | None,
+) -> ResponseRow | R:
     if len(cells) != len(names):
         problem = Problem(
             code="csv-shape",
@@ -383,13 +482,7 @@ def _csv_row(
     if problems:
         return ResponseRow(line=line, response=None, problems=at(tuple(problems), source, line))
     document["answers"] = answers
-    try:
-        found = _response(document, questionnaire, limits)
-    except DocumentError as exc:
-        return ResponseRow(line=line, response=None, problems=at(exc.problems, source, line))
-    if isinstance(found, Response):
-        return ResponseRow(line=line, response=found)
-    return ResponseRow(line=line, response=None, problems=at(found, source, line))
+    return _row_of(document, line, source, questionnaire, limits, quick)
 
 
 def read_responses(
@@ -410,7 +503,29 @@ def read_responses(
     or a stream of the caller's that cannot be decoded, raises
     :class:`~fourresp.errors.DocumentError`. ``limits.max_bytes`` bounds each line.
     """
+    rows: Iterator[ResponseRow] = read_rows(source, questionnaire, format, limits, None)
+    return rows
+
+
+def read_rows(
+    source: str | os.PathLike[str] | IO[str],
+    questionnaire: Questionnaire,
+    format: BatchFormat | None,
+    limits: Limits | None,
+    quick: Quick[R] | None,
+) -> Iterator[ResponseRow | R]:
+    """:func:`read_responses`, where ``quick`` may take a row's document as it comes.
+
+    ``quick(line, document)`` is offered each row's document (a JSON object, or a
+    CSV row's cells as one, its questionnaire and version filled in) when the limits
+    let the quick check stand in for the loader; what it returns (not None) is that
+    row, and the row is not read any further.
+    """
     limits = limits if limits is not None else DEFAULT_LIMITS
+    # The quick check's documents are flat, hold at most 10,000 answers and fit a
+    # row's budget, so it may stand in for the loader only under limits that allow
+    # all of that; stricter limits send every row the full way.
+    quick = quick if _roomy(limits) else None
     name = source_name(source)
     if isinstance(source, str | os.PathLike):
         assert name is not None
@@ -433,7 +548,7 @@ def read_responses(
                 source=name,
             ) from None
         with stream:
-            yield from _decoded(_rows(stream, name, chosen, questionnaire, limits), name)
+            yield from _decoded(_rows(stream, name, chosen, questionnaire, limits, quick), name)
         return
     given = cast(object, source)  # typed as a text stream, yet checked
     if isinstance(given, io.RawIOBase | io.BufferedIOBase) or not hasattr(given, "readline"):
@@ -442,7 +557,7 @@ def read_responses(
             f"not {type(source).__name__}"
         )
     chosen = _format_of(name, format)
-    yield from _decoded(_rows(source, name, chosen, questionnaire, limits), name)
+    yield from _decoded(_rows(source, name, chosen, questionnaire, limits, quick), name)
 
 
 def source_name(source: str | os.PathLike[str] | IO[str]) -> str | None:
@@ -459,13 +574,14 @@ def _rows(
     chosen: BatchFormat,
     questionnaire: Questionnaire,
     limits: Limits,
-) -> Iterator[ResponseRow]:
+    quick: Quick[R] | None,
+) -> Iterator[ResponseRow | R]:
     if chosen == "csv":
-        return _csv_rows(stream, name, questionnaire, limits)
-    return _jsonl_rows(stream, name, questionnaire, limits)
+        return _csv_rows(stream, name, questionnaire, limits, quick)
+    return _jsonl_rows(stream, name, questionnaire, limits, quick)
 
 
-def _decoded(rows: Iterator[ResponseRow], name: str | None) -> Iterator[ResponseRow]:
+def _decoded(rows: Iterator[L], name: str | None) -> Iterator[L]:
     last = 0
     try:
         for row in rows:

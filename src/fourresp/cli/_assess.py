@@ -30,8 +30,8 @@ from fourresp.assessment import (
     result_markdown,
     score,
     score_batch,
-    score_rows,
 )
+from fourresp.assessment._batch import TableRow, table_rows
 from fourresp.assessment._models import assessment_hooks
 from fourresp.cli._common import (
     EXIT_INTERRUPTED,
@@ -364,18 +364,19 @@ def _csv_header(columns: list[str]) -> list[str]:
     return header
 
 
-def _csv_cells(row: ScoreRow, columns: list[str]) -> list[str]:
+def _csv_cells(row: ScoreRow | TableRow, columns: list[str]) -> list[str]:
     """One CSV row. Text cells (respondent, band ids) are neutralised against formulas;
     numbers are written as they are."""
     assert row.overall is not None
     cells = [str(row.line), neutralise(row.respondent or "")]
     scores = {r.responsibility: r.score for r in row.responsibilities}
-    for group in (row.overall, *(scores.get(column) for column in columns)):
-        if group is None or group.percent is None:
-            cells.append("")
-        else:
-            cells.append(f"{group.percent:.2f}")
-        cells.append(neutralise(group.band.id) if group is not None and group.band else "")
+    for group in (row.overall, *map(scores.get, columns)):
+        if group is None:
+            cells += ("", "")
+            continue
+        percent, band = group.percent, group.band
+        cells.append("" if percent is None else f"{percent:.2f}")
+        cells.append("" if band is None else neutralise(band.id))
     return cells
 
 
@@ -383,7 +384,7 @@ def _figure(score: Score, digits: int) -> str:
     return "n/a" if score.percent is None else f"{score.percent:.{digits}f}%"
 
 
-def _row_text(row: ScoreRow) -> str:
+def _row_text(row: ScoreRow | TableRow) -> str:
     assert row.overall is not None
     who = terminal_text(row.respondent or "-")[:24]
     parts = [f"line {row.line:<6}", f"{who:<24}"]
@@ -430,7 +431,7 @@ def assess_batch_command(args: argparse.Namespace, out: TextIO) -> int:
             rows = score_batch(args.file, questionnaire, reliability=accumulator)
             scored, refused = _write_json(rows, out, progress)
         else:
-            light = score_rows(args.file, questionnaire, reliability=accumulator)
+            light = table_rows(args.file, questionnaire, reliability=accumulator)
             scored, refused = _write_table(light, args.format == "csv", out, progress)
     finally:
         progress.done()
@@ -467,9 +468,10 @@ def _write_json(rows: Iterable[BatchRow], out: TextIO, progress: _Progress) -> t
 
 
 def _write_table(
-    rows: Iterable[ScoreRow], as_csv: bool, out: TextIO, progress: _Progress
+    rows: Iterable[TableRow | ScoreRow], as_csv: bool, out: TextIO, progress: _Progress
 ) -> tuple[int, int]:
-    """Text or CSV, from light rows: no full Result is built."""
+    """Text or CSV, from light rows: no full Result is built, nor a response for a row
+    read the quick way."""
     scored = refused = 0
     columns = _csv_columns()
     writer = csv.writer(out, lineterminator="\n") if as_csv else None
