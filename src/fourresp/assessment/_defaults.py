@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import functools
 import os
-from importlib import resources
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fourresp._document._limits import Limits
 from fourresp._load import load
 from fourresp.assessment._models import Questionnaire
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["default_questionnaire_path", "load_questionnaire"]
 
 
 def default_questionnaire_path() -> Path:
     """Where the default questionnaire document is inside the installed package."""
+    from importlib import resources  # (with pathlib) imported when first asked for
+    from pathlib import Path
+
     return Path(str(resources.files("fourresp.assessment").joinpath("data", "questionnaire.yaml")))
 
 
@@ -34,6 +39,8 @@ def load_questionnaire(
     """
     if path is None and limits is None:
         return _default()
+    from pathlib import Path
+
     source = default_questionnaire_path() if path is None else Path(path)
     questionnaire: Questionnaire = load(source, kind="questionnaire", limits=limits)
     return questionnaire

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import functools
 import os
-from importlib import resources
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fourresp._document._limits import Limits
 from fourresp._document._paths import format_path
 from fourresp._load import load, validate
 from fourresp.content._models import Framework
 from fourresp.errors import DocumentError, Problem
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["check_translation", "default_pack_path", "load_framework", "validate_pack"]
 
@@ -20,10 +22,15 @@ _PACK_FILES = ("framework.yaml", "framework.yml", "framework.json")
 
 def default_pack_path() -> Path:
     """Where the default content pack's framework document is inside the installed package."""
+    from importlib import resources  # (with pathlib) imported when first asked for
+    from pathlib import Path
+
     return Path(str(resources.files("fourresp.content").joinpath("data", "framework.yaml")))
 
 
 def _pack_file(path: str | os.PathLike[str]) -> Path:
+    from pathlib import Path
+
     candidate = Path(path)
     if candidate.is_dir():
         for name in _PACK_FILES:

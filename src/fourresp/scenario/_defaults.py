@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import functools
 import os
-from importlib import resources
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fourresp._document._limits import Limits
 from fourresp._load import load
 from fourresp.scenario._models import Scenario
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["default_scenario_path", "load_scenario"]
 
 
 def default_scenario_path() -> Path:
     """Where the default scenario document is inside the installed package."""
+    from importlib import resources  # (with pathlib) imported when first asked for
+    from pathlib import Path
+
     return Path(str(resources.files("fourresp.scenario").joinpath("data", "day-in-the-life.yaml")))
 
 
@@ -34,6 +39,8 @@ def load_scenario(
     """
     if path is None and limits is None:
         return _default()
+    from pathlib import Path
+
     source = default_scenario_path() if path is None else Path(path)
     scenario: Scenario = load(source, kind="scenario", limits=limits)
     return scenario
