@@ -156,7 +156,9 @@ _MAX_NODES = 1_000_000
 _MAX_INT = 10**1000  # integers need fewer digits than this to be baked
 _MAX_TEXT = 4 * 1024 * 1024
 _URL = re.compile(r"https?://", re.IGNORECASE)
-_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What XML 1.0 refuses, written as those characters (0.5 ms to compile at import)
+# rather than as the complement of what it allows (16 ms): the same set.
+_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _strings(value: Any) -> set[str]:
