@@ -33,6 +33,7 @@ __all__ = [
     "Capped",
     "Found",
     "check_tree",
+    "find_forbidden",
     "integer_problem",
     "number_problem",
     "number_text_problem",
@@ -315,3 +316,6 @@ class _Walk:
 
 
 _TEXT_OK = _FORBIDDEN.search
+#: The first character text may not hold (see :func:`text_problem`), or None: a
+#: match object, so truthy exactly when the text breaks the policy.
+find_forbidden = _FORBIDDEN.search
