@@ -124,3 +124,24 @@ def test_a_broken_field_is_reported_at_its_path(document, data):
     problems = fourresp.validate(document)
     assert [problem.path for problem in problems] == [f"$.responsibilities[{index}].id"]
     assert problems[0].code == "schema"
+
+
+_REFUSED = [chr(code) for code in range(0x20) if chr(code) not in "\t\n\r"] + ["\ufffe", "\uffff"]
+_FORMS = (
+    "id: a{c}b",  # plain value
+    "id: 'a{c}b'",  # single-quoted value
+    'id: "a{c}b"',  # double-quoted value, the character itself
+    "id: |\n  a{c}b",  # block value
+    "a{c}b: 1",  # plain key
+    "'a{c}b': 1",  # single-quoted key
+    'id: "a{e}b"',  # double-quoted value, the character as an escape
+    '"a{e}b": 1',  # double-quoted key, the character as an escape
+)
+
+
+@given(char=st.sampled_from(_REFUSED), form=st.sampled_from(_FORMS))
+def test_a_character_text_may_not_hold_is_refused_in_every_scalar_form(char, form):
+    escape = f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+    text = "kind: framework\n" + form.format(c=char, e=escape) + "\n"
+    problems = fourresp.validate(text)
+    assert any(problem.code == "bad-character" for problem in problems), problems

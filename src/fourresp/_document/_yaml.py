@@ -284,7 +284,12 @@ class _Builder:
         skips its calls, which makes reading a large document about a tenth faster.
         """
         value = event.value
-        if event.tag is not None or event.anchor is not None or find_forbidden(value):
+        if event.tag is not None or event.anchor is not None:
+            return False
+        # A YAML stream holds printable characters only (the parser refuses any
+        # other), so only a double-quoted scalar's escapes can bring in one that
+        # text may not hold.
+        if event.style == '"' and find_forbidden(value):
             return False
         if event.implicit[0] and (not value or value[0] in _NUMBER_START or value in _SPECIAL):
             return False  # a plain scalar that may be a number, a boolean or null
