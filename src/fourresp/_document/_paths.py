@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 
@@ -26,7 +25,9 @@ def format_path(parts: Iterable[PathPart]) -> str:
             # JSON string quoting escapes quotes and control characters, so the path
             # stays on one line whatever the key holds; a key with a lone surrogate
             # (refused, but named in the problem) is escaped whole, so the path can
-            # still be written as UTF-8.
+            # still be written as UTF-8. (json is imported only for such a key.)
+            import json
+
             try:
                 part.encode("utf-8")
             except UnicodeEncodeError:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import json
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +32,7 @@ _SUFFIX = ".schema.json"
 
 @functools.cache
 def _raw_schemas() -> dict[str, dict[str, Any]]:
+    import json
     from importlib import resources
 
     found: dict[str, dict[str, Any]] = {}
@@ -242,6 +242,8 @@ def schema_problems(name: str, instance: Any) -> Iterator[tuple[tuple[str | int,
 
 
 def _shown(value: Any, limit: int = 60) -> str:
+    import json
+
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

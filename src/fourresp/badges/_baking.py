@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import re
-import xml.parsers.expat
 from typing import Any, Literal, overload
 
 import attrs
@@ -75,6 +74,8 @@ class _Scan:
         self._open: list[tuple[str, int, dict[str, str], list[str]]] = []
         self._depth = 0
         self.root_prefixes: dict[str, str] = {}  # prefixes the root element declares
+        import xml.parsers.expat  # imported when a badge is first baked or read
+
         parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
         parser.StartNamespaceDeclHandler = self._declare
         parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)

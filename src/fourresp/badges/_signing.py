@@ -20,12 +20,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fourresp.errors import ArgumentError, MissingExtraError
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from cryptography.hazmat.primitives.asymmetric.ed25519 import (
         Ed25519PrivateKey,
         Ed25519PublicKey,
@@ -66,6 +67,8 @@ _ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234
 def _seconds(value: Any, field: str) -> int:
     if not isinstance(value, str):
         raise ArgumentError(f"the credential's {field} is an ISO 8601 date and time")
+    from datetime import datetime  # imported when a credential is first read
+
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:

@@ -5,9 +5,7 @@ See :mod:`fourresp.exchange._twee` for the layout and how it reads back.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from fourresp.exchange._twee_format import (
@@ -32,6 +30,9 @@ __all__ = ["to_twee"]
 
 
 def _ifid(scenario_id: str) -> str:
+    import hashlib  # (with uuid) imported when a story is first written
+    import uuid
+
     digest = hashlib.sha256(f"fourresp:{scenario_id}".encode()).digest()
     return str(uuid.UUID(bytes=digest[:16], version=4)).upper()
 
