@@ -125,3 +125,66 @@ def test_a_broken_field_is_reported_at_its_path(document, data):
     problems = fourresp.validate(document)
     assert [problem.path for problem in problems] == [f"$.responsibilities[{index}].id"]
     assert problems[0].code == "schema"
+
+
+_REFUSED = [chr(code) for code in range(0x20) if chr(code) not in "\t\n\r"] + ["\ufffe", "\uffff"]
+_FORMS = (
+    "id: a{c}b",  # plain value
+    "id: 'a{c}b'",  # single-quoted value
+    'id: "a{c}b"',  # double-quoted value, the character itself
+    "id: |\n  a{c}b",  # block value
+    "a{c}b: 1",  # plain key
+    "'a{c}b': 1",  # single-quoted key
+    'id: "a{e}b"',  # double-quoted value, the character as an escape
+    '"a{e}b": 1',  # double-quoted key, the character as an escape
+)
+
+
+@given(char=st.sampled_from(_REFUSED), form=st.sampled_from(_FORMS))
+def test_a_character_text_may_not_hold_is_refused_in_every_scalar_form(char, form):
+    escape = f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+    text = "kind: framework\n" + form.format(c=char, e=escape) + "\n"
+    problems = fourresp.validate(text)
+    assert any(problem.code == "bad-character" for problem in problems), problems
+
+
+_yaml_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**25), 10**25)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.sampled_from("ab 01.+-~<:#'\"\\\t\n\x07\ufffeé"), max_size=6)
+    | st.sampled_from(["", "null", "true", "No", "0x1F", "1e5", ".inf", "<<", "017", "~"])
+)
+_yaml_documents = st.recursive(
+    _yaml_scalars,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(alphabet="ab<:1 \x07", max_size=3), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(
+    value=_yaml_documents,
+    style=st.sampled_from([None, "'", '"', "|"]),
+    duplicate=st.booleans(),
+)
+def test_the_yaml_reader_takes_plain_text_in_as_its_general_path_does(value, style, duplicate):
+    from fourresp._document._yaml import _Builder
+
+    text = yaml.safe_dump({"kind": "framework", "body": value}, default_style=style)
+    if duplicate:
+        text += "kind: again\n"
+    limits = fourresp.Limits(max_problems=10_000)
+    quick = _Builder(limits=limits, source=None)
+    general = _Builder(limits=limits, source=None, wanted=set())  # positions on: no quick path
+    assert quick.run(text) == general.run(text)
+    assert quick.problems == general.problems
+    assert (quick.duplicates, quick.fatal_found, quick.more, quick.nodes) == (
+        general.duplicates,
+        general.fatal_found,
+        general.more,
+        general.nodes,
+    )

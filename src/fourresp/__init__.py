@@ -17,10 +17,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
-from fourresp import _load
 from fourresp._document._limits import DEFAULT_LIMITS, Limits
 from fourresp._document._schemas import schema, schema_names
-from fourresp._load import Format, Source, document_kinds, validate
 from fourresp._public import publish
 from fourresp._version import __version__
 from fourresp.errors import (
@@ -38,6 +36,7 @@ from fourresp.errors import (
 )
 
 if TYPE_CHECKING:  # the typed faces of load and to_document; nothing is imported at run time
+    from fourresp._load import Format, Source
     from fourresp.assessment import Questionnaire, Response, Result
     from fourresp.content import Framework
     from fourresp.scenario import RunDocument, Scenario
@@ -121,6 +120,8 @@ def load(
     does not know. Warnings from a kind's checks do not stop loading; see
     :func:`validate` to see them.
     """
+    from fourresp import _load  # the loader, imported at the first call (see document_kinds)
+
     return cast("Document", _load.load(source, kind=kind, format=format, limits=limits))
 
 
@@ -130,7 +131,40 @@ def to_document(obj: Document) -> dict[str, Any]:
     Raises :class:`~fourresp.errors.UnknownKindError` for an object that is not a
     document kind's model.
     """
+    from fourresp import _load
+
     return _load.to_document(obj)
+
+
+def validate(
+    source: Source,
+    *,
+    kind: str | None = None,
+    format: Format | None = None,
+    limits: Limits | None = None,
+) -> tuple[Problem, ...]:
+    """Every problem in a document, errors and warnings, without raising for them.
+
+    An empty tuple means the document is clean. Takes the same arguments as
+    :func:`load`; only arguments it cannot use raise: a ``kind`` the library does
+    not know (:class:`~fourresp.errors.UnknownKindError`), a ``source``,
+    ``format`` or ``limits`` of the wrong type (:class:`~fourresp.errors.ArgumentError`).
+    """
+    from fourresp import _load
+
+    return _load.validate(source, kind=kind, format=format, limits=limits)
+
+
+def document_kinds() -> tuple[str, ...]:
+    """The names of every document kind the loader knows, e.g. ``("framework",)``.
+
+    The loader itself (:mod:`fourresp._load`, with its readers and checks) is
+    imported by the first call of this or of :func:`load`, :func:`validate` or
+    :func:`to_document`, so ``import fourresp`` costs little more than attrs.
+    """
+    from fourresp import _load
+
+    return _load.document_kinds()
 
 
 publish(__name__, globals())

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
-from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from fourresp._document._limits import Limits
 from fourresp._load import load
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["Bundled"]
 
@@ -27,6 +28,9 @@ class Bundled(Generic[_T]):
     @property
     def path(self) -> Path:
         """Where the document is inside the installed package."""
+        from importlib import resources  # (with pathlib) imported when first asked for
+        from pathlib import Path
+
         return Path(str(resources.files(self.package).joinpath("data", self.name)))
 
     def load(self, path: str | os.PathLike[str] | None, limits: Limits | None) -> _T:
@@ -36,6 +40,8 @@ class Bundled(Generic[_T]):
             if self._loaded is None:
                 self._loaded = load(self.path, kind=self.kind)
             return self._loaded
+        from pathlib import Path
+
         source = self.path if path is None else Path(path)  # a str is a path here, not text
         document: _T = load(source, kind=self.kind, limits=limits)
         return document

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fourresp._document._tree import text_problem
-from fourresp._iri import IRI
+from fourresp._iri import is_iri
 from fourresp.errors import ArgumentError
 
-__all__ = ["IRI", "absolute_iri", "non_empty_text"]
+__all__ = ["absolute_iri", "non_empty_text"]
 
 
 def absolute_iri(value: Any, what: str) -> str:
@@ -18,7 +18,7 @@ def absolute_iri(value: Any, what: str) -> str:
     Checked by RFC 3987's ``IRI`` rule (see :mod:`fourresp._iri`): a bad percent
     escape, an unclosed IP literal or a control character is refused.
     """
-    if not isinstance(value, str) or not IRI.fullmatch(value) or text_problem(value):
+    if not isinstance(value, str) or not is_iri(value) or text_problem(value):
         raise ArgumentError(
             f"{what} must be an absolute IRI (https://..., urn:..., did:...), not {value!r}"
         )

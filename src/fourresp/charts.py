@@ -25,7 +25,6 @@ What a person and a machine can rely on:
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections.abc import Sequence
@@ -190,6 +189,8 @@ def _chart_id_prefix(
 ) -> str:
     """The given prefix, checked, or one derived from the chart's content."""
     if id_prefix is None:
+        import hashlib
+
         digest = hashlib.sha256(
             "\x1f".join([title, subtitle or "", description]).encode("utf-8", "replace")
         ).hexdigest()

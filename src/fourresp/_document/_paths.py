@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 
@@ -26,7 +25,9 @@ def format_path(parts: Iterable[PathPart]) -> str:
             # JSON string quoting escapes quotes and control characters, so the path
             # stays on one line whatever the key holds; a key with a lone surrogate
             # (refused, but named in the problem) is escaped whole, so the path can
-            # still be written as UTF-8.
+            # still be written as UTF-8. (json is imported only for such a key.)
+            import json
+
             try:
                 part.encode("utf-8")
             except UnicodeEncodeError:
@@ -47,7 +48,6 @@ def locate(positions: Positions, path: Path) -> tuple[int, int] | None:
 
 
 _KEY_OR_INDEX = re.compile(r"\.([A-Za-z_$][A-Za-z0-9_$-]*)|\[(-?[0-9]+)\]|\[(?=\")")
-_DECODER = json.JSONDecoder()
 
 
 def parse_path(text: str) -> Path | None:
@@ -74,7 +74,9 @@ def parse_path(text: str) -> Path | None:
             at = step.end()
         else:  # a quoted key: a JSON string, then the closing bracket
             try:
-                quoted, after = _DECODER.raw_decode(text, step.end())
+                import json  # only for a quoted key, as in format_path
+
+                quoted, after = json.JSONDecoder().raw_decode(text, step.end())
             except ValueError:
                 return None
             if not text.startswith("]", after):

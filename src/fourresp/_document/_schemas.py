@@ -5,7 +5,9 @@ through :mod:`importlib.resources`, so an installed wheel needs no source checko
 The :class:`referencing.Registry` holds only them: a ``$ref`` to anything else is a
 :class:`~fourresp.errors.SchemaNotFoundError`, never a network fetch.
 
-jsonschema is imported only when a document is first validated, so importing
+jsonschema is imported only when a document is first validated, and the schema
+files are read (through :mod:`importlib.resources`) and their references followed
+(with :mod:`urllib.parse`) only when a schema is first asked for, so importing
 fourresp stays cheap.
 """
 
@@ -13,11 +15,8 @@ from __future__ import annotations
 
 import copy
 import functools
-import json
 from collections.abc import Iterator, Mapping
-from importlib import resources
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urldefrag, urljoin
 
 from fourresp.errors import SchemaNotFoundError
 
@@ -33,6 +32,9 @@ _SUFFIX = ".schema.json"
 
 @functools.cache
 def _raw_schemas() -> dict[str, dict[str, Any]]:
+    import json
+    from importlib import resources
+
     found: dict[str, dict[str, Any]] = {}
     for entry in resources.files("fourresp").joinpath("schemas").iterdir():
         if entry.name.endswith(_SUFFIX):
@@ -72,6 +74,8 @@ def schema(name: str, *, bundle: bool = False) -> dict[str, Any]:
 
 def _bundled(body: dict[str, Any]) -> dict[str, Any]:
     """``body`` with the definitions it uses from other schemas copied into its ``$defs``."""
+    from urllib.parse import urldefrag, urljoin
+
     root = body["$id"]
     names = {schema_id: name for name, schema_id in schema_ids().items()}
     defs: dict[str, Any] = body.setdefault("$defs", {})
@@ -124,6 +128,8 @@ def _registry() -> Registry[Any]:
 
 
 def _resolve(uri: str) -> tuple[str, Any]:
+    from urllib.parse import unquote, urldefrag
+
     base, fragment = urldefrag(uri)
     by_id = {body["$id"]: body for body in _raw_schemas().values()}
     node: Any = by_id.get(base)
@@ -151,6 +157,8 @@ def _inline(node: Any, base: str, expanding: tuple[str, ...]) -> Any:
     their references. A recursive reference is left in place, made absolute, for
     the registry to resolve.
     """
+    from urllib.parse import urljoin
+
     if isinstance(node, list):
         return [_inline(item, base, expanding) for item in node]
     if not isinstance(node, dict):
@@ -234,6 +242,8 @@ def schema_problems(name: str, instance: Any) -> Iterator[tuple[tuple[str | int,
 
 
 def _shown(value: Any, limit: int = 60) -> str:
+    import json
+
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

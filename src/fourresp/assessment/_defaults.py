@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fourresp._bundled import Bundled
 from fourresp._document._limits import Limits
 from fourresp.assessment._models import Questionnaire
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["default_questionnaire_path", "load_questionnaire"]
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from fourresp._markdown import escape as markdown_escape
 from fourresp.assessment._models import Band, Questionnaire, Reference, Result, Score
-from fourresp.badges import badge
-from fourresp.charts import Bar, bar_chart
 from fourresp.errors import ArgumentError
 
 __all__ = ["result_chart", "result_markdown"]
@@ -128,6 +126,8 @@ def result_chart(
 
     See :func:`fourresp.charts.bar_chart` for what the SVG promises.
     """
+    from fourresp.charts import Bar, bar_chart  # imported when a chart is drawn
+
     overall = result.overall
     subtitle = f"Overall: {_figure(overall)}" + (
         f" ({overall.band.name})" if overall.band is not None else ""
@@ -150,6 +150,8 @@ def result_badge(result: Result, *, style: str = "flat", label: str = "self-asse
     bright green from 75; grey when there were not enough answers. Raises
     :class:`~fourresp.errors.ArgumentError` for anything but a :class:`Result`.
     """
+    from fourresp.badges import badge  # imported when a badge is drawn
+
     if not isinstance(style, str):
         raise ArgumentError(f"style is one of the badge styles, not {type(style).__name__}")
     if not isinstance(result, Result):

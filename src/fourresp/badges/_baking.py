@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import re
-import xml.parsers.expat
 from typing import Any, Literal, overload
 
 import attrs
@@ -75,6 +74,8 @@ class _Scan:
         self._open: list[tuple[str, int, dict[str, str], list[str]]] = []
         self._depth = 0
         self.root_prefixes: dict[str, str] = {}  # prefixes the root element declares
+        import xml.parsers.expat  # imported when a badge is first baked or read
+
         parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
         parser.StartNamespaceDeclHandler = self._declare
         parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -186,7 +187,9 @@ def verify_problem(verify: str) -> str | None:
     return None
 
 
-_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What XML 1.0 refuses, written as those characters (0.5 ms to compile at import)
+# rather than as the complement of what it allows (16 ms): the same set.
+_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _strings(value: Any) -> set[str]:

@@ -27,7 +27,6 @@ import functools
 import json
 import re
 import unicodedata
-from importlib import resources
 
 __all__ = ["FontMetrics", "metrics", "normalise_space", "text_width"]
 
@@ -133,6 +132,8 @@ class FontMetrics:
 
 @functools.cache
 def _tables() -> dict[str, FontMetrics]:
+    from importlib import resources  # imported when the tables are first read
+
     raw = resources.files("fourresp.badges").joinpath("data", "dejavu-sans.json").read_text()
     data = json.loads(raw)
     out = {}

@@ -18,14 +18,15 @@ it as ``verify``).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fourresp._checks import absolute_iri, non_empty_text
 from fourresp.errors import ArgumentError
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 __all__ = [
     "OB2_CONTEXT",
@@ -47,6 +48,8 @@ _SALT = re.compile(r"[\x21-\x7e]{8,128}")
 
 
 def _timestamp(value: datetime | str, field: str) -> str:
+    from datetime import datetime  # (hashlib below too) imported when first needed
+
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise ArgumentError(f"{field} needs a timezone (e.g. datetime.now(timezone.utc))")
@@ -82,6 +85,8 @@ def hashed_identity(email: str, salt: str) -> str:
         encoded = (email.strip() + salt).encode("utf-8")
     except UnicodeEncodeError:
         raise ArgumentError("the recipient holds a character UTF-8 cannot write") from None
+    import hashlib
+
     digest = hashlib.sha256(encoded).hexdigest()
     return f"sha256${digest}"
 

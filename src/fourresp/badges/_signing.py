@@ -21,12 +21,13 @@ import base64
 import binascii
 import json
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from fourresp.errors import ArgumentError, MissingExtraError
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from cryptography.hazmat.primitives.asymmetric.ed25519 import (
         Ed25519PrivateKey,
         Ed25519PublicKey,
@@ -67,6 +68,8 @@ _ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234
 def _seconds(value: Any, field: str) -> int:
     if not isinstance(value, str):
         raise ArgumentError(f"the credential's {field} is an ISO 8601 date and time")
+    from datetime import datetime  # imported when a credential is first read
+
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:

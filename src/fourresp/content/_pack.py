@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fourresp._bundled import Bundled
 from fourresp._document._limits import Limits
@@ -11,6 +11,9 @@ from fourresp._document._paths import format_path
 from fourresp._load import validate
 from fourresp.content._models import Framework
 from fourresp.errors import DocumentError, Problem
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["check_translation", "default_pack_path", "load_framework", "validate_pack"]
 
@@ -26,6 +29,8 @@ def default_pack_path() -> Path:
 
 
 def _pack_file(path: str | os.PathLike[str]) -> Path:
+    from pathlib import Path
+
     candidate = Path(path)
     if candidate.is_dir():
         for name in _PACK_FILES:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlsplit
 
 import attrs
 
@@ -33,6 +32,8 @@ class ShareLinks:
 
 
 def _check_url(url: str) -> str:
+    from urllib.parse import urlsplit  # (quote below too) imported when links are made
+
     parts = urlsplit(url) if isinstance(url, str) else None
     if (
         parts is None
@@ -65,6 +66,8 @@ def share_links(
     text = " ".join((message if message is not None else share.message).split())
     if share.hashtag.lower() not in text.lower():
         text = f"{text} {share.hashtag}"
+    from urllib.parse import quote
+
     enc_url = quote(url, safe="")
     enc_text = quote(text, safe="")
     toot = quote(f"{text} {url}", safe="")

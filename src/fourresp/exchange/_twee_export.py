@@ -5,9 +5,6 @@ See :mod:`fourresp.exchange._twee` for the layout and how it reads back.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from fourresp.exchange._twee_format import (
@@ -32,17 +29,24 @@ __all__ = ["to_twee"]
 
 
 def _ifid(scenario_id: str) -> str:
+    import hashlib  # (with uuid) imported when a story is first written
+    import uuid
+
     digest = hashlib.sha256(f"fourresp:{scenario_id}".encode()).digest()
     return str(uuid.UUID(bytes=digest[:16], version=4)).upper()
 
 
 def _json(value: Any) -> str:
+    import json  # imported when a story is first written
+
     # One line; "-->" would end the comment, so its ">" is written as an escape.
     return json.dumps(value, ensure_ascii=False).replace("-->", "--\\u003e")
 
 
 def to_twee(scenario: Scenario) -> str:
     """The scenario as Twee 3 source (``.twee``), for Twine and Tweego."""
+    import json
+
     from fourresp._load import to_document
 
     document = to_document(scenario)

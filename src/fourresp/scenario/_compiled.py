@@ -8,10 +8,8 @@ state-space exploration both work on this form, so they agree by construction.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import operator
-import random
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -105,6 +103,8 @@ def presented_order(seed: int, scene_id: str, count: int) -> tuple[int, ...]:
     The same seed and scene always give the same order (string seeds of
     :class:`random.Random` are hashed with SHA-512, so not per process).
     """
+    import random  # (hashlib below too) imported when first needed, not with the package
+
     order = list(range(count))
     random.Random(f"{seed}/{scene_id}").shuffle(order)
     return tuple(order)
@@ -130,6 +130,8 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 
 def fingerprint(scenario: Scenario) -> str:
     """``sha256:`` and the hex digest of the scenario's canonical JSON document."""
+    import hashlib
+
     from fourresp._load import to_document
 
     text = json.dumps(to_document(scenario), sort_keys=True, separators=(",", ":"))
@@ -138,6 +140,8 @@ def fingerprint(scenario: Scenario) -> str:
 
 def choice_digest(choice: Choice) -> str:
     """A short digest of what a choice means: its target and its effects."""
+    import hashlib
+
     # The scenario kind's own converter (built once, shared with the loader), so
     # the digest reads the effects exactly as a saved scenario document spells them.
     from fourresp._document._convert import shared_converter

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fourresp._bundled import Bundled
 from fourresp._document._limits import Limits
 from fourresp.scenario._models import Scenario
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["default_scenario_path", "load_scenario"]
 

@@ -12,7 +12,6 @@ still exists and means the same, and otherwise names the first step that does no
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -99,6 +98,8 @@ class Runner:
             raise ChoiceError(f"scenario {self.scenario.id!r} has no start scene to begin at")
         tracked = frozenset({self.scenario.start} & self._tracked_scenes)
         if seed is None:
+            import secrets  # imported for the first unseeded run, not with the package
+
             seed = self.seed if self.seed is not None else secrets.randbelow(2**32)
         return new_run(self._meta, compiled.start, compiled.initial, {}, tracked, None, None, seed)
 

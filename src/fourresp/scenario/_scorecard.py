@@ -12,7 +12,6 @@ from __future__ import annotations
 import attrs
 
 from fourresp._markdown import escape
-from fourresp.charts import Bar, bar_chart
 from fourresp.scenario._models import Ending
 
 __all__ = [
@@ -116,6 +115,8 @@ def scorecard_markdown(card: Scorecard) -> str:
 
 def scorecard_chart(card: Scorecard, *, id_prefix: str | None = None) -> str:
     """The shared SVG bar chart of each responsibility's percent of what was achievable."""
+    from fourresp.charts import Bar, bar_chart  # imported when a chart is drawn
+
     subtitle = (
         f"{card.ending.title}: {card.ending.verdict}"
         if card.ending is not None

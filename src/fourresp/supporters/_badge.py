@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fourresp.badges import bake, emblem
 from fourresp.supporters._models import Supporter
 
 __all__ = ["supporter_badge"]
@@ -30,6 +29,8 @@ def supporter_badge(
     >>> ">Ada Lovelace</text>" in supporter_badge(ada)
     True
     """
+    from fourresp.badges import bake, emblem  # imported when a badge is drawn
+
     year = int(supporter.pledged_on[:4])
     svg = emblem(
         name=supporter.name, year=year, theme=theme, size=size, id_suffix=f"s{supporter.id}"

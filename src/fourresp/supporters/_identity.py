@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import unicodedata
 from typing import Any
 
@@ -33,6 +32,8 @@ class EmailHasher:
     __slots__ = ("_mac",)
 
     def __init__(self, key: bytes) -> None:
+        import hmac  # (with OpenSSL's hashes) imported when a registry first hashes
+
         self._mac = hmac.new(key, digestmod="sha256")
 
     def hex(self, message: bytes) -> str:

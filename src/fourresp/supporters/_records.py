@@ -7,7 +7,6 @@ problem located at its line, and reading goes on to the next.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from typing import IO, Any, Literal
@@ -99,6 +98,8 @@ _TRUE = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0":
 def _csv_records(
     stream: IO[str], name: str | None, problems: list[Problem]
 ) -> Iterator[tuple[int, dict[str, Any]]]:
+    import csv  # imported when a CSV file is first read
+
     lines = BoundedLines(stream, MAX_LINE, name)  # a row, however many cells, within MAX_LINE
     reader = csv.reader(lines)
     try:

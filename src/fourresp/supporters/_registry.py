@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import csv
 import datetime
 import functools
 import io
@@ -275,6 +274,8 @@ class SQLRegistry(StorageBase):
                 out.write(json.dumps(record(supporter), ensure_ascii=False) + "\n")
                 count += 1
         elif format == "csv":
+            import csv  # imported when a CSV file is first written
+
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(COLUMNS)
             for supporter in self.supporters():

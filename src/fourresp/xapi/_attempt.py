@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from fourresp._checks import absolute_iri, non_empty_text
 from fourresp.errors import ArgumentError
@@ -20,6 +19,9 @@ from fourresp.xapi._values import (
     uuid_name,
 )
 from fourresp.xapi._vocabulary import ACTIVITY_TYPES, VERBS
+
+if TYPE_CHECKING:
+    import uuid
 
 __all__ = ["Attempt", "activity_object", "base_iri"]
 
@@ -79,6 +81,8 @@ class Attempt:
         else:
             fixed, self.clock = aware(timestamp, "the timestamp"), None
         self.fixed = None if fixed is None else format_time(fixed)
+        import uuid  # imported for the first attempt, not with the package
+
         if registration is not None:
             self.registration = str(as_uuid(registration, "registration"))
         elif self.namespace is not None:
@@ -106,6 +110,8 @@ class Attempt:
         parent: bool = True,
     ) -> dict[str, Any]:
         """The next statement of the attempt, checked."""
+        import uuid
+
         self.count += 1
         statement_id = (
             uuid.uuid5(

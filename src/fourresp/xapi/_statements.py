@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -12,6 +11,8 @@ from fourresp.xapi._values import Timestamp, iso_duration, json_number, parse_ow
 from fourresp.xapi._vocabulary import ACTIVITY_TYPES, EXTENSIONS
 
 if TYPE_CHECKING:
+    import uuid
+
     from fourresp.assessment import Item, Questionnaire, Response, Result
     from fourresp.scenario import Run, Scenario, Step
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import re
-import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from fourresp._checks import absolute_iri, non_empty_text
 from fourresp.errors import ArgumentError
+
+if TYPE_CHECKING:
+    import uuid
 
 __all__ = [
     "Timestamp",
@@ -160,6 +161,8 @@ def iso_duration(value: timedelta) -> str:
 
 
 def as_uuid(value: uuid.UUID | str, what: str) -> uuid.UUID:
+    import uuid  # (json below too) imported when a statement is first made
+
     if isinstance(value, uuid.UUID):
         return value
     try:
@@ -170,6 +173,8 @@ def as_uuid(value: uuid.UUID | str, what: str) -> uuid.UUID:
 
 def uuid_name(*parts: Any) -> str:
     """An unambiguous UUID 5 name for ``parts`` (a JSON array, so no separator can clash)."""
+    import json
+
     return json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
 
 
