@@ -50,7 +50,7 @@ from pathlib import Path
 
 from _common import best_of_each, table
 from fourresp.assessment import Questionnaire, Response, load_questionnaire, score
-from fourresp.assessment._engine import plan_for
+from fourresp.assessment._scoring import plan_for
 from fourresp.content import load_framework
 
 ENGINE_TARGET = 4.0

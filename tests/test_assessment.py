@@ -321,13 +321,13 @@ def test_mapping_sources_keep_key_order():
     )
 )
 def test_remembered_outcomes_equal_fresh_scoring(batch):
-    from fourresp.assessment import _engine
+    from fourresp.assessment import _scoring
 
     questionnaire, answer_sets = batch
     responses = [_response(questionnaire, answers) for answers in answer_sets]
     remembered = [score(questionnaire, response) for response in responses * 2]
     for response, expected in zip(responses * 2, remembered, strict=True):
-        _engine._plans.clear()
+        _scoring._plans.clear()
         assert score(questionnaire, response) == expected
 
 

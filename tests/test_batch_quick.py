@@ -25,8 +25,9 @@ from fourresp.assessment import (
     score_rows,
 )
 from fourresp.assessment._batch import _light, table_rows
-from fourresp.assessment._engine import plan_for
-from fourresp.assessment._rows import _hooked, _parsed
+from fourresp.assessment._jsonrow import hooked as _hooked
+from fourresp.assessment._jsonrow import parsed as _parsed
+from fourresp.assessment._scoring import plan_for
 from fourresp.errors import DocumentError
 
 DEFAULT = load_questionnaire()

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from fourresp import testing
 from fourresp.assessment import Response, ScorerRegistry, score
-from fourresp.assessment._engine import plan_for
+from fourresp.assessment._scoring import plan_for
 from fourresp.content import load_framework
 from fourresp.errors import DocumentError
 from scoring_oracle import oracle_score

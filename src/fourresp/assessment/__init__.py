@@ -12,7 +12,7 @@
 from fourresp._public import publish
 from fourresp.assessment._batch import BatchRow, ScoreRow, score_batch, score_rows
 from fourresp.assessment._defaults import default_questionnaire_path, load_questionnaire
-from fourresp.assessment._engine import check_response, score
+from fourresp.assessment._engine import check_response
 from fourresp.assessment._models import (
     Answers,
     AspectFeedback,
@@ -51,6 +51,7 @@ from fourresp.assessment._scorers import (
     default_registry,
     register_scorer,
 )
+from fourresp.assessment._scoring import score
 
 __all__ = [
     "ENTRY_POINT_GROUP",

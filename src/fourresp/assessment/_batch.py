@@ -19,7 +19,7 @@ from typing import IO, Any
 import attrs
 
 from fourresp._document._limits import Limits
-from fourresp.assessment._engine import Plan, plan_for
+from fourresp.assessment._engine import Plan
 from fourresp.assessment._models import (
     Questionnaire,
     Response,
@@ -38,6 +38,7 @@ from fourresp.assessment._rows import (
     source_name,
 )
 from fourresp.assessment._scorers import ScorerRegistry
+from fourresp.assessment._scoring import plan_for
 from fourresp.content import Framework
 from fourresp.errors import ArgumentError, DocumentError, Problem
 

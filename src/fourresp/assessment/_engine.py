@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import math
 import operator
-import threading
 from collections.abc import Callable, Hashable, Sequence
 from functools import reduce
 from itertools import chain
@@ -50,16 +49,14 @@ from fourresp.assessment._models import (
 )
 from fourresp.assessment._protocols import AdditiveScorer, KeyedAnswer, Scorer, ScorerOutput
 from fourresp.assessment._quick import plain_answer
-from fourresp.assessment._scorers import ScorerRegistry, default_registry
 from fourresp.assessment._totals import Packing, Spread, spread, term_vectors
-from fourresp.content import Aspect, Framework, Responsibility, load_framework
+from fourresp.content import Aspect, Framework, Responsibility
 from fourresp.errors import ArgumentError
 
-__all__ = ["MIN_HIGHLIGHT_ITEMS", "Plan", "check_response", "highlighted", "plan_for", "score"]
+__all__ = ["MIN_HIGHLIGHT_ITEMS", "Plan", "check_response", "highlighted"]
 
 _MEMO_LIMIT = 8192
 _BLOCK_COMBINATIONS = 4096  # so a block's memo can hold every combination it meets
-_PLAN_LIMIT = 32
 #: An aspect is a strength or an area to improve only on this many answered items.
 MIN_HIGHLIGHT_ITEMS = 2
 
@@ -536,71 +533,3 @@ class Plan:
             strengths=tuple(map(_HIGHLIGHT, best[:count])),
             improvements=tuple(map(_HIGHLIGHT, worst[:count])),
         )
-
-
-_plans: dict[tuple[int, int, int], Plan] = {}
-_plans_lock = threading.Lock()
-
-
-def plan_for(
-    questionnaire: Questionnaire,
-    *,
-    framework: Framework | None = None,
-    scorers: ScorerRegistry | None = None,
-    scorer: str | None = None,
-) -> Plan:
-    """The (cached) plan that scores responses to ``questionnaire``; see :func:`score`.
-
-    The scorer is resolved here, when scoring, from ``scorers`` (default: the
-    default registry): an unknown name raises :class:`~fourresp.errors.NotFoundError`
-    before any work is done.
-    """
-    framework = framework if framework is not None else load_framework()
-    registry = scorers if scorers is not None else default_registry()
-    scorer_name = scorer or questionnaire.scoring.scorer
-    chosen = registry.get(scorer_name)
-    # Plans hold their questionnaire, framework and scorer, so the ids in a key
-    # cannot be reused by other objects while the plan is cached.
-    key = (id(questionnaire), id(framework), id(chosen))
-    plan = _plans.get(key)
-    if plan is None or plan.scorer_name != scorer_name:
-        plan = Plan(questionnaire, framework, scorer_name, chosen)
-        with _plans_lock:
-            if len(_plans) >= _PLAN_LIMIT:
-                _plans.pop(next(iter(_plans)))
-            _plans[key] = plan
-    return plan
-
-
-def score(
-    questionnaire: Questionnaire,
-    response: Response,
-    *,
-    framework: Framework | None = None,
-    scorers: ScorerRegistry | None = None,
-    scorer: str | None = None,
-) -> Result:
-    """Score ``response`` against ``questionnaire``: overall, per responsibility, per aspect.
-
-    ``framework`` defaults to the built-in pack; ``scorers`` to the default registry
-    (built-ins and entry points); ``scorer`` overrides the questionnaire's own. The
-    scorer is looked up now, not when the questionnaire was loaded, so a
-    questionnaire may name a scorer of an app's own registry.
-
-    Raises :class:`~fourresp.errors.DocumentError` listing every way the response
-    does not fit (unknown item, value off the scale or off the step, a boolean where
-    a number is due, wrong questionnaire or version); nothing is half-scored.
-
-    Scorers must be pure: the engine remembers a group's outcome for a summary of
-    its answers it has met before, which keeps scoring a large batch fast.
-    """
-    if not isinstance(questionnaire, Questionnaire):
-        raise ArgumentError(f"score takes a Questionnaire, not {type(questionnaire).__name__}")
-    if not isinstance(response, Response):
-        raise ArgumentError(
-            f"score takes a Response, not {type(response).__name__} (fourresp.load(mapping, "
-            "kind='response') makes one from a mapping)"
-        )
-    return plan_for(questionnaire, framework=framework, scorers=scorers, scorer=scorer).score(
-        response
-    )

@@ -26,7 +26,6 @@ order mark (as spreadsheet programs write) is accepted.
 from __future__ import annotations
 
 import io
-import json
 import math
 import os
 import re
@@ -47,6 +46,7 @@ from fourresp._document._lines import (
 )
 from fourresp._document._paths import format_path
 from fourresp._load import load
+from fourresp.assessment._jsonrow import parsed
 from fourresp.assessment._models import Questionnaire, Response
 from fourresp.assessment._quick import MAX_ANSWERS, quick_response
 from fourresp.errors import ArgumentError, DocumentError, Problem
@@ -190,85 +190,6 @@ def _guarded(line: int, source: str | None, read: Callable[[], ResponseRow | R])
         return ResponseRow(line=line, response=None, problems=at((problem,), source, line))
 
 
-class _DuplicateKey(Exception):
-    pass
-
-
-def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found = dict(pairs)
-    if len(found) != len(pairs):
-        raise _DuplicateKey
-    return found
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(name)
-
-
-# one decoder for every row (json.loads with hooks would make one per row)
-_DECODER = json.JSONDecoder(object_pairs_hook=_unique_pairs, parse_constant=_no_constant)
-
-
-_FLAT = json.JSONDecoder(parse_constant=_no_constant)
-
-
-def _strings(value: object) -> int:
-    """The keys and texts of a mapping and of the mappings in it; -1 for anything else.
-
-    A lower bound of the strings in the JSON text it was read from, equal to it
-    when nothing nested deeper holds a string and no key came twice (the later
-    one replaces the earlier: one string fewer).
-    """
-    if value.__class__ is not dict:
-        return -1
-    assert isinstance(value, dict)
-    count = len(value)
-    for inner in value.values():
-        if inner.__class__ is str:
-            count += 1
-        elif inner.__class__ is dict:
-            count += len(inner)
-    return count
-
-
-def _parsed(text: str, limits: Limits, source: str | None) -> Any:
-    """The JSON value of one line.
-
-    Plain ``json.loads`` first (duplicate keys and NaN or Infinity refused): a
-    well-formed row needs no more, and the quick check then accepts only flat
-    documents. Anything it refuses goes to the loader's reader, which locates the
-    problem, as does a value the quick check does not accept (see :func:`_response`).
-
-    Duplicate keys are found by counting rather than by a hook on every mapping,
-    which would double the cost of parsing a row: in a text without backslashes
-    every quotation mark opens or closes a string, so when the value's strings
-    number half its quotation marks, no key was dropped as a duplicate. Texts with
-    backslashes, and values with strings deeper down, take the hook. A speed
-    trick, part of the quick rows of a batch: a row parses in half the time, which
-    makes ``fourresp assess-batch`` about 1.15x faster on its own (23 against
-    26 us a row, CPU time).
-    """
-    if "\\" not in text:
-        try:
-            value = _FLAT.decode(text)
-        except (ValueError, RecursionError):
-            pass  # the hook below says what is wrong
-        else:
-            if 2 * _strings(value) == text.count('"'):
-                return value
-    return _hooked(text, limits, source)
-
-
-def _hooked(text: str, limits: Limits, source: str | None) -> Any:
-    """The JSON value of one line, each mapping checked for duplicate keys as it is read."""
-    try:
-        return _DECODER.decode(text)
-    except (ValueError, RecursionError, _DuplicateKey):
-        from fourresp._document._json import read_json
-
-        return read_json(text, limits=limits, source=source)
-
-
 def _undecodable_row(text: str, line: int, source: str | None) -> ResponseRow | None:
     """The row's problem when ``text`` holds bytes that are not UTF-8, else None."""
     reason = undecodable(text)
@@ -290,7 +211,7 @@ def _jsonl_row(
     if bad is not None:
         return bad
     try:
-        document = _parsed(text, limits, source)
+        document = parsed(text, limits, source)
     except DocumentError as exc:
         return ResponseRow(line=line, response=None, problems=at(exc.problems, source, line))
     return _row_of(document, line, source, questionnaire, limits, quick)
