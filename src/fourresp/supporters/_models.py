@@ -104,14 +104,6 @@ class Page:
     next_cursor: str | None
 
 
-def _clean_text(value: Any, field: str, limit: int, repeats: bool) -> tuple[str | None, str | None]:
-    """(cleaned value, None) or (None, what is wrong); ``repeats`` for fields whose
-    values recur across a batch (organisations, roles), which are remembered."""
-    if not isinstance(value, str):
-        return None, f"{field} must be text, not {type(value).__name__}"
-    return (_clean_repeated if repeats else _clean_string)(value, field, limit)
-
-
 def _clean_string(value: str, field: str, limit: int) -> tuple[str | None, str | None]:
     if value.isascii() and value.isprintable() and "  " not in value:
         text = value.strip()  # the common case: nothing to normalise, nothing invisible
@@ -159,11 +151,12 @@ def _email(value: Any) -> tuple[str | None, str | None]:
 
 _clean_repeated = functools.lru_cache(maxsize=4096)(_clean_string)
 
-# (field, most characters, required, values recur across a batch)
+# (field, most characters, required, how it is cleaned): organisations and roles
+# recur across a batch, so their cleaning is remembered.
 _TEXT_FIELDS = (
-    ("name", MAX_NAME, True, False),
-    ("organisation", MAX_ORGANISATION, False, True),
-    ("role", MAX_NAME, False, True),
+    ("name", MAX_NAME, True, _clean_string),
+    ("organisation", MAX_ORGANISATION, False, _clean_repeated),
+    ("role", MAX_NAME, False, _clean_repeated),
 )
 
 
@@ -175,11 +168,14 @@ def clean_values(values: dict[str, Any]) -> list[tuple[str, str]]:
     be anything: read from an import file, or a :class:`Pledge` built by hand.
     """
     problems: list[tuple[str, str]] = []
-    for field, limit, required, repeats in _TEXT_FIELDS:
+    for field, limit, required, clean in _TEXT_FIELDS:
         value = values.get(field)
         if value is None and not required:
             continue
-        cleaned, problem = _clean_text(value, field, limit, repeats)
+        if not isinstance(value, str):
+            problems.append((field, f"{field} must be text, not {type(value).__name__}"))
+            continue
+        cleaned, problem = clean(value, field, limit)
         if problem is not None:
             problems.append((field, problem))
         else:
@@ -237,7 +233,12 @@ def _is_date_text(value: str) -> bool:
 
 
 def _is_version(value: Any) -> bool:
-    return isinstance(value, str) and _VERSION.fullmatch(value) is not None
+    return isinstance(value, str) and _is_version_text(value)
+
+
+@functools.lru_cache(maxsize=1024)  # and a handful of framework versions
+def _is_version_text(value: str) -> bool:
+    return _VERSION.fullmatch(value) is not None
 
 
 def located(
