@@ -71,6 +71,9 @@ def _jsonl_records(
         except RecursionError:
             problems.append(at("the JSON is nested too deeply", name, line))
             continue
+        except ValueError:  # int() refuses an integer of thousands of digits
+            problems.append(at("a number has too many digits", name, line))
+            continue
         if not isinstance(record, dict):
             problems.append(at("each line is a JSON object", name, line))
             continue
