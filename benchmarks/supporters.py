@@ -20,7 +20,7 @@ Peak memory (tracemalloc, in an untimed run of its own) shows that the import
 does not keep the file in memory. Targets: the library <= 2x the baseline at
 every size; peak memory the same at every size.
 
-    python benchmarks/supporters.py [--sizes 50000,100000,200000] [--repeat 5] [--no-cli]
+    python benchmarks/supporters.py [--sizes 50000,100000,200000] [--repeat 7] [--no-cli]
 """
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ def rows_of(label: str, ours: list[Times], base: list[Times], peak: str) -> list
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="50000,100000,200000")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--no-cli", action="store_true", help="leave out the command line")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
