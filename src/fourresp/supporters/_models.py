@@ -236,7 +236,7 @@ def _is_version(value: Any) -> bool:
     return isinstance(value, str) and _is_version_text(value)
 
 
-@functools.lru_cache(maxsize=1024)  # and a handful of framework versions
+@functools.lru_cache(maxsize=1024)  # and a handful of framework versions (0.2 -> 0.05 us)
 def _is_version_text(value: str) -> bool:
     return _VERSION.fullmatch(value) is not None
 

@@ -91,8 +91,9 @@ class SQLRegistry(StorageBase):
         pledge = clean_pledge(pledge)
         hasher = EmailHasher(self.salt)
         email_hash = hasher.hex(pledge.email.encode()) if pledge.email is not None else None
-        identity = identity_of(hasher, email_hash, pledge.key, pledge_values(pledge))
-        row = self._row(pledge_values(pledge), email_hash, identity)
+        values = pledge_values(pledge)
+        identity = identity_of(hasher, email_hash, pledge.key, values)
+        row = self._row(values, email_hash, identity)
         p = self.placeholder
         with self._transaction() as cursor:
             found = self._existing(cursor, email_hash, pledge.key, identity)
