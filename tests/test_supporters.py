@@ -395,3 +395,22 @@ def test_a_csv_header_over_the_row_budget_is_refused_at_line_1():
     [problem] = caught.value.problems
     assert problem.line == 1
     assert "header is longer than" in problem.message
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"name": "Ada", "name": "Bob", "public": true}',
+        '{"name": "Ada", "public": true, "public": false}',
+        '{"name": "Ad\\u0061", "name": "Bob"}',  # a backslash: read the slow way
+    ],
+)
+def test_a_json_lines_pledge_naming_a_key_twice_is_refused_at_its_line(line):
+    text = '{"name": "Cy", "public": true}\n' + line + "\n"
+    with open_registry() as registry:
+        with pytest.raises(DocumentError) as caught:
+            registry.import_from(io.StringIO(text))
+        assert registry.count() == 0
+    [problem] = caught.value.problems
+    assert problem.line == 2
+    assert "appears twice" in problem.message

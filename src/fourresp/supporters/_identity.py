@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
-
-from fourresp.supporters._models import ImportedPledge, Pledge
 
 __all__ = ["EmailHasher", "identity_of", "is_hex", "is_withdrawn", "name_key"]
 
@@ -53,22 +52,16 @@ class EmailHasher:
 
 
 def identity_of(
-    hasher: EmailHasher,
-    email_hash: str | None,
-    key: str | None,
-    pledge: Pledge | ImportedPledge,
-    changes: dict[str, Any] | None = None,
+    hasher: EmailHasher, email_hash: str | None, key: str | None, values: Mapping[str, Any]
 ) -> str:
+    """Who a pledge is (its cleaned fields in ``values``): its e-mail hash, else its key's
+    HMAC, else the HMAC of what the public list shows of the person."""
     if email_hash is not None:
         return email_hash
     if key is not None:
         return hasher.key_identity(key)
-    fields = changes or {}
     return hasher.content_identity(
-        fields.get("name", pledge.name),
-        fields.get("organisation", pledge.organisation),
-        fields.get("role", pledge.role),
-        fields.get("country", pledge.country),
+        values["name"], values.get("organisation"), values.get("role"), values.get("country")
     )
 
 

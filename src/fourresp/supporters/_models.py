@@ -104,14 +104,6 @@ class Page:
     next_cursor: str | None
 
 
-def _clean_text(value: Any, field: str, limit: int, repeats: bool) -> tuple[str | None, str | None]:
-    """(cleaned value, None) or (None, what is wrong); ``repeats`` for fields whose
-    values recur across a batch (organisations, roles), which are remembered."""
-    if not isinstance(value, str):
-        return None, f"{field} must be text, not {type(value).__name__}"
-    return (_clean_repeated if repeats else _clean_string)(value, field, limit)
-
-
 def _clean_string(value: str, field: str, limit: int) -> tuple[str | None, str | None]:
     if value.isascii() and value.isprintable() and "  " not in value:
         text = value.strip()  # the common case: nothing to normalise, nothing invisible
@@ -162,47 +154,36 @@ def _email(value: Any) -> tuple[str | None, str | None]:
 
 _clean_repeated = functools.lru_cache(maxsize=4096)(_clean_string)
 
-# (field, most characters, required, values recur across a batch)
+# (field, most characters, required, how it is cleaned): organisations and roles
+# recur across a batch, so their cleaning is remembered.
 _TEXT_FIELDS = (
-    ("name", MAX_NAME, True, False),
-    ("organisation", MAX_ORGANISATION, False, True),
-    ("role", MAX_NAME, False, True),
+    ("name", MAX_NAME, True, _clean_string),
+    ("organisation", MAX_ORGANISATION, False, _clean_repeated),
+    ("role", MAX_NAME, False, _clean_repeated),
 )
 
 
-@attrs.frozen(kw_only=True)
-class ImportedPledge:
-    """A pledge read from an import file: the fields of :class:`Pledge`, unchecked.
+def clean_values(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """Clean the fields of a pledge held in ``values`` (by field name), in place;
+    (field, message) for each field refused, which keeps its value as given.
 
-    The values are whatever the file held (an import checks and cleans them, and
-    reports each problem at its line); it is never handed to callers.
+    A field missing from ``values`` has its :class:`Pledge` default. The values may
+    be anything: read from an import file, or a :class:`Pledge` built by hand.
     """
-
-    name: Any
-    pledged_on: Any
-    framework_version: Any
-    public: Any = False
-    organisation: Any = None
-    role: Any = None
-    country: Any = None
-    email: Any = None
-    key: Any = None
-
-
-def _check(pledge: Pledge | ImportedPledge) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """The cleaned values of the fields cleaning changes, and (field, message) problems."""
-    changes: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
-    for field, limit, required, repeats in _TEXT_FIELDS:
-        value = getattr(pledge, field)
+    for field, limit, required, clean in _TEXT_FIELDS:
+        value = values.get(field)
         if value is None and not required:
             continue
-        cleaned, problem = _clean_text(value, field, limit, repeats)
+        if not isinstance(value, str):
+            problems.append((field, f"{field} must be text, not {type(value).__name__}"))
+            continue
+        cleaned, problem = clean(value, field, limit)
         if problem is not None:
             problems.append((field, problem))
-        elif cleaned != value:
-            changes[field] = cleaned
-    country: Any = pledge.country  # built by hand, it may be anything
+        else:
+            values[field] = cleaned
+    country = values.get("country")
     if country is not None:
         code = country.strip().upper() if isinstance(country, str) else None
         if code is None:
@@ -215,27 +196,28 @@ def _check(pledge: Pledge | ImportedPledge) -> tuple[dict[str, Any], list[tuple[
                     "NO or US); in YAML, quote it",
                 )
             )
-        elif code != country:
-            changes["country"] = code
-    if pledge.email is not None:
-        address, problem = _email(pledge.email)
+        else:
+            values["country"] = code
+    email = values.get("email")
+    if email is not None:
+        address, problem = _email(email)
         if problem is not None:
             problems.append(("email", problem))
         else:
-            changes["email"] = address
-    key: Any = pledge.key
+            values["email"] = address
+    key = values.get("key")
     if key is not None and (not isinstance(key, str) or not _KEY.fullmatch(key)):
         problems.append(("key", "key must be 1 to 200 printable ASCII characters, no spaces"))
-    public: Any = pledge.public
+    public = values.get("public", False)
     if not isinstance(public, bool):
         problems.append(("public", f"public must be true or false, not {type(public).__name__}"))
-    if not _is_date(pledge.pledged_on):
+    if not _is_date(values.get("pledged_on")):
         problems.append(("pledged_on", "pledged_on must be a date such as 2026-11-29"))
-    if not _is_version(pledge.framework_version):
+    if not _is_version(values.get("framework_version")):
         problems.append(
             ("framework_version", "framework_version must be a version such as '1.0.0'")
         )
-    return changes, problems
+    return problems
 
 
 def _is_date(value: Any) -> bool:
@@ -254,16 +236,27 @@ def _is_date_text(value: str) -> bool:
 
 
 def _is_version(value: Any) -> bool:
-    return isinstance(value, str) and _VERSION.fullmatch(value) is not None
+    return isinstance(value, str) and _is_version_text(value)
 
 
-def cleaned_fields(pledge: Pledge | ImportedPledge) -> tuple[dict[str, Any], list[Problem]]:
-    """The cleaned values of the fields cleaning changes, and the problems found."""
-    changes, found = _check(pledge)
-    problems = [
-        Problem(code="invalid", message=message, parts=(field,)) for field, message in found
+@functools.lru_cache(maxsize=1024)  # and a handful of framework versions (0.2 -> 0.05 us)
+def _is_version_text(value: str) -> bool:
+    return _VERSION.fullmatch(value) is not None
+
+
+def located(
+    found: list[tuple[str, str]], source: str | None = None, line: int | None = None
+) -> list[Problem]:
+    """The problems :func:`clean_values` found, each naming its field (``$.<field>``)."""
+    return [
+        Problem(code="invalid", message=message, parts=(field,), source=source, line=line)
+        for field, message in found
     ]
-    return changes, problems
+
+
+def pledge_values(pledge: Pledge) -> dict[str, Any]:
+    """The fields of ``pledge`` by name, as :func:`clean_values` takes them."""
+    return {field.name: getattr(pledge, field.name) for field in attrs.fields(Pledge)}
 
 
 def clean_pledge(pledge: Pledge) -> Pledge:
@@ -272,15 +265,16 @@ def clean_pledge(pledge: Pledge) -> Pledge:
     Raises :class:`~fourresp.errors.DocumentError` naming every field that is
     refused (its JSON path is ``$.<field>``).
     """
-    changes, problems = cleaned_fields(pledge)
-    if problems:
-        raise DocumentError(problems)
-    return attrs.evolve(pledge, **changes)
+    values = pledge_values(pledge)
+    found = clean_values(values)
+    if found:
+        raise DocumentError(located(found))
+    return Pledge(**values)
 
 
 def pledge_findings(pledge: Pledge) -> Iterator[Problem]:
     """What :func:`clean_pledge` would refuse, for the loader to locate."""
-    for field, message in _check(pledge)[1]:
+    for field, message in clean_values(pledge_values(pledge)):
         yield Problem(parts=(field,), code="invalid", message=message)
 
 

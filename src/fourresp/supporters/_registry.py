@@ -28,19 +28,18 @@ import os
 from collections.abc import Iterator
 from typing import IO, Any, Literal, cast
 
-import attrs
-
 from fourresp._document._inputs import open_input
 from fourresp._document._tree import text_problem
 from fourresp.errors import ArgumentError, DocumentError, NotFoundError, Problem, StorageError
 from fourresp.supporters._identity import EmailHasher, identity_of, is_hex, is_withdrawn, name_key
 from fourresp.supporters._models import (
-    ImportedPledge,
     Page,
     Pledge,
     Supporter,
     clean_pledge,
-    cleaned_fields,
+    clean_values,
+    located,
+    pledge_values,
 )
 from fourresp.supporters._records import at, cell, record, records
 from fourresp.supporters._storage import CHUNK, StorageBase
@@ -94,8 +93,9 @@ class SQLRegistry(StorageBase):
         pledge = clean_pledge(pledge)
         hasher = EmailHasher(self.salt)
         email_hash = hasher.hex(pledge.email.encode()) if pledge.email is not None else None
-        identity = identity_of(hasher, email_hash, pledge.key, pledge)
-        row = self._row(pledge, {}, email_hash, identity)
+        values = pledge_values(pledge)
+        identity = identity_of(hasher, email_hash, pledge.key, values)
+        row = self._row(values, email_hash, identity)
         p = self.placeholder
         with self._transaction() as cursor:
             found = self._existing(cursor, email_hash, pledge.key, identity)
@@ -482,12 +482,11 @@ class SQLRegistry(StorageBase):
             record["pledged_on"] = defaults.today
         if "framework_version" not in record:
             record["framework_version"] = defaults.version
-        given = ImportedPledge(**record)
-        changes, found = cleaned_fields(given)
+        found = clean_values(record)
         if found:
-            problems.extend(attrs.evolve(p, source=name, line=line) for p in found)
+            problems.extend(located(found, name, line))
             return None
-        email = changes.get("email")
+        email = record.get("email")
         if email is not None:
             email_hash = hasher.hex(email.encode())
         elif email_hash is not None and not (
@@ -495,8 +494,8 @@ class SQLRegistry(StorageBase):
         ):
             problems.append(at("email_hash is 64 hex digits", name, line))
             return None
-        identity = identity_of(hasher, email_hash, given.key, given, changes)
-        return self._row(given, changes, email_hash, identity)
+        identity = identity_of(hasher, email_hash, record.get("key"), record)
+        return self._row(record, email_hash, identity)
 
 
 class _Defaults:

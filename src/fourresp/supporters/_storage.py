@@ -5,12 +5,12 @@ transactions, dialect, schema version and migrations, the salt, and rows.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Self
 
 from fourresp.errors import ArgumentError, StorageError
 from fourresp.supporters._identity import EmailHasher, name_key
-from fourresp.supporters._models import ImportedPledge, Pledge, Supporter, normalise_email
+from fourresp.supporters._models import Supporter, normalise_email
 from fourresp.supporters._tables import COLUMNS, IDENTITY_INDEX, SELECT
 
 __all__ = ["CHUNK", "LATEST", "StorageBase"]
@@ -175,26 +175,23 @@ class StorageBase:
     # -- rows -----------------------------------------------------------------------
 
     def _row(
-        self,
-        pledge: Pledge | ImportedPledge,
-        changes: dict[str, Any],
-        email_hash: str | None,
-        identity: str,
+        self, values: Mapping[str, Any], email_hash: str | None, identity: str
     ) -> tuple[Any, ...]:
-        """The stored row of a pledge (in :data:`STORED` order); ``changes`` holds the
-        cleaned values of the fields cleaning changed."""
-        name = changes.get("name", pledge.name)
+        """The stored row of a pledge whose cleaned fields are in ``values`` (a missing
+        field has its default), in :data:`STORED` order."""
+        name = values["name"]
+        get = values.get
         return (
             name,
-            changes.get("organisation", pledge.organisation),
-            changes.get("role", pledge.role),
-            changes.get("country", pledge.country),
-            bool(pledge.public),
-            pledge.pledged_on,
-            pledge.framework_version,
-            changes.get("email", pledge.email) if self.keep_emails else None,
+            get("organisation"),
+            get("role"),
+            get("country"),
+            bool(get("public", False)),
+            values["pledged_on"],
+            values["framework_version"],
+            get("email") if self.keep_emails else None,
             email_hash,
-            pledge.key,
+            get("key"),
             name_key(name),
             identity,
         )
