@@ -123,6 +123,9 @@ def _all(checks: list[Check]) -> Check:
         return _always
     if len(checks) == 1:
         return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda value: first(value) and second(value)
 
     def every(value: Any) -> bool:
         return all(check(value) for check in checks)
@@ -178,8 +181,15 @@ class SchemaChecks:
             return _never, False
         exact = True
         checks: list[Check] = []
-        for build in (self._object, self._string, self._array, self._number):
-            compiled = build(schema, base)
+        wanted = schema.get("type")
+        typed = False  # the type is tested by the check of its own keywords
+        for group, build in (("object", self._object), ("string", self._string)):
+            compiled = build(schema, base, wanted == group)
+            if compiled is not None:
+                checks.append(compiled[0])
+                exact = exact and compiled[1]
+                typed = typed or wanted == group
+        for compiled in (self._array(schema, base), self._number(schema)):
             if compiled is not None:
                 checks.append(compiled[0])
                 exact = exact and compiled[1]
@@ -187,8 +197,7 @@ class SchemaChecks:
             checks.append(compiled[0])
             exact = exact and compiled[1]
         check = _all(checks)
-        wanted = schema.get("type")
-        if wanted is None:
+        if wanted is None or typed:
             return check, exact
         names = [wanted] if isinstance(wanted, str) else wanted
         if not isinstance(names, list) or not all(name in _TYPES for name in names):
@@ -263,8 +272,9 @@ class SchemaChecks:
             lambda value: then(value) if condition(value) else otherwise(value)
         ), then_exact and else_exact
 
-    def _object(self, schema: Mapping[str, Any], base: str) -> _Compiled | None:
-        if not _OBJECT_KEYWORDS.intersection(schema):
+    def _object(self, schema: Mapping[str, Any], base: str, only: bool) -> _Compiled | None:
+        """Keywords on objects; with ``only``, anything else is refused ("type": "object")."""
+        if not _OBJECT_KEYWORDS.intersection(schema) and not only:
             return None
         exact = True
 
@@ -290,7 +300,7 @@ class SchemaChecks:
 
         def check(value: Any) -> bool:
             if not isinstance(value, dict):
-                return True
+                return not only
             if len(value) < fewest or (most is not None and len(value) > most):
                 return False
             for key in required:
@@ -311,8 +321,9 @@ class SchemaChecks:
 
         return check, exact
 
-    def _string(self, schema: Mapping[str, Any], _base: str) -> _Compiled | None:
-        if not _STRING_KEYWORDS.intersection(schema):
+    def _string(self, schema: Mapping[str, Any], _base: str, only: bool) -> _Compiled | None:
+        """Keywords on strings; with ``only``, anything else is refused ("type": "string")."""
+        if not _STRING_KEYWORDS.intersection(schema) and not only:
             return None
         shortest = schema.get("minLength", 0)
         longest = schema.get("maxLength")
@@ -322,7 +333,7 @@ class SchemaChecks:
 
         def check(value: Any) -> bool:
             if not isinstance(value, str):
-                return True
+                return not only
             if len(value) < shortest or (longest is not None and len(value) > longest):
                 return False
             if search is not None and search(value) is None:
@@ -347,7 +358,7 @@ class SchemaChecks:
 
         return check, exact
 
-    def _number(self, schema: Mapping[str, Any], _base: str) -> _Compiled | None:
+    def _number(self, schema: Mapping[str, Any]) -> _Compiled | None:
         if not _NUMBER_KEYWORDS.intersection(schema):
             return None
         low = schema.get("minimum")
