@@ -154,7 +154,12 @@ class SchemaChecks:
     def accepts(self, schema: Any, value: Any) -> bool:
         """True when ``schema`` was compiled here and ``value`` is certainly valid under it."""
         found = self._by_id.get(id(schema))
-        return found is not None and found[0] is schema and found[1](value)
+        if found is None or found[0] is not schema:
+            return False
+        try:
+            return found[1](value)
+        except RecursionError:  # nested past what the stack holds: jsonschema decides
+            return False
 
     # -- compiling ------------------------------------------------------------------
 

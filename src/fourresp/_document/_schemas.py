@@ -264,8 +264,12 @@ def schema_problems(name: str, instance: Any) -> Iterator[tuple[tuple[str | int,
     """
     from referencing.exceptions import Unresolvable
 
-    if _quick_check(name)(instance):
-        return  # valid: nothing to explain, and jsonschema is not even imported
+    try:
+        valid = _quick_check(name)(instance)
+    except RecursionError:  # nested past what the stack holds: jsonschema decides
+        valid = False
+    if valid:
+        return  # nothing to explain, and jsonschema is not even imported
     validator = validator_for(name)
     # Lazily, in the validator's order: a document with a million wrong values must
     # not hold a million errors at once (the caller keeps what it reports).
