@@ -89,9 +89,10 @@ def quick_response(document: Mapping[str, object]) -> Response | None:
         or not _matches(_VERSION, version)
         or not isinstance(answers, dict)
         or len(answers) > MAX_ANSWERS
-        or not (respondent is None or _short_text(respondent, 200))
-        or not (started_at is None or _matches(_TIMESTAMP, started_at))
-        or not (completed_at is None or _matches(_TIMESTAMP, completed_at))
+        # an optional key is absent or of its type: the schema refuses an explicit null
+        or not ("respondent" not in document or _short_text(respondent, 200))
+        or not ("started_at" not in document or _matches(_TIMESTAMP, started_at))
+        or not ("completed_at" not in document or _matches(_TIMESTAMP, completed_at))
         or not _plain_answers(answers)
     ):
         return None
