@@ -26,7 +26,7 @@ from fourresp._document import _schemas
 from fourresp._document._quickcheck import SchemaChecks, _equal
 from fourresp.content import default_pack_path
 
-_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Values that sit on the edges the schemas draw: types, lengths, patterns, ranges.
 _EDGES = st.sampled_from(
@@ -234,7 +234,7 @@ _KEYWORD_SCHEMAS = [
 
 
 @pytest.mark.parametrize("schema", _KEYWORD_SCHEMAS, ids=json.dumps)
-@_SETTINGS
+@settings(max_examples=60, deadline=None)
 @given(value=_JSON)
 def test_every_keyword_is_sound_and_exact_where_it_claims(schema, value):
     def resolve(uri: str) -> tuple[str, Any]:
