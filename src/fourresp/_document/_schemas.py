@@ -27,13 +27,7 @@ if TYPE_CHECKING:
     from jsonschema.protocols import Validator
     from referencing import Registry
 
-__all__ = [
-    "schema",
-    "schema_ids",
-    "schema_names",
-    "schema_problems",
-    "validator_for",
-]
+__all__ = ["schema", "schema_ids", "schema_names", "schema_problems", "validator_for"]
 
 _SUFFIX = ".schema.json"
 
@@ -207,8 +201,9 @@ def _skipping_class() -> type[Validator]:
 
     A value a quick check accepts is valid, so jsonschema would find no error in
     it: skipping it changes no error, and leaves jsonschema only the parts of an
-    invalid document that hold errors (a 10 MB scenario with one bad scene is
-    explained in well under a second instead of about ten).
+    invalid document that hold errors (the schema stage of a 10.7 MB scenario with
+    one bad scene takes 1.7 s against 17.5 s, in turns on a loaded machine:
+    ``benchmarks/hostile.py --schema``).
     """
     from jsonschema import Draft202012Validator
     from jsonschema.validators import extend
