@@ -144,17 +144,33 @@ def scenario_budgets() -> None:
 # documented bounds.
 
 
-def _broken_scenarios() -> dict[str, dict[str, object]]:
-    from hostile_scenarios import independent_booleans
+def _more_scenarios() -> dict[str, dict[str, object]]:
+    """Two broken 10 MB scenarios, and the most scenes 10 MB holds in a plain chain."""
+    from hostile_scenarios import ENDINGS, independent_booleans
 
     one_bad = independent_booleans(30_000)
     one_bad["scenes"]["s29999"]["text"] = 5
     every_bad = independent_booleans(30_000)
     for scene in every_bad["scenes"].values():
         scene["extra"] = 1
+    count = 120_000
+    chain: dict[str, object] = {
+        f"s{n}": {"text": "x", "choices": [{"id": "c", "text": "x", "goto": f"s{n + 1}"}]}
+        for n in range(count)
+    }
+    chain[f"s{count}"] = {"text": "x", "ending": "done"}
     return {
         "10 MB, one scene's text a number": one_bad,
         "10 MB, an unknown key in every scene": every_bad,
+        "120,000 scenes in a chain": {
+            "id": "chain",
+            "version": "1.0",
+            "title": "Chain",
+            "introduction": "On and on.",
+            "start": "s0",
+            "scenes": chain,
+            "endings": ENDINGS,
+        },
     }
 
 
@@ -187,7 +203,7 @@ def scenario_commands(*, quick: bool) -> list[str]:
     from hostile_scenarios import HOSTILE_SCENARIOS, LIMIT_SECONDS, peak_limit
 
     documents = {name: build() for name, build in HOSTILE_SCENARIOS.items()}
-    documents.update(_broken_scenarios())
+    documents.update(_more_scenarios())
     rows, missed = [], []
     with tempfile.TemporaryDirectory() as name:
         folder = pathlib.Path(name)
