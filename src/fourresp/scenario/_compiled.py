@@ -156,8 +156,8 @@ class CompiledChoice:
     """A choice ready to play: target index, test, marks and updates as tuples."""
 
     __slots__ = (
+        "_digest",
         "choice",
-        "digest",
         "id",
         "marks",
         "moves",
@@ -181,7 +181,7 @@ class CompiledChoice:
         self.test = test
         self.marks = tuple((mark.aspect, mark.net) for mark in choice.effects.marks)
         self.updates = updates
-        self.digest = choice_digest(choice)
+        self._digest: str | None = None
         nets: dict[str, int] = {}
         for aspect, net in self.marks:
             owner = owners.get(aspect)
@@ -195,6 +195,17 @@ class CompiledChoice:
         for owner, net in nets.items():
             moves["@" + owner] = net
         self.moves = tuple(moves.items())
+
+    @property
+    def digest(self) -> str:
+        """:func:`choice_digest` of the choice, worked out when a run first needs it.
+
+        Only runs record and compare digests; working them out for every choice of
+        a scenario took about a tenth of validating a 10 MB one.
+        """
+        if self._digest is None:
+            self._digest = choice_digest(self.choice)
+        return self._digest
 
 
 class CompiledScenario:
