@@ -561,13 +561,7 @@ def validate(
     format: Format | None = None,
     limits: Limits | None = None,
 ) -> tuple[Problem, ...]:
-    """Every problem in a document, errors and warnings, without raising for them.
-
-    An empty tuple means the document is clean. Takes the same arguments as
-    :func:`load`; only arguments it cannot use raise: a ``kind`` the library does
-    not know (:class:`~fourresp.errors.UnknownKindError`), a ``source``,
-    ``format`` or ``limits`` of the wrong type (:class:`~fourresp.errors.ArgumentError`).
-    """
+    """:func:`fourresp.validate`, for the modules below the top level; raises what it says."""
     try:
         read_result = read(source, format=format, limits=limits)
         document_kind = _resolve_kind(read_result, kind)
