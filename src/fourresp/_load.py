@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
-from fourresp._document._inputs import open_input
+from fourresp._document._inputs import read_input
 from fourresp._document._limits import DEFAULT_LIMITS, Limits
 from fourresp._document._located import located_problem
 from fourresp._document._paths import Path, Positions, format_path, locate
@@ -296,12 +296,11 @@ def _too_large(size: int, limits: Limits, source: str | None) -> DocumentError:
 def _read_file(path: os.PathLike[str] | str, limits: Limits) -> tuple[str, str]:
     name = os.fspath(path)
     try:
-        with open_input(name) as handle:
-            raw = handle.read(limits.max_bytes + 1)
+        raw = read_input(name, limits.max_bytes)
     except OSError as exc:
         raise _fail("unreadable", f"cannot read the file: {exc.strerror or exc}", name) from None
-    if len(raw) > limits.max_bytes:
-        raise _too_large(len(raw), limits, name)
+    if raw is None:
+        raise _too_large(limits.max_bytes + 1, limits, name)
     return _decode(raw, name), name
 
 
