@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
-from fourresp._document._inputs import open_input
+from fourresp._document._inputs import read_input
 from fourresp._document._limits import DEFAULT_LIMITS, Limits
 from fourresp._document._located import located_problem
 from fourresp._document._paths import Path, Positions, format_path, locate
@@ -296,12 +296,11 @@ def _too_large(size: int, limits: Limits, source: str | None) -> DocumentError:
 def _read_file(path: os.PathLike[str] | str, limits: Limits) -> tuple[str, str]:
     name = os.fspath(path)
     try:
-        with open_input(name) as handle:
-            raw = handle.read(limits.max_bytes + 1)
+        raw = read_input(name, limits.max_bytes)
     except OSError as exc:
         raise _fail("unreadable", f"cannot read the file: {exc.strerror or exc}", name) from None
-    if len(raw) > limits.max_bytes:
-        raise _too_large(len(raw), limits, name)
+    if raw is None:
+        raise _too_large(limits.max_bytes + 1, limits, name)
     return _decode(raw, name), name
 
 
@@ -561,13 +560,7 @@ def validate(
     format: Format | None = None,
     limits: Limits | None = None,
 ) -> tuple[Problem, ...]:
-    """Every problem in a document, errors and warnings, without raising for them.
-
-    An empty tuple means the document is clean. Takes the same arguments as
-    :func:`load`; only arguments it cannot use raise: a ``kind`` the library does
-    not know (:class:`~fourresp.errors.UnknownKindError`), a ``source``,
-    ``format`` or ``limits`` of the wrong type (:class:`~fourresp.errors.ArgumentError`).
-    """
+    """:func:`fourresp.validate`, for the modules below the top level; raises what it says."""
     try:
         read_result = read(source, format=format, limits=limits)
         document_kind = _resolve_kind(read_result, kind)

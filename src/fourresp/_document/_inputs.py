@@ -6,7 +6,7 @@ import errno
 import os
 from typing import BinaryIO
 
-__all__ = ["open_input"]
+__all__ = ["open_input", "read_input"]
 
 
 def open_input(path: str | os.PathLike[str]) -> BinaryIO:
@@ -31,3 +31,15 @@ def open_input(path: str | os.PathLike[str]) -> BinaryIO:
     except BaseException:
         os.close(descriptor)
         raise
+
+
+def read_input(path: str | os.PathLike[str], budget: int) -> bytes | None:
+    """The bytes of the file at ``path``, or None when it holds more than ``budget``.
+
+    At most ``budget + 1`` bytes are read, so a larger file (or ``/dev/zero``) is
+    refused without being read whole. Raises :class:`OSError` as :func:`open_input`
+    does, and as reading does.
+    """
+    with open_input(path) as stream:
+        data = stream.read(budget + 1)
+    return data if len(data) <= budget else None

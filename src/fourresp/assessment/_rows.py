@@ -31,7 +31,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import IO, Any, Literal, Protocol, TypeVar, cast
+from typing import IO, Any, Generic, Literal, Protocol, TypeVar, cast
 
 import attrs
 
@@ -83,6 +83,21 @@ L = TypeVar("L", bound=_Lined)
 Quick = Callable[[int, dict[str, Any]], R | None]
 
 
+@attrs.frozen
+class _Batch(Generic[R]):
+    """What every row of one batch is read against."""
+
+    source: str | None
+    questionnaire: Questionnaire
+    limits: Limits
+    quick: Quick[R] | None
+
+    @property
+    def budget(self) -> int:
+        """The characters one row may take."""
+        return min(self.limits.max_bytes, _ROW_BUDGET)
+
+
 @attrs.frozen(kw_only=True)
 class ResponseRow:
     """One row of a batch file: the response read from it, or why it could not be read."""
@@ -108,6 +123,11 @@ def at(problems: tuple[Problem, ...], source: str | None, line: int) -> tuple[Pr
         )
         for problem in problems
     )
+
+
+def _refused(problems: tuple[Problem, ...], source: str | None, line: int) -> ResponseRow:
+    """The row at ``line`` that could not be read, with ``problems`` placed at that line."""
+    return ResponseRow(line=line, response=None, problems=at(problems, source, line))
 
 
 def _format_of(name: str | None, requested: BatchFormat | None) -> BatchFormat:
@@ -187,7 +207,7 @@ def _guarded(line: int, source: str | None, read: Callable[[], ResponseRow | R])
             code="unreadable-row",
             message=f"the row cannot be read ({exc.__class__.__name__})",
         )
-        return ResponseRow(line=line, response=None, problems=at((problem,), source, line))
+        return _refused((problem,), source, line)
 
 
 def _undecodable_row(text: str, line: int, source: str | None) -> ResponseRow | None:
@@ -196,37 +216,25 @@ def _undecodable_row(text: str, line: int, source: str | None) -> ResponseRow | 
     if reason is None:
         return None
     problem = Problem(code="encoding", message=reason)
-    return ResponseRow(line=line, response=None, problems=at((problem,), source, line))
+    return _refused((problem,), source, line)
 
 
-def _jsonl_row(
-    text: str,
-    line: int,
-    source: str | None,
-    questionnaire: Questionnaire,
-    limits: Limits,
-    quick: Quick[R] | None,
-) -> ResponseRow | R:
+def _jsonl_row(text: str, line: int, batch: _Batch[R]) -> ResponseRow | R:
+    source = batch.source
     bad = _undecodable_row(text, line, source)
     if bad is not None:
         return bad
     try:
-        document = parsed(text, limits, source)
+        document = parsed(text, batch.limits, source)
     except DocumentError as exc:
-        return ResponseRow(line=line, response=None, problems=at(exc.problems, source, line))
-    return _row_of(document, line, source, questionnaire, limits, quick)
+        return _refused(exc.problems, source, line)
+    return _row_of(document, line, batch)
 
 
-def _row_of(
-    document: Any,
-    line: int,
-    source: str | None,
-    questionnaire: Questionnaire,
-    limits: Limits,
-    quick: Quick[R] | None,
-) -> ResponseRow | R:
-    """The row of one document: ``quick``'s when it takes the document, else its response
-    (or its problems)."""
+def _row_of(document: Any, line: int, batch: _Batch[R]) -> ResponseRow | R:
+    """The row of one document: the batch's quick's when it takes the document, else
+    its response (or its problems)."""
+    source, questionnaire, quick = batch.source, batch.questionnaire, batch.quick
     if quick is not None and document.__class__ is dict:
         document.setdefault("questionnaire", questionnaire.id)
         document.setdefault("version", questionnaire.version)
@@ -234,33 +242,26 @@ def _row_of(
         if taken is not None:
             return taken
     try:
-        found = _response(document, questionnaire, limits)
+        found = _response(document, questionnaire, batch.limits)
     except DocumentError as exc:
-        return ResponseRow(line=line, response=None, problems=at(exc.problems, source, line))
+        return _refused(exc.problems, source, line)
     if isinstance(found, Response):
         return ResponseRow(line=line, response=found)
-    return ResponseRow(line=line, response=None, problems=at(found, source, line))
+    return _refused(found, source, line)
 
 
 def _too_large(line: int, source: str | None, budget: int) -> ResponseRow:
     problem = Problem(code="too-large", message=f"the row is longer than {budget} characters")
-    return ResponseRow(line=line, response=None, problems=at((problem,), source, line))
+    return _refused((problem,), source, line)
 
 
-def _jsonl_rows(
-    stream: IO[str],
-    source: str | None,
-    questionnaire: Questionnaire,
-    limits: Limits,
-    quick: Quick[R] | None,
-) -> Iterator[ResponseRow | R]:
-    budget = min(limits.max_bytes, _ROW_BUDGET)
+def _jsonl_rows(stream: IO[str], batch: _Batch[R]) -> Iterator[ResponseRow | R]:
+    source, budget = batch.source, batch.budget
     for line, text in jsonl_lines(stream, budget, source):
         if text is None:
             yield _too_large(line, source, budget)
         else:
-            row = partial(_jsonl_row, text, line, source, questionnaire, limits, quick)
-            yield _guarded(line, source, row)
+            yield _guarded(line, source, partial(_jsonl_row, text, line, batch))
 
 
 def _number(text: str) -> float | int | None:
@@ -315,19 +316,13 @@ def _csv_header(header: list[str], questionnaire: Questionnaire, source: str | N
     return names
 
 
-def _csv_rows(
-    stream: IO[str],
-    source: str | None,
-    questionnaire: Questionnaire,
-    limits: Limits,
-    quick: Quick[R] | None,
-) -> Iterator[ResponseRow | R]:
+def _csv_rows(stream: IO[str], batch: _Batch[R]) -> Iterator[ResponseRow | R]:
     # csv.field_size_limit is left alone (it is process-wide): the default of
     # 131,072 characters is far above any cell of a response, and a row's budget
     # bounds the memory a row can take.
     import csv  # only CSV batches need it
 
-    budget = min(limits.max_bytes, _ROW_BUDGET)
+    source, budget = batch.source, batch.budget
     lines = BoundedLines(stream, budget, source)
     reader = csv.reader(lines, strict=True)
     try:
@@ -343,7 +338,7 @@ def _csv_rows(
     if reason is not None:
         problem = Problem(code="encoding", message=reason, source=source, line=1)
         raise DocumentError([problem], source=source)
-    names = _csv_header(header, questionnaire, source)
+    names = _csv_header(header, batch.questionnaire, source)
     for start, cells in csv_rows(lines, reader):
         if isinstance(cells, RowTooLarge):
             yield _too_large(start, source, budget)
@@ -351,7 +346,7 @@ def _csv_rows(
         if isinstance(cells, csv.Error):
             # The reader starts afresh on the next line, so the rows after go on.
             problem = Problem(code="csv-syntax", message=f"not valid CSV: {cells}")
-            yield ResponseRow(line=start, response=None, problems=at((problem,), source, start))
+            yield _refused((problem,), source, start)
             continue
         if not any(cell.strip() for cell in cells):
             continue
@@ -359,25 +354,17 @@ def _csv_rows(
         if bad is not None:
             yield bad
             continue
-        row = partial(_csv_row, cells, names, start, source, questionnaire, limits, quick)
-        yield _guarded(start, source, row)
+        yield _guarded(start, source, partial(_csv_row, cells, names, start, batch))
 
 
-def _csv_row(
-    cells: list[str],
-    names: list[str],
-    line: int,
-    source: str | None,
-    questionnaire: Questionnaire,
-    limits: Limits,
-    quick: Quick[R] | None,
-) -> ResponseRow | R:
+def _csv_row(cells: list[str], names: list[str], line: int, batch: _Batch[R]) -> ResponseRow | R:
+    source = batch.source
     if len(cells) != len(names):
         problem = Problem(
             code="csv-shape",
             message=f"the row has {len(cells)} cells; the header has {len(names)} columns",
         )
-        return ResponseRow(line=line, response=None, problems=at((problem,), source, line))
+        return _refused((problem,), source, line)
     document: dict[str, Any] = {}
     answers: dict[str, Any] = {}
     problems = []
@@ -401,9 +388,9 @@ def _csv_row(
             )
         answers[name] = value
     if problems:
-        return ResponseRow(line=line, response=None, problems=at(tuple(problems), source, line))
+        return _refused(tuple(problems), source, line)
     document["answers"] = answers
-    return _row_of(document, line, source, questionnaire, limits, quick)
+    return _row_of(document, line, batch)
 
 
 def read_responses(
@@ -469,7 +456,9 @@ def read_rows(
                 source=name,
             ) from None
         with stream:
-            yield from _decoded(_rows(stream, name, chosen, questionnaire, limits, quick), name)
+            yield from _decoded(
+                _rows(stream, chosen, _Batch(name, questionnaire, limits, quick)), name
+            )
         return
     given = cast(object, source)  # typed as a text stream, yet checked
     if isinstance(given, io.RawIOBase | io.BufferedIOBase) or not hasattr(given, "readline"):
@@ -478,7 +467,7 @@ def read_rows(
             f"not {type(source).__name__}"
         )
     chosen = _format_of(name, format)
-    yield from _decoded(_rows(source, name, chosen, questionnaire, limits, quick), name)
+    yield from _decoded(_rows(source, chosen, _Batch(name, questionnaire, limits, quick)), name)
 
 
 def source_name(source: str | os.PathLike[str] | IO[str]) -> str | None:
@@ -489,17 +478,10 @@ def source_name(source: str | os.PathLike[str] | IO[str]) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def _rows(
-    stream: IO[str],
-    name: str | None,
-    chosen: BatchFormat,
-    questionnaire: Questionnaire,
-    limits: Limits,
-    quick: Quick[R] | None,
-) -> Iterator[ResponseRow | R]:
+def _rows(stream: IO[str], chosen: BatchFormat, batch: _Batch[R]) -> Iterator[ResponseRow | R]:
     if chosen == "csv":
-        return _csv_rows(stream, name, questionnaire, limits, quick)
-    return _jsonl_rows(stream, name, questionnaire, limits, quick)
+        return _csv_rows(stream, batch)
+    return _jsonl_rows(stream, batch)
 
 
 def _decoded(rows: Iterator[L], name: str | None) -> Iterator[L]:

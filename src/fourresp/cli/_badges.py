@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from fourresp._document._inputs import open_input
+from fourresp._document._inputs import read_input
 from fourresp._files import write_atomically
 from fourresp.badges import STYLES, THEMES, badge, bake, emblem, unbake
 from fourresp.badges._png import PNG_SIGNATURE
@@ -99,11 +99,10 @@ def _unreadable(path: Path, reason: str, code: str = "unreadable") -> DocumentEr
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        with open_input(path) as stream:
-            data = stream.read(MAX_INPUT_BYTES + 1)
+        data = read_input(path, MAX_INPUT_BYTES)
     except OSError as exc:
         raise _unreadable(path, f"cannot read the file: {exc.strerror}") from None
-    if len(data) > MAX_INPUT_BYTES:
+    if data is None:
         raise _unreadable(path, f"the file is larger than {MAX_INPUT_BYTES} bytes", "too-large")
     return data
 

@@ -271,7 +271,7 @@ def import_command(args: argparse.Namespace, out: TextIO) -> int:
 
 def read_twee_file(path: Path) -> Any:
     """The scenario in a ``.twee`` file, read within its byte budget; warnings go to stderr."""
-    from fourresp._document._inputs import open_input
+    from fourresp._document._inputs import read_input
     from fourresp.errors import DocumentError, Problem
     from fourresp.exchange import from_twee
     from fourresp.exchange._twee import MAX_TWEE_BYTES
@@ -280,11 +280,10 @@ def read_twee_file(path: Path) -> Any:
         return DocumentError([Problem(code="unreadable", message=message, source=str(path))])
 
     try:
-        with open_input(path) as stream:
-            data = stream.read(MAX_TWEE_BYTES + 1)
+        data = read_input(path, MAX_TWEE_BYTES)
     except OSError as exc:
         raise refuse(f"cannot read the file: {exc.strerror}") from None
-    if len(data) > MAX_TWEE_BYTES:
+    if data is None:
         raise refuse(f"the story is larger than {MAX_TWEE_BYTES} bytes")
     try:
         source = data.decode("utf-8-sig")

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from fourresp._document._inputs import open_input
+from fourresp._document._inputs import read_input
 from fourresp.cli._common import EXIT_INTERRUPTED, EXIT_OK
 from fourresp.errors import ArgumentError, MissingExtraError
 
@@ -59,11 +59,10 @@ MAX_SECRET_BYTES = 4096
 
 def _read_secret(path: Path) -> bytes:
     try:
-        with open_input(path) as stream:
-            key = stream.read(MAX_SECRET_BYTES + 1)
+        key = read_input(path, MAX_SECRET_BYTES)
     except OSError as error:
         raise ArgumentError(f"{path}: cannot read the secret file ({error.strerror})") from None
-    if len(key) > MAX_SECRET_BYTES:
+    if key is None:
         raise ArgumentError(f"{path}: the secret file holds more than {MAX_SECRET_BYTES} bytes")
     return key.strip()
 
