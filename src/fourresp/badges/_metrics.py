@@ -27,6 +27,7 @@ import functools
 import json
 import unicodedata
 
+from fourresp._memo import remember
 from fourresp._svg import normalise_space
 
 __all__ = ["FontMetrics", "metrics", "text_width"]
@@ -82,11 +83,7 @@ class FontMetrics:
         found = self._memo.get(text)
         if found is not None:
             return found
-        width = self.measure(text)
-        if len(self._memo) >= _MEMO_LIMIT:
-            self._memo.clear()
-        self._memo[text] = width
-        return width
+        return remember(self._memo, text, self.measure(text), _MEMO_LIMIT)
 
     def measure(self, text: str) -> float:
         """The width of ``text`` (already normalised) in font units, not remembered."""

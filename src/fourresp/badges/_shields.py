@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 import attrs
 
+from fourresp._memo import remember
 from fourresp._svg import (
     ID_SUFFIX,
     ID_SUFFIX_RULE,
@@ -278,12 +279,7 @@ def _new_part(raw: str, role: _Role) -> _Part:
     """Make and remember the part for ``raw``, a text ``role`` has not seen (or not lately)."""
     if not isinstance(raw, str):
         raise ArgumentError(f"badge text is a string, not {type(raw).__name__}")
-    parts = role.parts
-    found = parts[raw] = _make_part(raw, role)
-    if len(parts) > _PARTS_LIMIT:
-        parts.clear()
-        parts[raw] = found
-    return found
+    return remember(role.parts, raw, _make_part(raw, role), _PARTS_LIMIT)
 
 
 class _Fills:
@@ -307,10 +303,7 @@ _FILLS_LIMIT = 1024
 def _new_fills(label_color: str, color: str) -> _Fills:
     """Resolve and remember a pair badge() has not seen; a bad colour raises ArgumentError."""
     found = _Fills(label_color, color)  # refuses anything that is not a colour, unhashables too
-    if len(_FILLS) >= _FILLS_LIMIT:
-        _FILLS.clear()
-    _FILLS[label_color, color] = found
-    return found
+    return remember(_FILLS, (label_color, color), found, _FILLS_LIMIT)
 
 
 def badge(
