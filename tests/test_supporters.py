@@ -12,6 +12,7 @@ import sys
 import textwrap
 import time
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -414,3 +415,40 @@ def test_a_json_lines_pledge_naming_a_key_twice_is_refused_at_its_line(line):
     [problem] = caught.value.problems
     assert problem.line == 2
     assert "appears twice" in problem.message
+
+
+OPTIONAL_TEXT = st.none() | st.text(alphabet="abcxyz-", min_size=1, max_size=6)
+
+
+@given(
+    st.fixed_dictionaries(
+        {"name": st.text(alphabet="abc ", min_size=1, max_size=6)},
+        optional={
+            "organisation": OPTIONAL_TEXT,
+            "role": OPTIONAL_TEXT,
+            "country": OPTIONAL_TEXT,
+            "email": OPTIONAL_TEXT,
+            "key": OPTIONAL_TEXT,
+            "public": st.booleans(),
+        },
+    ),
+    st.booleans(),
+)
+def test_a_stored_row_holds_each_pledge_field_in_its_column(values, keep_emails):
+    from fourresp.supporters._identity import name_key
+    from fourresp.supporters._tables import COLUMN_OF, STORED
+
+    values = {**values, "pledged_on": "2026-11-29", "framework_version": "1.0.0"}
+    with open_registry(keep_emails=keep_emails) as registry:
+        row = dict(zip(STORED, registry._row(values, "the-hash", "the-identity"), strict=True))
+    derived = {
+        "public": values.get("public", False),
+        "email": values.get("email") if keep_emails else None,
+        "email_hash": "the-hash",
+        "name_key": name_key(values["name"]),
+        "identity": "the-identity",
+    }
+    for field in attrs.fields(Pledge):
+        column = COLUMN_OF.get(field.name, field.name)
+        assert row[column] == derived.get(column, values.get(field.name)), column
+    assert {column: row[column] for column in derived} == derived

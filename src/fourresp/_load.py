@@ -26,7 +26,7 @@ import attrs
 from fourresp._document._inputs import read_input
 from fourresp._document._limits import DEFAULT_LIMITS, Limits
 from fourresp._document._located import located_problem
-from fourresp._document._paths import Path, Positions, format_path, locate
+from fourresp._document._paths import Path, Positions, byte_line_column, format_path, locate
 from fourresp._document._tree import Found
 from fourresp.errors import ArgumentError, DocumentError, Problem, Severity, UnknownKindError
 
@@ -270,9 +270,7 @@ def _decode(raw: bytes, source: str | None) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start].decode("utf-8", "replace")
-        line = before.count("\n") + 1
-        column = len(before) - (before.rfind("\n") + 1) + 1
+        line, column = byte_line_column(raw, exc.start)
         bad = raw[exc.start : exc.start + 1].hex().upper()
         problem = Problem(
             code="encoding",

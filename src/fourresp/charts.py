@@ -32,6 +32,7 @@ from typing import cast
 
 import attrs
 
+from fourresp._svg import ellipsis, escape, shorten, strip_forbidden
 from fourresp.errors import ArgumentError
 
 __all__ = ["MAX_LABEL", "MAX_LABEL_WITH_NOTE", "MAX_NOTE", "PALETTE", "Bar", "bar_chart"]
@@ -50,7 +51,6 @@ _MARGIN = 24
 _TRACK = 480  # pixels for 0..100
 _ROW = 58
 _FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
 
 
@@ -70,23 +70,12 @@ class Bar:
     missing: str = "not enough answers"
 
 
-def _clean(text: str) -> str:
-    return _FORBIDDEN.sub("", text)
-
-
 def _escape(text: str) -> str:
-    return (
-        _clean(text)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-    )
+    return escape(strip_forbidden(text))
 
 
 def _cut(text: str, limit: int = MAX_LABEL) -> str:
-    text = " ".join(_clean(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+    return shorten(" ".join(strip_forbidden(text).split()), limit, limit - 1)
 
 
 def _width(text: str, size: float, bold: bool) -> float:
@@ -103,11 +92,11 @@ def _fit(text: str, limit: int, room: float, size: float, *, bold: bool = False)
     low, high = 0, len(text)  # the longest prefix that fits with the ellipsis
     while low < high:
         middle = (low + high + 1) // 2
-        if _width(text[:middle].rstrip() + "\u2026", size, bold) <= room:
+        if _width(ellipsis(text[:middle]), size, bold) <= room:
             low = middle
         else:
             high = middle - 1
-    return text[:low].rstrip() + "\u2026"
+    return ellipsis(text[:low])
 
 
 def _percent_text(percent: float) -> str:
@@ -117,7 +106,7 @@ def _percent_text(percent: float) -> str:
 def _describe(title: str, bars: Sequence[Bar]) -> str:
     parts = []
     for bar in bars:
-        label = " ".join(_clean(bar.label).split())
+        label = " ".join(strip_forbidden(bar.label).split())
         if bar.percent is None:
             parts.append(f"{label}: no score ({bar.missing})")
         else:
@@ -144,7 +133,7 @@ def bar_chart(
     True
     """
     _check_bars(bars)
-    description = _describe(" ".join(_clean(title).split()), bars)
+    description = _describe(" ".join(strip_forbidden(title).split()), bars)
     id_prefix = _chart_id_prefix(title, subtitle, description, id_prefix)
     top = _MARGIN + 26 + (22 if subtitle else 0) + 8
     height = top + _ROW * len(bars) + 28

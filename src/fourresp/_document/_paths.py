@@ -47,6 +47,25 @@ def locate(positions: Positions, path: Path) -> tuple[int, int] | None:
     return None
 
 
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of ``text[offset]`` (or of the end, at ``len(text)``).
+
+    Counts from the start each time: for many offsets in increasing order over one
+    text, the JSON reader keeps its own running count instead.
+    """
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+
+
+def byte_line_column(data: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of the byte at ``offset`` in UTF-8 ``data``, in characters.
+
+    What comes before it is decoded with replacement, so a broken byte earlier on
+    counts as one character.
+    """
+    before = data[:offset].decode("utf-8", "replace")
+    return line_column(before, len(before))
+
+
 _KEY_OR_INDEX = re.compile(r"\.([A-Za-z_$][A-Za-z0-9_$-]*)|\[(-?[0-9]+)\]|\[(?=\")")
 
 

@@ -37,7 +37,7 @@ from typing import Any
 import yaml
 
 from fourresp._document._limits import Limits
-from fourresp._document._paths import Path, Positions, format_path
+from fourresp._document._paths import Path, Positions, byte_line_column, format_path
 from fourresp._document._tree import (
     find_forbidden,
     integer_problem,
@@ -226,9 +226,7 @@ class _Builder:
 
     def _reader_problem(self, text: str, exc: yaml.reader.ReaderError) -> None:
         # libyaml reports a byte offset into the UTF-8 text; count lines up to it.
-        prefix = text.encode("utf-8")[: exc.position].decode("utf-8", "replace")
-        line = prefix.count("\n") + 1
-        column = len(prefix) - (prefix.rfind("\n") + 1) + 1
+        line, column = byte_line_column(text.encode("utf-8"), exc.position)
         char = exc.character
         shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
         self.problems.append(

@@ -34,6 +34,7 @@ from itertools import chain
 from types import MappingProxyType
 from typing import Generic, TypeVar
 
+from fourresp._memo import remember
 from fourresp.assessment._keying import Keying, check_response
 from fourresp.assessment._models import (
     AspectResult,
@@ -83,13 +84,6 @@ _RESULTS = operator.attrgetter("results")
 _BEST = operator.attrgetter("best")
 _WORST = operator.attrgetter("worst")
 _HIGHLIGHT = operator.itemgetter(2)
-
-
-def _remember(memo: dict[Hashable, T], key: Hashable, value: T) -> None:
-    """Put ``value`` in a bounded memo, which simply starts again when full."""
-    if len(memo) >= _MEMO_LIMIT:
-        memo.clear()
-    memo[key] = value
 
 
 class _Group(Generic[T]):
@@ -406,7 +400,7 @@ class Plan:
             summary = self._summary(group.positions, codes)
             found = group.build(*self._measure(group, summary))
             found.summary = summary
-            _remember(group.memo, key, found)
+            remember(group.memo, key, found, _MEMO_LIMIT)
         return found
 
     def _aspects(self, aspect_groups: list[_Group[_AspectOutcome]], codes: list[int]) -> _Aspects:
@@ -424,7 +418,7 @@ class Plan:
         found = group.memo.get(summary)
         if found is None:
             found = group.build(*self._measure(group, summary))
-            _remember(group.memo, summary, found)
+            remember(group.memo, summary, found, _MEMO_LIMIT)
         return found
 
     def score(self, response: Response) -> Result:
@@ -482,7 +476,7 @@ class Plan:
                 found = block.memo.get(key)
                 if found is None:
                     found = self._aspects(block.aspect_groups, codes)
-                    _remember(block.memo, key, found)
+                    remember(block.memo, key, found, _MEMO_LIMIT)
                 blocks.append(found)
                 parts.append(found.summary)
             summaries.append(self._joined(parts))

@@ -14,21 +14,20 @@ metrics and shrunk to fit, down to a minimum size, then cut with an ellipsis.
 from __future__ import annotations
 
 import math
-import re
 import zlib
 
 import attrs
 
+from fourresp._svg import ELLIPSIS, ID_SUFFIX, ID_SUFFIX_RULE, ellipsis, escape
 from fourresp.badges._colours import COLOURS, contrast_text
 from fourresp.badges._metrics import metrics
-from fourresp.badges._shields import badge, clean_text, escape
+from fourresp.badges._shields import badge, clean_text
 from fourresp.errors import ArgumentError
 
 __all__ = ["DETAILED_FROM", "THEMES", "Theme", "emblem", "verdict_badge"]
 
 DETAILED_FROM = 128
 _FONT = "DejaVu Sans,Verdana,Geneva,sans-serif"
-_ID_SUFFIX = re.compile(r"[A-Za-z0-9_-]{0,32}")
 
 
 @attrs.frozen(kw_only=True)
@@ -120,9 +119,9 @@ def _fit(text: str, width: float, size: float, minimum: float, *, bold: bool) ->
     fitted = size * width / natural
     if fitted >= minimum:
         return text, math.floor(fitted * 10) / 10
-    while text and font.width(text + "\u2026", minimum) > width:
+    while text and font.width(text + ELLIPSIS, minimum) > width:
         text = text[:-1]
-    return text.rstrip() + "\u2026", minimum
+    return ellipsis(text), minimum
 
 
 def emblem(
@@ -185,8 +184,8 @@ def _check_emblem_arguments(
         isinstance(year, bool) or not isinstance(year, int) or not 1000 <= year <= 9999
     ):
         raise ArgumentError(f"the year is a four-digit number, not {year!r}")
-    if isinstance(id_suffix, str) and not _ID_SUFFIX.fullmatch(id_suffix):
-        raise ArgumentError("id_suffix is up to 32 letters, digits, '-' or '_'")
+    if isinstance(id_suffix, str) and not ID_SUFFIX.fullmatch(id_suffix):
+        raise ArgumentError(ID_SUFFIX_RULE)
     return chosen
 
 

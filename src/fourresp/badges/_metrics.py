@@ -25,27 +25,21 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import unicodedata
 
-__all__ = ["FontMetrics", "metrics", "normalise_space", "text_width"]
+from fourresp._memo import remember
+from fourresp._svg import normalise_space
+
+__all__ = ["FontMetrics", "metrics", "text_width"]
 
 _MEMO_LIMIT = 4096  # texts whose widths are remembered (labels and messages repeat)
 _FALLBACK_LIMIT = 65536  # uncovered code points whose fallback widths are remembered
-_SPACE_RUN = re.compile(r"[ \t\r\n]+")
 _PICTOGRAPHS = (
     (0x1F000, 0x1FAFF),
     (0x2600, 0x27BF),
     (0x2B00, 0x2BFF),
     (0x1FC00, 0x1FFFD),
 )
-
-
-def normalise_space(text: str) -> str:
-    """``text`` with whitespace as an SVG renderer shows it: single spaces, none at the ends."""
-    if " " not in text and "\t" not in text and "\n" not in text and "\r" not in text:
-        return text
-    return _SPACE_RUN.sub(" ", text).strip(" ")
 
 
 def _fallback_em(code_point: int) -> float:
@@ -89,11 +83,7 @@ class FontMetrics:
         found = self._memo.get(text)
         if found is not None:
             return found
-        width = self.measure(text)
-        if len(self._memo) >= _MEMO_LIMIT:
-            self._memo.clear()
-        self._memo[text] = width
-        return width
+        return remember(self._memo, text, self.measure(text), _MEMO_LIMIT)
 
     def measure(self, text: str) -> float:
         """The width of ``text`` (already normalised) in font units, not remembered."""

@@ -25,17 +25,25 @@ from typing import NamedTuple
 
 import attrs
 
+from fourresp._memo import remember
+from fourresp._svg import (
+    ID_SUFFIX,
+    ID_SUFFIX_RULE,
+    XML_FORBIDDEN,
+    escape,
+    escaped,
+    normalise_space,
+    shorten,
+    strip_forbidden,
+)
 from fourresp.badges._colours import contrast_text, parse_colour
-from fourresp.badges._metrics import FontMetrics, metrics, normalise_space
+from fourresp.badges._metrics import FontMetrics, metrics
 from fourresp.errors import ArgumentError
 
-__all__ = ["MAX_TEXT", "STYLES", "Logo", "badge", "clean_text", "escape"]
+__all__ = ["MAX_TEXT", "STYLES", "Logo", "badge", "clean_text"]
 
 MAX_TEXT = 96
 _FONT = "DejaVu Sans,Verdana,Geneva,sans-serif"
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
-_ID_SUFFIX = re.compile(r"[A-Za-z0-9_-]{0,32}")
 _LINK = re.compile(r"(?:https?://|mailto:)[^\s\"<>\x00-\x1f]+")
 _DATA_URI = re.compile(r"data:image/(svg\+xml|png);base64,([A-Za-z0-9+/=]+)")
 
@@ -47,21 +55,8 @@ def clean_text(text: str) -> str:
         if "  " in text or text[:1] == " " or text[-1:] == " ":
             text = normalise_space(text)
     else:
-        text = normalise_space(_FORBIDDEN.sub("", text))
-    if len(text) > MAX_TEXT:
-        text = text[:MAX_TEXT].rstrip() + "\u2026"
-    return text
-
-
-def escape(text: str) -> str:
-    """``text`` escaped for XML text and double-quoted attributes."""
-    return text.translate(_ESCAPES)
-
-
-def _escaped(text: str) -> str:
-    if "&" in text or "<" in text or ">" in text or '"' in text:
-        return text.translate(_ESCAPES)
-    return text
+        text = normalise_space(strip_forbidden(text))
+    return shorten(text, MAX_TEXT)
 
 
 @attrs.frozen(kw_only=True)
@@ -151,7 +146,7 @@ def _make_part(raw: str, role: _Role) -> _Part:
     data = plain.encode("utf-8", "surrogatepass")
     font = role.font or role.load_font()
     width = font.measure_encoded(plain, data) * role.scale + role.spacing * len(plain)
-    text = _escaped(plain)
+    text = escaped(plain)
     length10 = round(width * 10)
     return _Part(
         plain=plain,
@@ -272,7 +267,7 @@ def _link(url: str | None) -> str | None:
         raise ArgumentError(f"a badge link is a string, not {type(url).__name__}")
     # The URL goes into an attribute as it is: anything XML 1.0 forbids (U+FFFE, a
     # lone surrogate) would make the SVG unreadable, so it is refused, not dropped.
-    if _FORBIDDEN.search(url) or not _LINK.fullmatch(url):
+    if XML_FORBIDDEN.search(url) or not _LINK.fullmatch(url):
         raise ArgumentError(f"a badge link is an http(s) or mailto URL, not {url!r}")
     return escape(url)
 
@@ -284,12 +279,7 @@ def _new_part(raw: str, role: _Role) -> _Part:
     """Make and remember the part for ``raw``, a text ``role`` has not seen (or not lately)."""
     if not isinstance(raw, str):
         raise ArgumentError(f"badge text is a string, not {type(raw).__name__}")
-    parts = role.parts
-    found = parts[raw] = _make_part(raw, role)
-    if len(parts) > _PARTS_LIMIT:
-        parts.clear()
-        parts[raw] = found
-    return found
+    return remember(role.parts, raw, _make_part(raw, role), _PARTS_LIMIT)
 
 
 class _Fills:
@@ -313,10 +303,7 @@ _FILLS_LIMIT = 1024
 def _new_fills(label_color: str, color: str) -> _Fills:
     """Resolve and remember a pair badge() has not seen; a bad colour raises ArgumentError."""
     found = _Fills(label_color, color)  # refuses anything that is not a colour, unhashables too
-    if len(_FILLS) >= _FILLS_LIMIT:
-        _FILLS.clear()
-    _FILLS[label_color, color] = found
-    return found
+    return remember(_FILLS, (label_color, color), found, _FILLS_LIMIT)
 
 
 def badge(
@@ -374,10 +361,10 @@ def badge(
     link_pair = () if links is None else _link_pair(links)
     if id_suffix is None:
         ids = f"fr{chosen.code}{label_crc}{message_crc}{fills.code}"
-    elif _ID_SUFFIX.fullmatch(id_suffix):
+    elif ID_SUFFIX.fullmatch(id_suffix):
         ids = f"fr{chosen.code}{id_suffix}"
     else:
-        raise ArgumentError("id_suffix is up to 32 letters, digits, '-' or '_'")
+        raise ArgumentError(ID_SUFFIX_RULE)
     pad = chosen.padding
     logo_width = 0 if logo is None else (17 if label_plain else 14)
     left = label_box + logo_width + 2 * pad if (label_plain or logo is not None) else 0
@@ -396,7 +383,7 @@ def _accessible_name(
     if title is not None:
         if not isinstance(title, str):
             raise ArgumentError(f"a badge title is a string, not {type(title).__name__}")
-        name = _escaped(clean_text(title))
+        name = escaped(clean_text(title))
     elif label_plain:
         name = f"{label_escaped}: {message_escaped}"
     else:

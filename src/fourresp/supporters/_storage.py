@@ -179,6 +179,9 @@ class StorageBase:
     ) -> tuple[Any, ...]:
         """The stored row of a pledge whose cleaned fields are in ``values`` (a missing
         field has its default), in :data:`STORED` order."""
+        # Written out rather than mapped over STORED: a tuple display costs 0.3 us a row,
+        # a dict merged and read back in STORED order 1.4 us (about 6% of an import's
+        # CPU time). A test checks this order against STORED.
         name = values["name"]
         get = values.get
         return (
