@@ -144,7 +144,7 @@ def scenario_budgets() -> None:
 # counted as missed. "{f}" is the hostile file, "{zero}" a .jsonl name for /dev/zero,
 # "{fifo}" a FIFO nobody writes to.
 
-_LAUNCH_CLI = "from fourresp.cli import main\nraise SystemExit(main())\n"
+_LAUNCH_CLI = "from fourresp.cli import run\nrun()\n"
 
 
 def _cli_cases() -> dict[str, tuple[list[str], bytes, bytes, str]]:
@@ -286,7 +286,7 @@ def _command(argv: list[str], folder: pathlib.Path) -> tuple[int, float, float, 
 
     peak_file = folder / "peak"
     environment = {**os.environ, "FOURRESP_PEAK_FILE": str(peak_file)}
-    launch = REPORT_AT_EXIT + "from fourresp.cli import main\nraise SystemExit(main())\n"
+    launch = REPORT_AT_EXIT + "from fourresp.cli import run\nrun()\n"
     started = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-c", launch, *argv],

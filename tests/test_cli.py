@@ -448,3 +448,21 @@ def test_the_demo_page_loads_without_console_errors(tmp_path):
     console = [line for line in result.stderr.splitlines() if "CONSOLE" in line]
     assert console == [], console
     assert result.stdout.count("<svg") >= 10
+
+
+def test_the_command_tunes_its_own_collector_and_main_leaves_an_apps_alone():
+    probe = (
+        "import gc, sys\n"
+        "from fourresp.cli import main, run\n"
+        "before = gc.get_threshold()\n"
+        "main(['info'])\n"
+        "assert gc.get_threshold() == before, 'main changed the collector'\n"
+        "sys.argv = ['fourresp', 'info']\n"
+        "try:\n"
+        "    run()\n"
+        "except SystemExit as stop:\n"
+        "    assert stop.code == 0\n"
+        "print(gc.get_threshold()[0], before[1:] == gc.get_threshold()[1:])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "50000 True"

@@ -362,7 +362,7 @@ def _run(argv: list[str | bytes], stdin: bytes, cwd: Path) -> tuple[int, bytes, 
     env.pop("FOURRESP_DEBUG", None)
     # the command line as `python -m fourresp` runs it, with the child reporting its
     # own peak memory as it exits (see tests/peak.py)
-    launch = REPORT_AT_EXIT + "from fourresp.cli import main\nraise SystemExit(main())\n"
+    launch = REPORT_AT_EXIT + "from fourresp.cli import run\nrun()\n"
     started = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-c", launch, *argv],

@@ -80,7 +80,7 @@ def _command(argv: list[str], folder: pathlib.Path) -> tuple[int, bytes, float, 
     peak_file = folder / "peak"
     environment = {**os.environ, "FOURRESP_PEAK_FILE": str(peak_file)}
     environment.pop("FOURRESP_DEBUG", None)
-    launch = REPORT_AT_EXIT + "from fourresp.cli import main\nraise SystemExit(main())\n"
+    launch = REPORT_AT_EXIT + "from fourresp.cli import run\nrun()\n"
     printed = folder / "printed"
     started = time.perf_counter()
     with printed.open("wb") as output:
