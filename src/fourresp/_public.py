@@ -1,7 +1,15 @@
-"""Exported names carry the public module they are documented under.
+"""Exported names carry the public module they are documented under, and load on first use.
 
-Each public package's ``__init__`` ends with ``publish(__name__, globals())``, so
-``repr(fourresp.assessment.Result)``, tracebacks, ``help()`` and pickles name
+Each public package's ``__init__`` hands :func:`lazy` the private module that
+defines each exported name; the package's module-level ``__getattr__`` imports
+that module when one of its names is first used, publishes its names and keeps
+them in the package's globals (the way the Scientific Python ecosystem's SPEC 1
+describes lazy loading), so importing a package runs none of its modules until
+a name is used. Type checkers see the real names: each package imports them
+under ``TYPE_CHECKING``.
+
+Publishing gives a class or function the public package as its ``__module__``,
+so ``repr(fourresp.assessment.Result)``, tracebacks, ``help()`` and pickles name
 ``fourresp.assessment``, not the private module the code lives in. An attrs
 class's annotations (text, as every module here writes them) become forward
 references that name the module that wrote them, so that cattrs and
@@ -13,13 +21,15 @@ was a tenth of the time importing :mod:`fourresp.scenario` took.
 
 from __future__ import annotations
 
+import importlib
+import sys
 import types
-from collections.abc import MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from typing import Any, ForwardRef
 
 import attrs
 
-__all__ = ["publish"]
+__all__ = ["lazy", "publish"]
 
 
 def publish(module: str, namespace: MutableMapping[str, Any]) -> None:
@@ -28,17 +38,59 @@ def publish(module: str, namespace: MutableMapping[str, Any]) -> None:
     Names defined in another public module (re-exported) keep theirs.
     """
     for name in namespace["__all__"]:
-        value = namespace[name]
-        if not isinstance(value, type | types.FunctionType):
-            continue
-        home = value.__module__
-        if not home.startswith(module + "."):
-            continue  # defined in another package: that package publishes it
-        if not any(part.startswith("_") for part in home.split(".")):
-            continue  # already defined in a public module
-        if isinstance(value, type) and attrs.has(value):
-            _annotations_from(value, home)
-        value.__module__ = module
+        _publish(module, namespace[name])
+
+
+def lazy(
+    package: str, modules: Mapping[str, Iterable[str]]
+) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
+    """The ``__getattr__`` and ``__dir__`` of public package ``package``, loading names on use.
+
+    ``modules`` maps each private module of the package (its name in the package,
+    such as ``"_models"``) to the names it exports. The first use of one of them
+    imports that module, publishes its names that are in the package's
+    ``__all__`` and keeps them all in the package's globals, so later uses never
+    reach ``__getattr__``. Any other name raises :class:`AttributeError` naming
+    the package, as a module does; ``dir()`` lists ``__all__``.
+    """
+    namespace = vars(sys.modules[package])
+    home = {name: module for module, names in modules.items() for name in names}
+
+    def __getattr__(name: str) -> object:
+        module = home.get(name)
+        if module is None:
+            raise AttributeError(
+                f"module {package!r} has no attribute {name!r}",
+                name=name,
+                obj=sys.modules[package],
+            )
+        source = importlib.import_module(f"{package}.{module}")
+        exported = namespace["__all__"]
+        for each in modules[module]:
+            value = getattr(source, each)
+            if each in exported:
+                _publish(package, value)
+            namespace[each] = value
+        return namespace[name]
+
+    def __dir__() -> list[str]:
+        return list(namespace["__all__"])
+
+    return __getattr__, __dir__
+
+
+def _publish(module: str, value: object) -> None:
+    """Give ``value``, a class or function defined under ``module``, that ``__module__``."""
+    if not isinstance(value, type | types.FunctionType):
+        return
+    home = value.__module__
+    if not home.startswith(module + "."):
+        return  # defined in another package: that package publishes it
+    if not any(part.startswith("_") for part in home.split(".")):
+        return  # already defined in a public module
+    if isinstance(value, type) and attrs.has(value):
+        _annotations_from(value, home)
+    value.__module__ = module
 
 
 def _annotations_from(cls: type, home: str) -> None:
