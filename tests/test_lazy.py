@@ -17,6 +17,7 @@ import pydoc
 import subprocess
 import sys
 import textwrap
+import types
 
 import pytest
 from hypothesis import given
@@ -115,7 +116,8 @@ def test_dir_lists_the_exported_names(package):
 @given(name=st.text(min_size=1, max_size=20))
 def test_an_unknown_name_raises_attribute_error_naming_the_package(package, name):
     module = importlib.import_module(package)
-    if name in module.__all__ or name in vars(module) or name == "Diagnostic":
+    known = (*module.__all__, *vars(module), *dir(types.ModuleType("m")), "Diagnostic")
+    if name in known:
         return
     with pytest.raises(AttributeError, match=f"module '{package}' has no attribute") as raised:
         getattr(module, name)
@@ -131,11 +133,16 @@ def test_an_object_loaded_before_its_class_is_used_is_an_instance_of_it():
         from fourresp.assessment._defaults import default_questionnaire_path
 
         questionnaire = fourresp.load(default_questionnaire_path(), kind="questionnaire")
+        # the loader imported the models' module directly: its names are published all the same
+        assert repr(type(questionnaire)) == "<class 'fourresp.assessment.Questionnaire'>"
+        data = pickle.dumps(questionnaire)
+        assert b"fourresp.assessment._" not in data
         import fourresp.assessment
 
+        assert "Questionnaire" in vars(fourresp.assessment)
         assert isinstance(questionnaire, fourresp.assessment.Questionnaire)
         assert type(questionnaire) is fourresp.assessment.Questionnaire
-        assert pickle.loads(pickle.dumps(questionnaire)) == questionnaire
+        assert pickle.loads(data) == questionnaire
         """
     )
 
@@ -191,3 +198,27 @@ def test_the_scenario_still_gives_the_deprecated_diagnostic_alias_lazily():
         assert "Diagnostic" not in dir(fourresp.scenario)
         """
     )
+
+
+def test_source_and_tracebacks_still_reach_the_defining_module():
+    import fourresp.scenario
+
+    assert "def load_scenario" in inspect.getsource(fourresp.scenario.load_scenario)
+    module = sys.modules["fourresp.scenario._models"]
+    assert module.__spec__.loader.get_source(module.__name__) == pathlib.Path(
+        module.__file__
+    ).read_text(encoding="utf-8")
+
+
+def test_reloading_a_module_keeps_its_new_names_in_the_package():
+    import fourresp.badges
+
+    module = importlib.import_module("fourresp.badges._shields")
+    old = fourresp.badges.badge
+    try:
+        importlib.reload(module)
+        assert fourresp.badges.badge is module.badge is not old
+        assert fourresp.badges.badge.__module__ == "fourresp.badges"
+    finally:
+        fourresp.badges.badge = old
+        module.badge = old
