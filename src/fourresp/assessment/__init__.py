@@ -9,49 +9,123 @@
 ['client', 'learners', 'peers', 'self']
 """
 
-from fourresp._public import publish
-from fourresp.assessment._batch import BatchRow, ScoreRow, score_batch, score_rows
-from fourresp.assessment._defaults import default_questionnaire_path, load_questionnaire
-from fourresp.assessment._engine import check_response
-from fourresp.assessment._models import (
-    Answers,
-    AspectFeedback,
-    AspectResult,
-    Band,
-    BandRef,
-    BandSet,
-    Cutoffs,
-    Highlight,
-    Highlights,
-    Item,
-    MissingPolicy,
-    Questionnaire,
-    Reference,
-    Response,
-    ResponsibilityResult,
-    Result,
-    Scale,
-    ScaleLabel,
-    Score,
-    Scoring,
-)
-from fourresp.assessment._protocols import AdditiveScorer, KeyedAnswer, Scorer, ScorerOutput
-from fourresp.assessment._reliability import (
-    GroupReliability,
-    ItemTotal,
-    Reliability,
-    ReliabilityAccumulator,
-    reliability,
-)
-from fourresp.assessment._report import result_badge, result_chart, result_markdown
-from fourresp.assessment._rows import BatchFormat, ResponseRow, read_responses
-from fourresp.assessment._scorers import (
-    ENTRY_POINT_GROUP,
-    ScorerRegistry,
-    default_registry,
-    register_scorer,
-)
-from fourresp.assessment._scoring import score
+from typing import TYPE_CHECKING
+
+from fourresp._public import lazy
+
+if TYPE_CHECKING:
+    from fourresp.assessment._batch import BatchRow, ScoreRow, score_batch, score_rows
+    from fourresp.assessment._defaults import default_questionnaire_path, load_questionnaire
+    from fourresp.assessment._engine import check_response
+    from fourresp.assessment._models import (
+        Answers,
+        AspectFeedback,
+        AspectResult,
+        Band,
+        BandRef,
+        BandSet,
+        Cutoffs,
+        Highlight,
+        Highlights,
+        Item,
+        MissingPolicy,
+        Questionnaire,
+        Reference,
+        Response,
+        ResponsibilityResult,
+        Result,
+        Scale,
+        ScaleLabel,
+        Score,
+        Scoring,
+    )
+    from fourresp.assessment._protocols import AdditiveScorer, KeyedAnswer, Scorer, ScorerOutput
+    from fourresp.assessment._reliability import (
+        GroupReliability,
+        ItemTotal,
+        Reliability,
+        ReliabilityAccumulator,
+        reliability,
+    )
+    from fourresp.assessment._report import result_badge, result_chart, result_markdown
+    from fourresp.assessment._rows import BatchFormat, ResponseRow, read_responses
+    from fourresp.assessment._scorers import (
+        ENTRY_POINT_GROUP,
+        ScorerRegistry,
+        default_registry,
+        register_scorer,
+    )
+    from fourresp.assessment._scoring import score
+else:
+    # Each name's module is imported when the name is first used (see fourresp._public).
+    __getattr__, __dir__ = lazy(
+        __name__,
+        {
+            "_batch": (
+                "BatchRow",
+                "ScoreRow",
+                "score_batch",
+                "score_rows",
+            ),
+            "_defaults": (
+                "default_questionnaire_path",
+                "load_questionnaire",
+            ),
+            "_engine": ("check_response",),
+            "_models": (
+                "Answers",
+                "AspectFeedback",
+                "AspectResult",
+                "Band",
+                "BandRef",
+                "BandSet",
+                "Cutoffs",
+                "Highlight",
+                "Highlights",
+                "Item",
+                "MissingPolicy",
+                "Questionnaire",
+                "Reference",
+                "Response",
+                "ResponsibilityResult",
+                "Result",
+                "Scale",
+                "ScaleLabel",
+                "Score",
+                "Scoring",
+            ),
+            "_protocols": (
+                "AdditiveScorer",
+                "KeyedAnswer",
+                "Scorer",
+                "ScorerOutput",
+            ),
+            "_reliability": (
+                "GroupReliability",
+                "ItemTotal",
+                "Reliability",
+                "ReliabilityAccumulator",
+                "reliability",
+            ),
+            "_report": (
+                "result_badge",
+                "result_chart",
+                "result_markdown",
+            ),
+            "_rows": (
+                "BatchFormat",
+                "ResponseRow",
+                "read_responses",
+            ),
+            "_scorers": (
+                "ENTRY_POINT_GROUP",
+                "ScorerRegistry",
+                "default_registry",
+                "register_scorer",
+            ),
+            "_scoring": ("score",),
+        },
+    )
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -102,5 +176,3 @@ __all__ = [
     "score_batch",
     "score_rows",
 ]
-
-publish(__name__, globals())

@@ -23,29 +23,79 @@ free of scripts and external references, and escapes every string it is given.
 True
 """
 
-from fourresp._public import publish
-from fourresp.badges._baking import OB2_NAMESPACE, OB3_NAMESPACE, BakedBadge, bake, unbake
-from fourresp.badges._colours import COLOURS, contrast_ratio
-from fourresp.badges._emblem import (
-    DETAILED_FROM,
-    THEMES,
-    Theme,
-    emblem,
-    verdict_badge,
-)
-from fourresp.badges._metrics import text_width
-from fourresp.badges._openbadges import (
-    OB2_CONTEXT,
-    OB3_CONTEXTS,
-    hashed_identity,
-    ob2_assertion,
-    ob2_badge_class,
-    ob2_issuer,
-    ob3_credential,
-)
-from fourresp.badges._raster import to_png
-from fourresp.badges._shields import MAX_TEXT, STYLES, Logo, badge
-from fourresp.badges._signing import sign_credential, verify_credential
+from typing import TYPE_CHECKING
+
+from fourresp._public import lazy
+
+if TYPE_CHECKING:
+    from fourresp.badges._baking import OB2_NAMESPACE, OB3_NAMESPACE, BakedBadge, bake, unbake
+    from fourresp.badges._colours import COLOURS, contrast_ratio
+    from fourresp.badges._emblem import (
+        DETAILED_FROM,
+        THEMES,
+        Theme,
+        emblem,
+        verdict_badge,
+    )
+    from fourresp.badges._metrics import text_width
+    from fourresp.badges._openbadges import (
+        OB2_CONTEXT,
+        OB3_CONTEXTS,
+        hashed_identity,
+        ob2_assertion,
+        ob2_badge_class,
+        ob2_issuer,
+        ob3_credential,
+    )
+    from fourresp.badges._raster import to_png
+    from fourresp.badges._shields import MAX_TEXT, STYLES, Logo, badge
+    from fourresp.badges._signing import sign_credential, verify_credential
+else:
+    # Each name's module is imported when the name is first used (see fourresp._public).
+    __getattr__, __dir__ = lazy(
+        __name__,
+        {
+            "_baking": (
+                "OB2_NAMESPACE",
+                "OB3_NAMESPACE",
+                "BakedBadge",
+                "bake",
+                "unbake",
+            ),
+            "_colours": (
+                "COLOURS",
+                "contrast_ratio",
+            ),
+            "_emblem": (
+                "DETAILED_FROM",
+                "THEMES",
+                "Theme",
+                "emblem",
+                "verdict_badge",
+            ),
+            "_metrics": ("text_width",),
+            "_openbadges": (
+                "OB2_CONTEXT",
+                "OB3_CONTEXTS",
+                "hashed_identity",
+                "ob2_assertion",
+                "ob2_badge_class",
+                "ob2_issuer",
+                "ob3_credential",
+            ),
+            "_raster": ("to_png",),
+            "_shields": (
+                "MAX_TEXT",
+                "STYLES",
+                "Logo",
+                "badge",
+            ),
+            "_signing": (
+                "sign_credential",
+                "verify_credential",
+            ),
+        },
+    )
 
 __all__ = [
     "COLOURS",
@@ -76,5 +126,3 @@ __all__ = [
     "verdict_badge",
     "verify_credential",
 ]
-
-publish(__name__, globals())

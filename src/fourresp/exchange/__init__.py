@@ -11,15 +11,34 @@
 xAPI statements for a learning record store are in :mod:`fourresp.xapi`.
 """
 
-from fourresp._public import publish
-from fourresp.exchange._surveyjs import (
-    SurveyImport,
-    from_surveyjs,
-    responsibility_expression,
-    to_surveyjs,
-)
-from fourresp.exchange._twee import from_twee
-from fourresp.exchange._twee_export import to_twee
+from typing import TYPE_CHECKING
+
+from fourresp._public import lazy
+
+if TYPE_CHECKING:
+    from fourresp.exchange._surveyjs import (
+        SurveyImport,
+        from_surveyjs,
+        responsibility_expression,
+        to_surveyjs,
+    )
+    from fourresp.exchange._twee import from_twee
+    from fourresp.exchange._twee_export import to_twee
+else:
+    # Each name's module is imported when the name is first used (see fourresp._public).
+    __getattr__, __dir__ = lazy(
+        __name__,
+        {
+            "_surveyjs": (
+                "SurveyImport",
+                "from_surveyjs",
+                "responsibility_expression",
+                "to_surveyjs",
+            ),
+            "_twee": ("from_twee",),
+            "_twee_export": ("to_twee",),
+        },
+    )
 
 __all__ = [
     "SurveyImport",
@@ -29,5 +48,3 @@ __all__ = [
     "to_surveyjs",
     "to_twee",
 ]
-
-publish(__name__, globals())

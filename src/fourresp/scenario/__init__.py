@@ -20,54 +20,124 @@ alias of :class:`~fourresp.errors.Problem` (with a :class:`DeprecationWarning`).
 """
 
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from fourresp._public import publish
-from fourresp.scenario._balance import BalanceReport, EndingChance, NetRange
-from fourresp.scenario._compiled import fingerprint
-from fourresp.scenario._defaults import default_scenario_path, load_scenario
-from fourresp.scenario._export import to_dot, to_mermaid
-from fourresp.scenario._models import (
-    BY_RULES,
-    AllOf,
-    AnyOf,
-    AspectTotal,
-    Choice,
-    Condition,
-    Effects,
-    Ending,
-    EndingRule,
-    Epilogue,
-    Mark,
-    Not,
-    Order,
-    ResponsibilityPercent,
-    ResponsibilityTotal,
-    Scenario,
-    Scene,
-    Update,
-    Variable,
-    VariableIs,
-    Variant,
-    Visited,
-)
-from fourresp.scenario._runner import Run, RunDocument, Runner, SavedStep, Step
-from fourresp.scenario._scorecard import (
-    AspectScore,
-    FeedbackItem,
-    ResponsibilityScore,
-    Scorecard,
-    scorecard_chart,
-    scorecard_markdown,
-)
-from fourresp.scenario._validate import (
-    DEFAULT_STATE_LIMIT,
-    EndingReport,
-    ScenarioReport,
-    ScoreRange,
-    check_scenario,
-    check_structure,
-)
+from fourresp._public import lazy
+
+if TYPE_CHECKING:
+    from fourresp.scenario._balance import BalanceReport, EndingChance, NetRange
+    from fourresp.scenario._compiled import fingerprint
+    from fourresp.scenario._defaults import default_scenario_path, load_scenario
+    from fourresp.scenario._export import to_dot, to_mermaid
+    from fourresp.scenario._models import (
+        BY_RULES,
+        AllOf,
+        AnyOf,
+        AspectTotal,
+        Choice,
+        Condition,
+        Effects,
+        Ending,
+        EndingRule,
+        Epilogue,
+        Mark,
+        Not,
+        Order,
+        ResponsibilityPercent,
+        ResponsibilityTotal,
+        Scenario,
+        Scene,
+        Update,
+        Variable,
+        VariableIs,
+        Variant,
+        Visited,
+    )
+    from fourresp.scenario._runner import Run, RunDocument, Runner, SavedStep, Step
+    from fourresp.scenario._scorecard import (
+        AspectScore,
+        FeedbackItem,
+        ResponsibilityScore,
+        Scorecard,
+        scorecard_chart,
+        scorecard_markdown,
+    )
+    from fourresp.scenario._validate import (
+        DEFAULT_STATE_LIMIT,
+        EndingReport,
+        ScenarioReport,
+        ScoreRange,
+        check_scenario,
+        check_structure,
+    )
+else:
+    # Each name's module is imported when the name is first used (see fourresp._public).
+    _load_name, __dir__ = lazy(
+        __name__,
+        {
+            "_balance": (
+                "BalanceReport",
+                "EndingChance",
+                "NetRange",
+            ),
+            "_compiled": ("fingerprint",),
+            "_defaults": (
+                "default_scenario_path",
+                "load_scenario",
+            ),
+            "_export": (
+                "to_dot",
+                "to_mermaid",
+            ),
+            "_models": (
+                "BY_RULES",
+                "AllOf",
+                "AnyOf",
+                "AspectTotal",
+                "Choice",
+                "Condition",
+                "Effects",
+                "Ending",
+                "EndingRule",
+                "Epilogue",
+                "Mark",
+                "Not",
+                "Order",
+                "ResponsibilityPercent",
+                "ResponsibilityTotal",
+                "Scenario",
+                "Scene",
+                "Update",
+                "Variable",
+                "VariableIs",
+                "Variant",
+                "Visited",
+            ),
+            "_runner": (
+                "Run",
+                "RunDocument",
+                "Runner",
+                "SavedStep",
+                "Step",
+            ),
+            "_scorecard": (
+                "AspectScore",
+                "FeedbackItem",
+                "ResponsibilityScore",
+                "Scorecard",
+                "scorecard_chart",
+                "scorecard_markdown",
+            ),
+            "_validate": (
+                "DEFAULT_STATE_LIMIT",
+                "EndingReport",
+                "ScenarioReport",
+                "ScoreRange",
+                "check_scenario",
+                "check_structure",
+            ),
+        },
+    )
 
 __all__ = [
     "BY_RULES",
@@ -119,25 +189,23 @@ __all__ = [
     "to_mermaid",
 ]
 
-publish(__name__, globals())
-
 if TYPE_CHECKING:
     # for type checkers the deprecated alias is Problem itself (at run time, __getattr__)
     from fourresp.errors import Problem as _Problem
 
     Diagnostic = _Problem
+else:
 
+    def __getattr__(name: str) -> object:
+        """An exported name, loaded on first use; or the deprecated ``Diagnostic``, warning."""
+        if name != "Diagnostic":
+            return _load_name(name)
+        from fourresp.errors import Problem
 
-def __getattr__(name: str) -> Any:
-    """Give the deprecated ``Diagnostic`` (now :class:`fourresp.errors.Problem`), warning."""
-    if name != "Diagnostic":
-        raise AttributeError(f"module 'fourresp.scenario' has no attribute {name!r}")
-    from fourresp.errors import Problem
-
-    warnings.warn(
-        "fourresp.scenario.Diagnostic is deprecated: diagnostics are fourresp.errors.Problem "
-        "values; their path parts are .parts and .path is the JSON path (was .json_path)",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return Problem
+        warnings.warn(
+            "fourresp.scenario.Diagnostic is deprecated: diagnostics are fourresp.errors.Problem "
+            "values; their path parts are .parts and .path is the JSON path (was .json_path)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return Problem

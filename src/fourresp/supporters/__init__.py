@@ -21,22 +21,46 @@ E-mail addresses are stored only as salted hashes unless ``keep_emails=True``.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-from fourresp._public import publish
-from fourresp.supporters._badge import supporter_badge
-from fourresp.supporters._countries import COUNTRY_CODES
-from fourresp.supporters._models import (
-    MAX_NAME,
-    MAX_ORGANISATION,
-    Page,
-    Pledge,
-    Supporter,
-    clean_pledge,
-    normalise_email,
-)
-from fourresp.supporters._protocol import SupporterRegistry
-from fourresp.supporters._registry import PUBLIC_FIELDS
-from fourresp.supporters._sqlite import SQLiteRegistry
+from fourresp._public import lazy
+
+if TYPE_CHECKING:
+    from fourresp.supporters._badge import supporter_badge
+    from fourresp.supporters._countries import COUNTRY_CODES
+    from fourresp.supporters._models import (
+        MAX_NAME,
+        MAX_ORGANISATION,
+        Page,
+        Pledge,
+        Supporter,
+        clean_pledge,
+        normalise_email,
+    )
+    from fourresp.supporters._protocol import SupporterRegistry
+    from fourresp.supporters._registry import PUBLIC_FIELDS
+    from fourresp.supporters._sqlite import SQLiteRegistry
+else:
+    # Each name's module is imported when the name is first used (see fourresp._public).
+    __getattr__, __dir__ = lazy(
+        __name__,
+        {
+            "_badge": ("supporter_badge",),
+            "_countries": ("COUNTRY_CODES",),
+            "_models": (
+                "MAX_NAME",
+                "MAX_ORGANISATION",
+                "Page",
+                "Pledge",
+                "Supporter",
+                "clean_pledge",
+                "normalise_email",
+            ),
+            "_protocol": ("SupporterRegistry",),
+            "_registry": ("PUBLIC_FIELDS",),
+            "_sqlite": ("SQLiteRegistry",),
+        },
+    )
 
 __all__ = [
     "COUNTRY_CODES",
@@ -81,7 +105,6 @@ def open_registry(
         from fourresp.supporters._postgres import PostgresRegistry
 
         return PostgresRegistry(text, keep_emails=keep_emails, salt=salt)
+    from fourresp.supporters._sqlite import SQLiteRegistry
+
     return SQLiteRegistry(text, keep_emails=keep_emails, salt=salt)
-
-
-publish(__name__, globals())

@@ -28,12 +28,37 @@ own data or one fixed datetime, never a clock).
 
 from __future__ import annotations
 
-from fourresp._public import publish
-from fourresp.xapi._checks import validate_statement
-from fourresp.xapi._statements import questionnaire_statements, scenario_statements
-from fourresp.xapi._values import Timestamp as Timestamp
-from fourresp.xapi._values import agent
-from fourresp.xapi._vocabulary import ACTIVITY_TYPES, EXTENSIONS, VERBS
+from typing import TYPE_CHECKING
+
+from fourresp._public import lazy
+
+if TYPE_CHECKING:
+    from fourresp.xapi._checks import validate_statement
+    from fourresp.xapi._statements import questionnaire_statements, scenario_statements
+    from fourresp.xapi._values import Timestamp as Timestamp
+    from fourresp.xapi._values import agent
+    from fourresp.xapi._vocabulary import ACTIVITY_TYPES, EXTENSIONS, VERBS
+else:
+    # Each name's module is imported when the name is first used (see fourresp._public).
+    __getattr__, __dir__ = lazy(
+        __name__,
+        {
+            "_checks": ("validate_statement",),
+            "_statements": (
+                "questionnaire_statements",
+                "scenario_statements",
+            ),
+            "_values": (
+                "Timestamp",
+                "agent",
+            ),
+            "_vocabulary": (
+                "ACTIVITY_TYPES",
+                "EXTENSIONS",
+                "VERBS",
+            ),
+        },
+    )
 
 __all__ = [
     "ACTIVITY_TYPES",
@@ -44,5 +69,3 @@ __all__ = [
     "scenario_statements",
     "validate_statement",
 ]
-
-publish(__name__, globals())
