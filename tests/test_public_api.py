@@ -232,7 +232,7 @@ PUBLIC = {
         "to_dot",
         "to_mermaid",
     ],
-    "fourresp.cli": ["main"],
+    "fourresp.cli": ["main", "run"],
     "fourresp.xapi": [
         "ACTIVITY_TYPES",
         "EXTENSIONS",
