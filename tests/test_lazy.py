@@ -208,17 +208,3 @@ def test_source_and_tracebacks_still_reach_the_defining_module():
     assert module.__spec__.loader.get_source(module.__name__) == pathlib.Path(
         module.__file__
     ).read_text(encoding="utf-8")
-
-
-def test_reloading_a_module_keeps_its_new_names_in_the_package():
-    import fourresp.badges
-
-    module = importlib.import_module("fourresp.badges._shields")
-    old = fourresp.badges.badge
-    try:
-        importlib.reload(module)
-        assert fourresp.badges.badge is module.badge is not old
-        assert fourresp.badges.badge.__module__ == "fourresp.badges"
-    finally:
-        fourresp.badges.badge = old
-        module.badge = old

@@ -92,6 +92,11 @@ def get_kind(name: str) -> DocumentKind:
         raise UnknownKindError(f"unknown document kind {name!r}; known kinds: {known}")
     module_name, attribute = home.split(":")
     kind: DocumentKind = getattr(importlib.import_module(module_name), attribute)
+    # The kind's package loads its names on first use: publish those imported by
+    # now, so the objects loaded show their public module (fourresp.scenario.Scenario).
+    from fourresp._public import kept
+
+    kept(module_name.rpartition("._")[0])
     return kind
 
 

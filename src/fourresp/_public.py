@@ -4,12 +4,14 @@ Each public package's ``__init__`` hands :func:`lazy` the private module that
 defines each exported name; the package's module-level ``__getattr__`` imports
 that module when one of its names is first used (the way the Scientific Python
 ecosystem's SPEC 1 describes lazy loading), so importing a package runs none of
-its modules until a name is used. However such a module comes to be imported (a
-name's first use, or another module importing it directly, as the loader does),
-a finder first in ``sys.meta_path`` wraps its loader so that, once the module has
-run, its names are published and kept in the package's globals: a class is the
-same, and shows the same module, whichever way it was reached first. Type
-checkers see the real names: each package imports them under ``TYPE_CHECKING``.
+its modules until a name is used. Each first use also publishes (and keeps in
+the package's globals) the names of every one of the package's modules imported
+by then, however they came to be imported; the loader does the same for a
+kind's package when it first loads a document of that kind (:func:`kept`). So a
+class shows its public module before any object of it reaches an app, and
+nothing outside the package's own objects changes: no import hook, no global
+finder. Type checkers see the real names: each package imports them under
+``TYPE_CHECKING``.
 
 Publishing gives a class or function the public package as its ``__module__``,
 so ``repr(fourresp.assessment.Result)``, tracebacks, ``help()`` and pickles name
@@ -27,16 +29,12 @@ from __future__ import annotations
 import importlib
 import sys
 import types
-from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
-from typing import TYPE_CHECKING, Any, ForwardRef, cast
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from typing import Any, ForwardRef
 
 import attrs
 
-if TYPE_CHECKING:
-    from importlib.abc import Loader  # importlib.abc imports importlib.resources
-    from importlib.machinery import ModuleSpec
-
-__all__ = ["lazy", "publish"]
+__all__ = ["kept", "lazy", "publish"]
 
 
 def publish(module: str, namespace: MutableMapping[str, Any]) -> None:
@@ -54,20 +52,16 @@ def lazy(
     """The ``__getattr__`` and ``__dir__`` of public package ``package``, loading names on use.
 
     ``modules`` maps each private module of the package (its name in the package,
-    such as ``"_models"``) to the names it exports. However one of those modules
-    comes to be imported (the first use of one of its names here, or another
-    module importing it directly, as the loader does), its names that are in the
-    package's ``__all__`` are published and all of them kept in the package's
-    globals, so later uses never reach ``__getattr__``. Any other name raises
-    :class:`AttributeError` naming the package, as a module does; ``dir()`` lists
-    ``__all__``.
+    such as ``"_models"``) to the names it exports. The first use of one of those
+    names imports its module; then every module of the package imported so far
+    (this one, and those it or anything else imported) has its names published
+    and kept in the package's globals, so later uses never reach ``__getattr__``.
+    Any other name raises :class:`AttributeError` naming the package, as a module
+    does; ``dir()`` lists ``__all__``.
     """
     namespace = vars(sys.modules[package])
     home = {name: module for module, names in modules.items() for name in names}
-    for module, names in modules.items():
-        _WATCHED[f"{package}.{module}"] = (package, tuple(names))
-    if _FINDER not in sys.meta_path:
-        sys.meta_path.insert(0, _FINDER)
+    _TABLES[package] = {f"{package}.{module}": tuple(names) for module, names in modules.items()}
 
     def __getattr__(name: str) -> object:
         module = home.get(name)
@@ -77,9 +71,8 @@ def lazy(
                 name=name,
                 obj=sys.modules[package],
             )
-        source = importlib.import_module(f"{package}.{module}")
-        if name not in namespace:  # imported before the package was (not the usual way)
-            _keep(package, source)
+        importlib.import_module(f"{package}.{module}")
+        kept(package)
         return namespace[name]
 
     def __dir__() -> list[str]:
@@ -88,62 +81,34 @@ def lazy(
     return __getattr__, __dir__
 
 
-#: each lazily loaded private module's name: (its public package, the names it exports)
-_WATCHED: dict[str, tuple[str, tuple[str, ...]]] = {}
+#: each lazily loading package: its private modules' names -> the names each exports
+_TABLES: dict[str, dict[str, tuple[str, ...]]] = {}
+#: the private modules whose names have been published and kept
+_KEPT: set[str] = set()
 
 
-def _keep(package: str, source: types.ModuleType) -> None:
-    """Publish ``source``'s exported names and keep them in its public ``package``."""
+def kept(package: str) -> None:
+    """Publish and keep the names of every module of ``package`` imported so far.
+
+    Called on each first use of a name, and by the loader once a kind's module is
+    imported, so that an object never reaches an app before its class shows its
+    public module. A package that does not load lazily is left as it is.
+    """
+    table = _TABLES.get(package)
+    if table is None:
+        return
     namespace = vars(sys.modules[package])
     exported = namespace.get("__all__", ())
-    for name in _WATCHED[source.__name__][1]:
-        value = getattr(source, name)
-        if name in exported:
-            _publish(package, value)
-        namespace[name] = value
-
-
-class _Publisher:
-    """Wraps the loader of each watched module, so its names are kept once it has run."""
-
-    def find_spec(
-        self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
-    ) -> ModuleSpec | None:
-        """The spec the next finder gives for a watched module, its loader wrapped."""
-        if fullname not in _WATCHED:
-            return None
-        for finder in sys.meta_path:
-            find = getattr(finder, "find_spec", None)
-            if finder is self or find is None:
-                continue
-            spec: ModuleSpec | None = find(fullname, path, target)
-            if spec is not None:
-                if spec.loader is not None:
-                    spec.loader = cast("Loader", _PublishingLoader(spec.loader))
-                return spec
-        return None
-
-
-class _PublishingLoader:
-    """A module's own loader, keeping the module's names in its package after it runs."""
-
-    def __init__(self, loader: Loader) -> None:
-        self.loader = loader
-
-    def create_module(self, spec: ModuleSpec) -> types.ModuleType | None:
-        """What the wrapped loader creates."""
-        return self.loader.create_module(spec)
-
-    def exec_module(self, module: types.ModuleType) -> None:
-        """Run the module, then publish and keep its exported names."""
-        self.loader.exec_module(module)
-        _keep(_WATCHED[module.__name__][0], module)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.loader, name)  # get_source, get_filename... as the loader gives
-
-
-_FINDER = _Publisher()
+    for module_name, names in table.items():
+        source = sys.modules.get(module_name)
+        if source is None or module_name in _KEPT:
+            continue  # not imported yet, or kept already
+        _KEPT.add(module_name)
+        for name in names:
+            value = getattr(source, name)
+            if name in exported:
+                _publish(package, value)
+            namespace[name] = value
 
 
 def _publish(module: str, value: object) -> None:
