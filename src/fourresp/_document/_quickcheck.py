@@ -30,7 +30,6 @@ import numbers
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urljoin
 
 from fourresp.errors import SchemaNotFoundError
 
@@ -237,6 +236,8 @@ class SchemaChecks:
         """Keywords that apply to a value of any type."""
         found: list[_Compiled] = []
         if isinstance(schema.get("$ref"), str):
+            from urllib.parse import urljoin  # only for a schema's $ref
+
             found.append(self._reference(urljoin(base, schema["$ref"])))
         if "enum" in schema:
             found.append(_enum(schema["enum"]))
