@@ -173,3 +173,19 @@ def test_stricter_limits_send_every_row_the_full_way():
     rows = list(score_rows(io.StringIO(text), QUESTIONNAIRE, format="jsonl", limits=strict))
     assert all(row.overall is None for row in rows)
     assert {problem.code for row in rows for problem in row.problems} == {"too-many-nodes"}
+
+
+def test_a_key_twice_in_one_row_is_placed_by_column_at_the_rows_line(tmp_path):
+    from fourresp.assessment import load_questionnaire, read_responses
+
+    questionnaire = load_questionnaire()
+    item = questionnaire.items[0].id
+    path = tmp_path / "rows.jsonl"
+    path.write_text(
+        '{"answers": {}}\n' + f'{{"answers": {{"{item}": 3, "{item}": 4}}}}\n', encoding="utf-8"
+    )
+    rows = list(read_responses(path, questionnaire))
+    [problem] = rows[1].problems
+    assert (problem.code, problem.line, problem.parts) == ("duplicate-key", 2, ("answers", item))
+    assert "first at column 14" in problem.message
+    assert "line 1" not in problem.message

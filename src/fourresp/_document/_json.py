@@ -18,7 +18,7 @@ from typing import Any
 
 from fourresp._document._limits import Limits
 from fourresp._document._located import located_problem
-from fourresp._document._paths import Path, PathPart, Positions, format_path
+from fourresp._document._paths import Path, PathPart, Positions
 from fourresp._document._tree import (
     BadNumber,
     Capped,
@@ -354,13 +354,18 @@ def _place(
     problems = []
     for offset, first, path, key in sorted(found_duplicates):
         line, column = places[offset]
-        first_line = places[first][0]
+        first_line, first_column = places[first]
+        # On one line (a JSON Lines row, a minified file) the columns tell them apart.
+        where = (
+            f"at column {column} (first at column {first_column})"
+            if line == first_line
+            else f"at line {line} (first at line {first_line})"
+        )
         problems.append(
             Problem(
                 code="duplicate-key",
-                message=f"duplicate key {key!r} at line {line} (first at line {first_line}); "
-                "each key may appear once in an object",
-                path=format_path(path),
+                message=f"duplicate key {key!r} {where}; each key may appear once in an object",
+                parts=path,
                 source=source,
                 line=line,
                 column=column,

@@ -37,7 +37,7 @@ from typing import Any
 import yaml
 
 from fourresp._document._limits import Limits
-from fourresp._document._paths import Path, Positions, byte_line_column, format_path
+from fourresp._document._paths import Path, Positions, byte_line_column
 from fourresp._document._tree import (
     find_forbidden,
     integer_problem,
@@ -182,7 +182,7 @@ class _Builder:
             Problem(
                 code=code,
                 message=message,
-                path=format_path(self._path() if path is None else path),
+                parts=self._path() if path is None else path,
                 source=self.source,
                 line=line,
                 column=column,

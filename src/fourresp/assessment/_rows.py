@@ -44,7 +44,6 @@ from fourresp._document._lines import (
     jsonl_lines,
     undecodable,
 )
-from fourresp._document._paths import format_path
 from fourresp._load import load
 from fourresp.assessment._jsonrow import parsed
 from fourresp.assessment._models import Questionnaire, Response
@@ -115,11 +114,13 @@ def at(problems: tuple[Problem, ...], source: str | None, line: int) -> tuple[Pr
         Problem(
             code=problem.code,
             message=problem.message,
-            path=problem.path,
+            parts=problem.parts,
             source=source,
             line=line,
             column=problem.column,
             severity=problem.severity,
+            subject=problem.subject,
+            first=problem.first,
         )
         for problem in problems
     )
@@ -176,7 +177,7 @@ def _response(
                 Problem(
                     code="bad-text",
                     message=f"{key} holds a lone surrogate, which no file can store",
-                    path=format_path((key,)),
+                    parts=(key,),
                 ),
             )
     return response
@@ -383,7 +384,7 @@ def _csv_row(cells: list[str], names: list[str], line: int, batch: _Batch[R]) ->
                 Problem(
                     code="not-a-number",
                     message=f"item {name!r}: expected a number on the scale, found {cell[:40]!r}",
-                    path=format_path(("answers", name)),
+                    parts=("answers", name),
                 )
             )
         answers[name] = value

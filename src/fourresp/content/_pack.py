@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from fourresp._bundled import Bundled
 from fourresp._document._limits import Limits
-from fourresp._document._paths import format_path
 from fourresp._load import validate
 from fourresp.content._models import Framework
 from fourresp.errors import DocumentError, Problem
@@ -80,9 +79,7 @@ def check_translation(base: Framework, translation: Framework) -> tuple[Problem,
     problems: list[Problem] = []
 
     def report(path: tuple[str | int, ...], message: str) -> None:
-        problems.append(
-            Problem(code="translation-mismatch", message=message, path=format_path(path))
-        )
+        problems.append(Problem(code="translation-mismatch", message=message, parts=path))
 
     if translation.id != base.id:
         report(("id",), f"framework id is {translation.id!r}; the base pack's is {base.id!r}")

@@ -282,7 +282,6 @@ def from_surveyjs(
     not a number is refused with :class:`~fourresp.errors.DocumentError` naming
     its key; scoring then checks scale and step.
     """
-    from fourresp._document._paths import format_path
     from fourresp.assessment import Response
     from fourresp.content import load_framework
 
@@ -304,7 +303,7 @@ def from_surveyjs(
                 Problem(
                     code="not-a-number",
                     message=f"{key!r}: expected a number, found {type(value).__name__}",
-                    path=format_path([str(key)]),
+                    parts=(str(key),),
                 )
             )
         else:
