@@ -303,6 +303,29 @@ def test_a_scorer_of_an_apps_own_registry_is_resolved_when_scoring(tmp_path):
         score(questionnaire, _response(questionnaire, answers))
 
 
+def test_plans_are_kept_by_the_arguments_as_given_and_never_cross_registries():
+    from fourresp.assessment._scoring import plan_for
+
+    questionnaire = load_questionnaire()
+    answers = {item.id: 3 for item in questionnaire.items}
+    response = _response(questionnaire, answers)
+    assert plan_for(questionnaire) is plan_for(questionnaire)
+    assert plan_for(questionnaire, scorer="sum") is not plan_for(questionnaire)
+
+    def registry_scoring(percent):
+        registry = ScorerRegistry()
+        registry.register("fixed", lambda answers, **_: ScorerOutput(value=0.0, percent=percent))
+        return registry
+
+    # Registries made and dropped one after another may share an id; each one's
+    # own scorer is used all the same, as a kept plan holds its registry.
+    for percent in (10.0, 20.0, 30.0, 40.0):
+        result = score(questionnaire, response, scorers=registry_scoring(percent), scorer="fixed")
+        assert result.overall.percent == percent
+    with pytest.raises(fourresp.NotFoundError):
+        plan_for(questionnaire, scorer="fixed")
+
+
 def test_mapping_sources_keep_key_order():
     document = {
         "kind": "response",

@@ -30,9 +30,8 @@ import math
 import operator
 from collections.abc import Callable, Hashable, Sequence
 from functools import reduce
-from itertools import chain
 from types import MappingProxyType
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from fourresp._memo import remember
 from fourresp.assessment._keying import Keying, check_response
@@ -62,9 +61,9 @@ _BLOCK_COMBINATIONS = 4096  # so a block's memo can hold every combination it me
 MIN_HIGHLIGHT_ITEMS = 2
 
 T = TypeVar("T")
-# (percent or -percent, framework order, highlight): plain sorted() ranks these,
-# ties keeping the framework's order.
-_Key = tuple[float, int, Highlight]
+# (percent or -percent, highlight), gathered in the framework's order of the aspects:
+# a stable sort on the first ranks them, ties keeping the framework's order.
+_Key = tuple[float, Highlight]
 
 
 def highlighted(score: Score, settings: Highlights) -> tuple[bool, bool]:
@@ -79,11 +78,11 @@ def highlighted(score: Score, settings: Highlights) -> tuple[bool, bool]:
     return percent >= settings.strength_from, percent < settings.improve_below
 
 
-# A block's aspects' results and ranking keys, and a ranking key's highlight.
-_RESULTS = operator.attrgetter("results")
-_BEST = operator.attrgetter("best")
-_WORST = operator.attrgetter("worst")
-_HIGHLIGHT = operator.itemgetter(2)
+# The summary of groups whose summaries are totals (integers): their sum.
+_added = cast("Callable[[Sequence[Hashable]], Hashable]", sum)
+# A ranking key's rank and highlight.
+_RANK = operator.itemgetter(0)
+_HIGHLIGHT = operator.itemgetter(1)
 
 
 class _Group(Generic[T]):
@@ -136,9 +135,9 @@ class _Aspects:
 
     def __init__(
         self,
-        results: list[AspectResult],
-        best: list[_Key],
-        worst: list[_Key],
+        results: tuple[AspectResult, ...],
+        best: tuple[_Key, ...],
+        worst: tuple[_Key, ...],
         summary: Hashable,
     ) -> None:
         self.results = results
@@ -164,6 +163,17 @@ class _Block:
         self.aspect_groups = aspect_groups
         self.codes_of = operator.itemgetter(*(p for g in aspect_groups for p in g.positions))
         self.memo: dict[Hashable, _Aspects] = {}
+
+
+class _Gathered:
+    """One response's aspects' results and ranking keys, in the framework's order."""
+
+    __slots__ = ("aspects", "best", "worst")
+
+    def __init__(self) -> None:
+        self.aspects: list[AspectResult] = []
+        self.best: list[_Key] = []
+        self.worst: list[_Key] = []
 
 
 def _blocks(aspect_groups: list[_Group[_AspectOutcome]]) -> list[_Block]:
@@ -216,15 +226,13 @@ class Plan:
             self.vectors = [tuple(map(self.packing.pack, row)) for row in rows]
         items = questionnaire.items
         self.responsibilities: list[_Owner] = []
-        order = 0  # the framework's order of the aspects, which breaks ties in rankings
         for responsibility in framework:
             aspect_groups = []
             for aspect in responsibility.aspects:
                 found = tuple(p for p, item in enumerate(items) if item.aspect == aspect.id)
                 if found:
-                    build = self._aspect_builder(responsibility, aspect, order)
+                    build = self._aspect_builder(responsibility, aspect)
                     aspect_groups.append(_Group(found, (), keying, build))
-                    order += 1
             if not aspect_groups:
                 continue
             owned = tuple(p for group in aspect_groups for p in group.positions)
@@ -337,7 +345,7 @@ class Plan:
         return score, band
 
     def _aspect_builder(
-        self, responsibility: Responsibility, aspect: Aspect, order: int
+        self, responsibility: Responsibility, aspect: Aspect
     ) -> Callable[[Score, Band | None], _AspectOutcome]:
         feedback = self.questionnaire.feedback_for(aspect.id)
         strong, weak = (
@@ -369,8 +377,8 @@ class Plan:
 
             return _AspectOutcome(
                 result,
-                ((-percent, order, highlight(strong)),) if strength else (),
-                ((percent, order, highlight(weak)),) if to_improve else (),
+                ((-percent, highlight(strong)),) if strength else (),
+                ((percent, highlight(weak)),) if to_improve else (),
             )
 
         return build
@@ -407,9 +415,9 @@ class Plan:
         """A block's aspects' outcomes, each remembered by its answer codes."""
         outcomes = [self._aspect(group, codes) for group in aspect_groups]
         return _Aspects(
-            [outcome.result for outcome in outcomes],
-            [key for outcome in outcomes for key in outcome.best],
-            [key for outcome in outcomes for key in outcome.worst],
+            tuple([outcome.result for outcome in outcomes]),
+            tuple([key for outcome in outcomes for key in outcome.best]),
+            tuple([key for outcome in outcomes for key in outcome.worst]),
             self._joined([outcome.summary for outcome in outcomes]),
         )
 
@@ -424,9 +432,9 @@ class Plan:
     def score(self, response: Response) -> Result:
         """Score one response (see :func:`score`)."""
         codes = self.keying.codes(response)
-        blocks: list[_Aspects] = []
-        results, overall, overall_band = self._walk(codes, blocks)
-        return self._result(response, results, blocks, overall, overall_band)
+        gathered = _Gathered()
+        results, overall, overall_band = self._walk(codes, gathered)
+        return self._result(response, results, gathered, overall, overall_band)
 
     def light(self, response: Response) -> tuple[Score, list[ResponsibilityResult]]:
         """The overall score and the responsibilities' results only: what a table needs."""
@@ -439,7 +447,7 @@ class Plan:
             found = self.light_answers(dict(response.answers.items()))
             if found is not None:
                 return found
-        results, overall, _ = self._walk(self.keying.codes(response), [])
+        results, overall, _ = self._walk(self.keying.codes(response), _Gathered())
         return overall, results
 
     def light_answers(
@@ -465,10 +473,13 @@ class Plan:
         return overall, results
 
     def _walk(
-        self, codes: list[int], blocks: list[_Aspects]
+        self, codes: list[int], gathered: _Gathered
     ) -> tuple[list[ResponsibilityResult], Score, Band | None]:
-        """Aggregate aspects -> responsibilities -> overall, each block's aspects to ``blocks``."""
+        """Aggregate aspects -> responsibilities -> overall; the aspects' results and
+        ranking keys go to ``gathered``, in the framework's order."""
         summaries: list[Hashable] = []
+        aspects, best, worst = gathered.aspects, gathered.best, gathered.worst
+        joined = _added if self.packing is not None else self._joined
         for owner in self.responsibilities:
             parts: list[Hashable] = []
             for block in owner.blocks:
@@ -477,9 +488,13 @@ class Plan:
                 if found is None:
                     found = self._aspects(block.aspect_groups, codes)
                     remember(block.memo, key, found, _MEMO_LIMIT)
-                blocks.append(found)
+                aspects += found.results
+                if found.best:
+                    best += found.best
+                if found.worst:
+                    worst += found.worst
                 parts.append(found.summary)
-            summaries.append(self._joined(parts))
+            summaries.append(joined(parts))
         if self.leftover:
             summaries.append(self._summary(self.leftover, codes))
         return self._rollup(summaries, lambda: self.size - codes.count(0))
@@ -493,7 +508,9 @@ class Plan:
         insufficient = False
         # the leftover items' summary, when there is one, is left for the overall
         for owner, summary in zip(self.responsibilities, summaries, strict=False):
-            result = self._outcome(owner.group, summary)
+            result = owner.group.memo.get(summary)
+            if result is None:
+                result = self._outcome(owner.group, summary)
             results.append(result)
             insufficient = insufficient or result.score.status == "insufficient"
         if insufficient:  # any responsibility short of answers leaves the overall without one
@@ -507,13 +524,14 @@ class Plan:
         self,
         response: Response,
         results: list[ResponsibilityResult],
-        blocks: list[_Aspects],
+        gathered: _Gathered,
         overall: Score,
         overall_band: Band | None,
     ) -> Result:
         count = self.questionnaire.highlights.count
-        best = sorted(chain.from_iterable(map(_BEST, blocks)))
-        worst = sorted(chain.from_iterable(map(_WORST, blocks)))
+        best, worst = gathered.best, gathered.worst
+        best.sort(key=_RANK)  # stable: ties keep the framework's order
+        worst.sort(key=_RANK)
         return Result(
             questionnaire=self.questionnaire.id,
             version=self.questionnaire.version,
@@ -523,7 +541,7 @@ class Plan:
             overall_doing_well=overall_band.doing_well if overall_band is not None else None,
             overall_to_improve=overall_band.to_improve if overall_band is not None else None,
             responsibilities=tuple(results),
-            aspects=tuple(chain.from_iterable(map(_RESULTS, blocks))),
+            aspects=tuple(gathered.aspects),
             strengths=tuple(map(_HIGHLIGHT, best[:count])),
             improvements=tuple(map(_HIGHLIGHT, worst[:count])),
         )

@@ -14,7 +14,13 @@ __all__ = ["plan_for", "score"]
 
 _PLAN_LIMIT = 32  # plans kept: one per questionnaire, framework and scorer in use
 
-_plans: dict[tuple[int, int, int], Plan] = {}
+# Plans by the arguments as given: the questionnaire's, framework's and registry's
+# ids (None's when left to the defaults) and the scorer name. Each entry holds the
+# objects whose ids are in its key, so no other object can take an id while the
+# entry is kept. A name resolved in a registry stays bound to its scorer (a
+# registry refuses to rebind a name), so a kept plan stays right.
+_Key = tuple[int, int, int, str | None]
+_plans: dict[_Key, tuple[Plan, Framework | None, ScorerRegistry | None]] = {}
 _plans_lock = threading.Lock()
 
 
@@ -31,20 +37,23 @@ def plan_for(
     default registry): an unknown name raises :class:`~fourresp.errors.NotFoundError`
     before any work is done.
     """
-    framework = framework if framework is not None else load_framework()
+    key = (id(questionnaire), id(framework), id(scorers), scorer)
+    kept = _plans.get(key)
+    if kept is not None:
+        return kept[0]
     registry = scorers if scorers is not None else default_registry()
     scorer_name = scorer or questionnaire.scoring.scorer
     chosen = registry.get(scorer_name)
-    # Plans hold their questionnaire, framework and scorer, so the ids in a key
-    # cannot be reused by other objects while the plan is cached.
-    key = (id(questionnaire), id(framework), id(chosen))
-    plan = _plans.get(key)
-    if plan is None or plan.scorer_name != scorer_name:
-        plan = Plan(questionnaire, framework, scorer_name, chosen)
-        with _plans_lock:
-            if len(_plans) >= _PLAN_LIMIT:
-                _plans.pop(next(iter(_plans)))
-            _plans[key] = plan
+    plan = Plan(
+        questionnaire,
+        framework if framework is not None else load_framework(),
+        scorer_name,
+        chosen,
+    )
+    with _plans_lock:
+        if len(_plans) >= _PLAN_LIMIT:
+            _plans.pop(next(iter(_plans)))
+        _plans[key] = (plan, framework, scorers)
     return plan
 
 
