@@ -108,6 +108,17 @@ def test_whitespace_is_normalised_as_renderers_do():
     assert badge("  a \t\n b  ", "c") == badge("a b", "c")
 
 
+_AWKWARD = st.sampled_from(" \t\r\n\x00\u00a0\u3000\ufffe\ud800")
+
+
+@given(st.text(st.characters(exclude_categories=()) | _AWKWARD))
+def test_cleaning_text_agrees_with_its_plain_definition(text):
+    from fourresp._svg import normalise_space, shorten, strip_forbidden
+    from fourresp.badges._shields import clean_text
+
+    assert clean_text(text) == shorten(normalise_space(strip_forbidden(text)), MAX_TEXT)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

@@ -87,18 +87,13 @@ class FontMetrics:
 
     def measure(self, text: str) -> float:
         """The width of ``text`` (already normalised) in font units, not remembered."""
-        if text.isascii():
-            return self._ascii_units(text.encode("ascii"))
-        return self._units(text)
+        return self.measure_encoded(text, text.encode("utf-8", "surrogatepass"))
 
     def measure_encoded(self, text: str, utf8: bytes) -> float:
         """:meth:`measure`, for a caller that already holds ``text`` encoded as UTF-8."""
         if len(utf8) == len(text):  # one byte a character: ASCII
-            return self._ascii_units(utf8)
+            return float((sum(utf8.translate(self._high)) << 8) + sum(utf8.translate(self._low)))
         return self._units(text)
-
-    def _ascii_units(self, data: bytes) -> float:
-        return float((sum(data.translate(self._high)) << 8) + sum(data.translate(self._low)))
 
     def _units(self, text: str) -> float:
         try:

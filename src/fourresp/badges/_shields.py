@@ -50,13 +50,14 @@ _DATA_URI = re.compile(r"data:image/(svg\+xml|png);base64,([A-Za-z0-9+/=]+)")
 
 def clean_text(text: str) -> str:
     """``text`` without characters XML 1.0 forbids, whitespace normalised, cut to MAX_TEXT."""
-    if text.isascii() and text.isprintable():
-        # no forbidden characters, and the only whitespace is the plain space
+    if text.isprintable():
+        # No forbidden characters (controls, surrogates and non-characters are not
+        # printable), and the only whitespace is the plain space.
         if "  " in text or text[:1] == " " or text[-1:] == " ":
             text = normalise_space(text)
     else:
         text = normalise_space(strip_forbidden(text))
-    return shorten(text, MAX_TEXT)
+    return text if len(text) <= MAX_TEXT else shorten(text, MAX_TEXT)
 
 
 @attrs.frozen(kw_only=True)
@@ -138,8 +139,17 @@ class _Part(NamedTuple):
     tail: str  # the end of its <text> element
 
 
-def _make_part(raw: str, role: _Role) -> _Part:
-    """``raw`` cleaned, escaped, measured and fingerprinted for ``role``."""
+# Texts each role remembers. Enough for a page of badges, which reuses a few words;
+# small enough that fresh texts do not pay for it: remembering thousands of texts
+# that never come back made each fresh badge about 7% slower (benchmarks/badges.py).
+_PARTS_LIMIT = 256
+
+
+def _new_part(raw: str, role: _Role) -> _Part:
+    """``raw`` cleaned, escaped, measured and fingerprinted for ``role``, and remembered:
+    a text ``role`` has not seen (or not lately)."""
+    if not isinstance(raw, str):
+        raise ArgumentError(f"badge text is a string, not {type(raw).__name__}")
     plain = clean_text(raw)
     if role.upper:
         plain = plain.upper()
@@ -148,14 +158,24 @@ def _make_part(raw: str, role: _Role) -> _Part:
     width = font.measure_encoded(plain, data) * role.scale + role.spacing * len(plain)
     text = escaped(plain)
     length10 = round(width * 10)
-    return _Part(
-        plain=plain,
-        escaped=text,
-        box=math.ceil(width),
-        length10=length10,
-        crc=f"{zlib.crc32(data):08x}",
-        tail=f'textLength="{length10}"{role.extra}>{text}</text>',
+    # Built positionally from a tuple (a third of the cost of keyword arguments),
+    # the CRC's eight hex digits by bytes.hex (a third of a format spec's): every
+    # fresh text of a badge comes here.
+    part = _new_part_tuple(
+        _Part,
+        (
+            plain,
+            text,
+            math.ceil(width),
+            length10,
+            zlib.crc32(data).to_bytes(4, "big").hex(),
+            f'textLength="{length10}"{role.extra}>{text}</text>',
+        ),
     )
+    return remember(role.parts, raw, part, _PARTS_LIMIT)
+
+
+_new_part_tuple = tuple.__new__
 
 
 class _Style:
@@ -272,16 +292,6 @@ def _link(url: str | None) -> str | None:
     return escape(url)
 
 
-_PARTS_LIMIT = 4096
-
-
-def _new_part(raw: str, role: _Role) -> _Part:
-    """Make and remember the part for ``raw``, a text ``role`` has not seen (or not lately)."""
-    if not isinstance(raw, str):
-        raise ArgumentError(f"badge text is a string, not {type(raw).__name__}")
-    return remember(role.parts, raw, _make_part(raw, role), _PARTS_LIMIT)
-
-
 class _Fills:
     """A label and message colour pair, resolved: fills, text colours, and an id code."""
 
@@ -355,7 +365,10 @@ def badge(
         right_part = _new_part(message, chosen.message)
     label_plain, label_escaped, label_box, _, label_crc, _ = left_part
     _, message_escaped, message_box, _, message_crc, _ = right_part
-    name = _accessible_name(title, label_plain, label_escaped, message_escaped)
+    if title is None and label_plain:
+        name = f"{label_escaped}: {message_escaped}"
+    else:
+        name = _accessible_name(title, label_plain, label_escaped, message_escaped)
     if logo is not None and not isinstance(logo, Logo):
         logo = Logo.from_data_uri(logo)
     link_pair = () if links is None else _link_pair(links)
