@@ -79,7 +79,7 @@ def jsonl_lines(
             _skip_rest(stream, text, budget, line, source)
             yield line, None
             continue
-        if text.strip():
+        if not text.isspace():  # (strip() would copy every line to find out)
             yield line, text
 
 

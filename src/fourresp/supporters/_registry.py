@@ -359,8 +359,9 @@ class SQLRegistry(StorageBase):
                     else:
                         row = self._import_row(record, line, name, problems, hasher, defaults)
                         if row is not None:
-                            hashes = (row[-1], row[-4], row[-3])  # identity, email hash, key
-                            if withdrawn and is_withdrawn(hasher, hashes, withdrawn):
+                            if withdrawn and is_withdrawn(
+                                hasher, (hashes := (row[-1], row[-4], row[-3])), withdrawn
+                            ):  # by identity, e-mail hash or key
                                 if not include_withdrawn:
                                     skipped += 1
                                     continue
