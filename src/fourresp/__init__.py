@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
-from fourresp._document._limits import DEFAULT_LIMITS, Limits
 from fourresp._document._schemas import schema, schema_names
-from fourresp._public import publish
+from fourresp._public import lazy, publish
 from fourresp._version import __version__
 from fourresp.errors import (
     ArgumentError,
@@ -36,6 +35,7 @@ from fourresp.errors import (
 )
 
 if TYPE_CHECKING:  # the typed faces of load and to_document; nothing is imported at run time
+    from fourresp._document._limits import DEFAULT_LIMITS, Limits
     from fourresp._load import Format, Source
     from fourresp.assessment import Questionnaire, Response, Result
     from fourresp.content import Framework
@@ -168,3 +168,9 @@ def document_kinds() -> tuple[str, ...]:
 
 
 publish(__name__, globals())
+# The limits (an attrs class, a tenth of the import's own cost) load on first use.
+__getattr__, _ = lazy(__name__, {"_document._limits": ("DEFAULT_LIMITS", "Limits")})
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -40,10 +40,12 @@ __all__ = ["kept", "lazy", "publish"]
 def publish(module: str, namespace: MutableMapping[str, Any]) -> None:
     """Give every class and function in ``namespace["__all__"]`` the ``__module__`` ``module``.
 
-    Names defined in another public module (re-exported) keep theirs.
+    Names defined in another public module (re-exported) keep theirs; names not
+    loaded yet (see :func:`lazy`) are published when first used.
     """
     for name in namespace["__all__"]:
-        _publish(module, namespace[name])
+        if name in namespace:
+            _publish(module, namespace[name])
 
 
 def lazy(
