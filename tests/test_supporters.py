@@ -423,38 +423,6 @@ def test_a_json_lines_pledge_naming_a_key_twice_is_refused_at_its_line(line):
     assert "appears twice" in problem.message
 
 
-_KEYS = st.sampled_from(["name", "public", "a", ":", ":x", "", 'q\\"', "n\\u0061me"])
-_SEPARATORS = st.sampled_from([":", ": ", " :", "\t:", "\r:", " : "])
-
-
-@st.composite
-def _json_lines(draw: st.DrawFn, depth: int = 0) -> str:
-    """Objects written by hand, so keys may repeat: colons and quotes in keys and
-    texts, spaces before colons, nested objects and lists."""
-    scalars = st.sampled_from(['"Ada"', '":"', '"a\\":"', '" :x"', "1", "true", "null", "[]"])
-    members = []
-    for _ in range(draw(st.integers(0, 4))):
-        nested = depth < 2 and draw(st.booleans())
-        value = draw(_json_lines(depth + 1) if nested else scalars)
-        members.append(f'"{draw(_KEYS)}"{draw(_SEPARATORS)}{value}')
-    text = "{" + ", ".join(members) + "}"
-    return text + draw(st.sampled_from(["", " ", "\r", " x"])) if depth == 0 else text
-
-
-@given(_json_lines())
-def test_a_pledge_line_reads_as_the_strict_reader_reads_it(line):
-    from fourresp.supporters._records import _parse, _strict
-
-    try:
-        expected = _strict(line)
-    except ValueError as exc:  # JSONDecodeError and the refusals alike
-        with pytest.raises(type(exc)) as caught:
-            _parse(line)
-        assert str(caught.value) == str(exc)
-    else:
-        assert _parse(line) == expected
-
-
 OPTIONAL_TEXT = st.none() | st.text(alphabet="abcxyz-", min_size=1, max_size=6)
 
 

@@ -14,6 +14,25 @@ from fourresp.errors import DocumentError
 from fourresp.supporters import Pledge, open_registry
 from fourresp.supporters._records import _parse, _strict
 
+_KEYS = st.sampled_from(["name", "public", "a", ":", ":x", "", 'q\\"', "n\\u0061me"])
+_SEPARATORS = st.sampled_from([":", ": ", " :", "\t:", "\r:", " : "])
+
+
+@st.composite
+def _json_lines(draw: st.DrawFn, depth: int = 0) -> str:
+    """Objects written by hand, so keys may repeat: colons and quotes in keys and
+    texts, spaces before colons, nested objects and lists."""
+    texts = ['"Ada"', '":"', '"a\\":"', '" :x"', '"a{b"']
+    scalars = st.sampled_from([*texts, "1", "true", "null", "[]"])
+    members = []
+    for _ in range(draw(st.integers(0, 4))):
+        nested = depth < 2 and draw(st.booleans())
+        value = draw(_json_lines(depth + 1) if nested else scalars)
+        members.append(f'"{draw(_KEYS)}"{draw(_SEPARATORS)}{value}')
+    text = "{" + ", ".join(members) + "}"
+    return text + draw(st.sampled_from(["", "\n", " ", "\r", " x"])) if depth == 0 else text
+
+
 _values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
@@ -21,6 +40,7 @@ _values = st.recursive(
 )
 _lines = st.one_of(
     st.text(max_size=40),
+    _json_lines(),
     st.tuples(
         st.sampled_from(["", " ", "\t", "\ufeff", "x"]),
         _values,
