@@ -47,6 +47,7 @@ class SQLiteRegistry(SQLRegistry):
     """
 
     placeholder = "?"
+    flag = int
 
     def __init__(
         self,

@@ -23,6 +23,10 @@ class StorageBase:
     """What a SQL storage provides, its schema and salt, and its rows (see :class:`SQLRegistry`)."""
 
     placeholder = "?"
+    #: What ``public`` is stored as: the column's own type (SQLite's is an
+    #: integer; a bool there is adapted on every row, about 0.3 us of an import's
+    #: insert; PostgreSQL's is a boolean).
+    flag: type[int] = bool
     keep_emails: bool
     #: How many rows the last import left out because those people had withdrawn.
     last_import_withdrawn: int = 0
@@ -189,7 +193,7 @@ class StorageBase:
             get("organisation"),
             get("role"),
             get("country"),
-            bool(get("public", False)),
+            self.flag(get("public", False)),
             values["pledged_on"],
             values["framework_version"],
             get("email") if self.keep_emails else None,
