@@ -111,6 +111,18 @@ def test_a_restored_backup_does_not_bring_a_withdrawn_person_back(target):
         assert fresh.import_from(io.StringIO(backup.getvalue())) == 0  # the withdrawn stay out
 
 
+def test_the_salt_line_must_come_first_even_after_a_withdrawn_persons_row():
+    with open_registry(":memory:") as registry:
+        ada = registry.add(pledge(name="Ada Lovelace", email="ada@example.org"))
+        backup = io.StringIO()
+        registry.export_to(backup)
+        assert registry.withdraw(ada.id)
+        salt, row = backup.getvalue().splitlines()
+        # the row is left out (withdrawn), and the salt line after it is still refused
+        with pytest.raises(DocumentError, match="the salt line comes first"):
+            registry.import_from(io.StringIO(f"{row}\n{salt}\n"))
+
+
 def test_a_new_pledge_from_a_withdrawn_person_is_their_consent_again(target):
     with open_registry(target) as registry:
         ada = registry.add(pledge(email="ada@example.org"))

@@ -348,9 +348,10 @@ class SQLRegistry(StorageBase):
             first = True
             try:
                 for line, record in records(stream, format, name, problems):
+                    at_start, first = first, False
                     kind = record.get("kind")
                     if kind == "supporters":
-                        if first:
+                        if at_start:
                             hasher = self._adopt_salt(cursor, record, before, withdrawn, name)
                         else:
                             problems.append(at("the salt line comes first", name, line))
@@ -359,9 +360,9 @@ class SQLRegistry(StorageBase):
                     else:
                         row = self._import_row(record, line, name, problems, hasher, defaults)
                         if row is not None:
-                            if withdrawn and is_withdrawn(
-                                hasher, (hashes := (row[-1], row[-4], row[-3])), withdrawn
-                            ):  # by identity, e-mail hash or key
+                            # by identity, e-mail hash or key (built only when someone is)
+                            hashes = (row[-1], row[-4], row[-3]) if withdrawn else ()
+                            if hashes and is_withdrawn(hasher, hashes, withdrawn):
                                 if not include_withdrawn:
                                     skipped += 1
                                     continue
@@ -371,7 +372,6 @@ class SQLRegistry(StorageBase):
                                 if len(pending) >= CHUNK:
                                     self._insert_chunk(cursor, insert, pending)
                                     pending.clear()
-                    first = False
                     if len(problems) >= _MAX_PROBLEMS:
                         break
             except (OSError, UnicodeDecodeError) as exc:
