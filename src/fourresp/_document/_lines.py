@@ -79,7 +79,9 @@ def jsonl_lines(
             _skip_rest(stream, text, budget, line, source)
             yield line, None
             continue
-        if not text.isspace():  # (strip() would copy every line to find out)
+        # (strip() would copy every line to find out; a first line that was only a
+        # byte-order mark is empty now, and blank too)
+        if text and not text.isspace():
             yield line, text
 
 
