@@ -232,3 +232,23 @@ def test_the_top_level_loads_its_limits_on_first_use():
             raise AssertionError("an unknown name was found")
         """
     )
+
+
+@pytest.mark.parametrize(
+    "target", ["fourresp.Limits", "fourresp.DEFAULT_LIMITS", "fourresp.assessment.score"]
+)
+def test_a_name_patched_before_its_first_use_is_there_afterwards(target):
+    # mock.patch finds the name through __getattr__, so it deletes it on exit and
+    # then asks for it again: that must load it, not raise KeyError
+    _run(
+        f"""
+        import importlib
+        from unittest import mock
+
+        module_name, _, name = {target!r}.rpartition(".")
+        module = importlib.import_module(module_name)
+        with mock.patch({target!r}) as patched:
+            assert getattr(module, name) is patched
+        assert not isinstance(getattr(module, name), mock.Mock)
+        """
+    )
