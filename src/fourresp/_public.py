@@ -73,9 +73,12 @@ def lazy(
                 name=name,
                 obj=sys.modules[package],
             )
-        importlib.import_module(f"{package}.{module}")
+        source = importlib.import_module(f"{package}.{module}")
         kept(package)
-        return namespace[name]
+        found = namespace.get(name, _MISSING)
+        if found is _MISSING:  # kept before, then deleted (as unittest.mock.patch does)
+            found = namespace[name] = getattr(source, name)
+        return found
 
     def __dir__() -> list[str]:
         return list(namespace["__all__"])
@@ -83,6 +86,7 @@ def lazy(
     return __getattr__, __dir__
 
 
+_MISSING = object()
 #: each lazily loading package: its private modules' names -> the names each exports
 _TABLES: dict[str, dict[str, tuple[str, ...]]] = {}
 #: the private modules whose names have been published and kept
