@@ -169,7 +169,7 @@ def document_kinds() -> tuple[str, ...]:
 
 publish(__name__, globals())
 # The limits (an attrs class, a tenth of the import's own cost) load on first use.
-__getattr__, _ = lazy(__name__, {"_document._limits": ("DEFAULT_LIMITS", "Limits")})
+__getattr__ = lazy(__name__, {"_document._limits": ("DEFAULT_LIMITS", "Limits")})[0]
 
 
 def __dir__() -> list[str]:
