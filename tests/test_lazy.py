@@ -283,3 +283,16 @@ def test_threads_first_using_a_lazy_name_at_once_all_get_it():
         """
     for _ in range(20):  # a race: each run loses it about one time in three
         assert _run(code).strip() == "[]"
+
+
+def test_a_document_taken_the_quick_way_shows_its_public_module():
+    out = _run(
+        """
+        import fourresp
+
+        answers = {"a": 1}
+        document = {"kind": "response", "questionnaire": "q", "version": "1.0", "answers": answers}
+        print(type(fourresp.load(document)).__module__)
+        """
+    )
+    assert out.strip() == "fourresp.assessment"

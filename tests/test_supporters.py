@@ -349,13 +349,7 @@ def test_the_email_hasher_is_hmac_sha256(key, message):
 
     from fourresp.supporters._registry import EmailHasher
 
-    expected = hmac.digest(key, message, "sha256").hex()
-    hasher = EmailHasher(key)
-    assert hasher.hex(message) == expected
-    # where the standard library keeps no OpenSSL object behind its wrapper, the
-    # wrapper itself is copied
-    hasher._mac = hmac.new(key, digestmod="sha256")
-    assert hasher.hex(message) == expected
+    assert EmailHasher(key).hex(message) == hmac.digest(key, message, "sha256").hex()
 
 
 @pytest.mark.parametrize(

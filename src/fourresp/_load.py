@@ -90,14 +90,23 @@ def get_kind(name: str) -> DocumentKind:
     if home is None:
         known = ", ".join(document_kinds())
         raise UnknownKindError(f"unknown document kind {name!r}; known kinds: {known}")
-    module_name, attribute = home.split(":")
-    kind: DocumentKind = getattr(importlib.import_module(module_name), attribute)
-    # The kind's package loads its names on first use: publish those imported by
-    # now, so the objects loaded show their public module (fourresp.scenario.Scenario).
+    kind: DocumentKind = _imported(home)
+    return kind
+
+
+def _imported(home: str) -> Any:
+    """The attribute ``home`` (``"module:attribute"``) names, its module imported.
+
+    The module's package loads its names on first use: those imported by now are
+    published, so the objects loaded show their public module
+    (``fourresp.scenario.Scenario``), whichever way they were loaded.
+    """
     from fourresp._public import kept
 
+    module_name, attribute = home.split(":")
+    found = getattr(importlib.import_module(module_name), attribute)
     kept(module_name.rpartition("._")[0])
-    return kind
+    return found
 
 
 def _kind_for_model(model: type[Any]) -> DocumentKind:
@@ -552,8 +561,7 @@ def _quick_load(source: Source, kind: str | None, limits: Limits | None) -> Any:
     home = _QUICK_HOMES.get(name) if isinstance(name, str) else None
     if home is None:
         return None
-    module_name, attribute = home.split(":")
-    return getattr(importlib.import_module(module_name), attribute)(source)
+    return _imported(home)(source)
 
 
 def validate(

@@ -220,7 +220,7 @@ def _fitting(
     the quick check would accept it and :meth:`Plan.light` would score the response
     built from it, so its row is the same either way; any other goes the plain way,
     which says what is wrong with it. This is a speed trick: with the one sum of
-    :meth:`Plan.light_answers` and the parse without a hook (``_rows._parsed``) it
+    :meth:`Plan.light_answers` and the parse without a hook (``_jsonrow.parsed``) it
     makes ``fourresp assess-batch`` about 2x faster (22 to 25 us a row against 41
     to 55 us before, CPU time, same runs).
     """

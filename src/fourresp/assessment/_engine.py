@@ -31,7 +31,7 @@ import operator
 from collections.abc import Callable, Hashable, Sequence
 from functools import reduce
 from types import MappingProxyType
-from typing import Generic, TypeVar, cast
+from typing import Generic, TypeVar
 
 from fourresp._memo import remember
 from fourresp.assessment._keying import Keying, check_response
@@ -78,8 +78,6 @@ def highlighted(score: Score, settings: Highlights) -> tuple[bool, bool]:
     return percent >= settings.strength_from, percent < settings.improve_below
 
 
-# The summary of groups whose summaries are totals (integers): their sum.
-_added = cast("Callable[[Sequence[Hashable]], Hashable]", sum)
 # A ranking key's rank and highlight.
 _RANK = operator.itemgetter(0)
 _HIGHLIGHT = operator.itemgetter(1)
@@ -479,7 +477,6 @@ class Plan:
         ranking keys go to ``gathered``, in the framework's order."""
         summaries: list[Hashable] = []
         aspects, best, worst = gathered.aspects, gathered.best, gathered.worst
-        joined = _added if self.packing is not None else self._joined
         for owner in self.responsibilities:
             parts: list[Hashable] = []
             for block in owner.blocks:
@@ -494,7 +491,7 @@ class Plan:
                 if found.worst:
                     worst += found.worst
                 parts.append(found.summary)
-            summaries.append(joined(parts))
+            summaries.append(self._joined(parts))
         if self.leftover:
             summaries.append(self._summary(self.leftover, codes))
         return self._rollup(summaries, lambda: self.size - codes.count(0))
@@ -508,9 +505,7 @@ class Plan:
         insufficient = False
         # the leftover items' summary, when there is one, is left for the overall
         for owner, summary in zip(self.responsibilities, summaries, strict=False):
-            result = owner.group.memo.get(summary)
-            if result is None:
-                result = self._outcome(owner.group, summary)
+            result = self._outcome(owner.group, summary)
             results.append(result)
             insufficient = insufficient or result.score.status == "insufficient"
         if insufficient:  # any responsibility short of answers leaves the overall without one

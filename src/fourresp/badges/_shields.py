@@ -365,10 +365,7 @@ def badge(
         right_part = _new_part(message, chosen.message)
     label_plain, label_escaped, label_box, _, label_crc, _ = left_part
     _, message_escaped, message_box, _, message_crc, _ = right_part
-    if title is None and label_plain:
-        name = f"{label_escaped}: {message_escaped}"
-    else:
-        name = _accessible_name(title, label_plain, label_escaped, message_escaped)
+    name = _accessible_name(title, label_plain, label_escaped, message_escaped)
     if logo is not None and not isinstance(logo, Logo):
         logo = Logo.from_data_uri(logo)
     link_pair = () if links is None else _link_pair(links)

@@ -141,8 +141,8 @@ def _email(value: Any) -> tuple[str | None, str | None]:
         return None, f"email must be text, not {type(value).__name__}"
     if value.isascii():  # NFC leaves ASCII alone
         address = value.strip().lower()
-    elif text_problem(value) is not None:
-        return None, f"email: {text_problem(value)}"
+    elif (problem := text_problem(value)) is not None:
+        return None, f"email: {problem}"
     else:
         address = unicodedata.normalize("NFC", value).strip().lower()
     if len(address) > MAX_EMAIL:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import IO, Any, Literal
 
 from fourresp._csvsafe import neutralise, restore
+from fourresp._document._limits import DEFAULT_LIMITS
 from fourresp._document._lines import BoundedLines, RowTooLarge, csv_rows, jsonl_lines
 from fourresp.errors import Problem
 from fourresp.supporters._models import Supporter
@@ -20,7 +21,7 @@ from fourresp.supporters._tables import COLUMNS
 __all__ = ["MAX_LINE", "at", "cell", "record", "records"]
 
 MAX_LINE = 64 * 1024  # characters in one JSON Lines record (a pledge is well under 2 KiB)
-MAX_INTEGER_DIGITS = 20  # every 64-bit integer fits, as in the loader's Limits
+MAX_INTEGER_DIGITS = DEFAULT_LIMITS.max_number_digits  # the loader's: every 64-bit integer fits
 
 
 def at(message: str, source: str | None, line: int | None) -> Problem:
@@ -66,9 +67,6 @@ def _jsonl_records(
             continue
         except RecursionError:
             problems.append(at("the JSON is nested too deeply", name, line))
-            continue
-        except ValueError:  # int() refuses an integer of thousands of digits
-            problems.append(at("a number has too many digits", name, line))
             continue
         if not isinstance(record, dict):
             problems.append(at("each line is a JSON object", name, line))

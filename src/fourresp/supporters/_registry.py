@@ -198,8 +198,8 @@ class SQLRegistry(StorageBase):
         """
         if not isinstance(prefix, str):
             raise ArgumentError("the prefix is text")
-        if text_problem(prefix) is not None:
-            raise ArgumentError(f"the prefix: {text_problem(prefix)}")
+        if (problem := text_problem(prefix)) is not None:
+            raise ArgumentError(f"the prefix: {problem}")
         if isinstance(limit, bool) or not isinstance(limit, int):
             raise ArgumentError(f"limit is a whole number, not {limit!r}")
         folded = name_key(" ".join(prefix.split()))
